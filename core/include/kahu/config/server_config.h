@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <kahu/dhcp/hw_addr.h>
+#include <kahu/dhcp/ipv4_address.h>
+#include <kahu/dhcp/option_definition.h>
+#include <kahu/lease/lease4.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kahu {
+
+/// One configured option (option-data), already encoded to wire bytes.
+struct OptionData {
+    uint8_t code = 0;
+    std::string name;  ///< from the definition, "" for unnamed custom codes
+    std::string space = "dhcp4";
+    std::vector<uint8_t> data;
+    bool alwaysSend = false;
+    bool neverSend = false;
+    bool csvFormat = true;
+    std::string text;  ///< the "data" string as written (config-get)
+};
+using OptionSet = std::vector<OptionData>;
+
+/// How clients are matched to reservations (host-reservation-identifiers).
+enum class IdentifierType : uint8_t { HwAddress, Duid, CircuitId, ClientId, FlexId };
+
+/// A host reservation (subnet-level or global).
+struct Reservation {
+    std::optional<HwAddr> hwAddress;
+    std::optional<std::vector<uint8_t>> duid;
+    std::optional<std::vector<uint8_t>> circuitId;
+    std::optional<std::vector<uint8_t>> clientId;
+    std::optional<std::vector<uint8_t>> flexId;
+    std::optional<Ipv4Address> ipAddress;
+    std::string hostname;
+    OptionSet options;
+    std::vector<std::string> clientClasses;
+    std::optional<Ipv4Address> nextServer;
+    std::optional<std::string> serverHostname;
+    std::optional<std::string> bootFileName;
+    nlohmann::json userContext;
+};
+
+/// An address range of a subnet ("pool": "a-b" or "prefix/len").
+struct Pool {
+    Ipv4Address first;
+    Ipv4Address last;
+    uint32_t poolId = 0;
+    OptionSet options;
+    std::string clientClass;  ///< "" = any client
+    nlohmann::json userContext;
+
+    bool contains(Ipv4Address a) const noexcept { return first <= a && a <= last; }
+    uint64_t size() const noexcept { return uint64_t(last.value()) - first.value() + 1; }
+};
+
+enum class AllocatorType : uint8_t { Iterative, Random, Flq };
+
+/// Lifetime bounds (valid-lifetime with min-/max-valid-lifetime).
+struct Lifetime {
+    uint32_t value = 7200;
+    uint32_t min = 7200;
+    uint32_t max = 7200;
+    uint32_t clamp(uint32_t v) const noexcept { return v < min ? min : (v > max ? max : v); }
+};
+
+/// A shared network: subnets that share one link, and the parameters they inherit.
+struct SharedNetwork {
+    std::string name;
+    OptionSet options;
+    std::vector<Ipv4Address> relayAddresses;
+    std::string interface;
+    nlohmann::json userContext;
+};
+
+/// A subnet with every inheritable parameter already resolved (global -> shared network ->
+/// subnet), so the packet path never walks the hierarchy. Options stay per level because
+/// Kea's precedence is by level (reservation, pool, subnet, shared network, global).
+struct Subnet {
+    SubnetId id = 0;
+    Ipv4Prefix prefix;
+    std::vector<Pool> pools;
+    OptionSet options;
+    int sharedNetwork = -1;  ///< index into ServerConfig::sharedNetworks, -1 = none
+    std::vector<Ipv4Address> relayAddresses;
+    std::string interface;
+    std::vector<Reservation> reservations;
+    std::string clientClass;  ///< "" = any client
+
+    Lifetime valid;
+    std::optional<uint32_t> renewTimer;
+    std::optional<uint32_t> rebindTimer;
+    bool calculateTeeTimes = false;
+    double t1Percent = 0.5;
+    double t2Percent = 0.875;
+
+    bool matchClientId = true;
+    bool authoritative = false;
+    Ipv4Address nextServer;
+    std::string serverHostname;
+    std::string bootFileName;
+    bool reservationsGlobal = false;
+    bool reservationsInSubnet = true;
+    bool reservationsOutOfPool = false;
+    AllocatorType allocator = AllocatorType::Iterative;
+    uint32_t offerLifetime = 0;
+    nlohmann::json userContext;
+};
+
+enum class SocketType : uint8_t { Raw, Udp };
+
+struct InterfaceSpec {
+    std::string name;  ///< "*" = every interface with an IPv4 address
+    std::optional<Ipv4Address> address;  ///< "name/address" form
+};
+
+struct InterfacesConfig {
+    std::vector<InterfaceSpec> interfaces;
+    SocketType socketType = SocketType::Raw;
+    bool outboundUseRouting = false;  ///< outbound-interface: "use-routing"
+    bool reDetect = true;
+    bool serviceSocketsRequireAll = false;
+    uint32_t serviceSocketsRetryWaitTime = 5000;
+    uint32_t serviceSocketsMaxRetries = 0;
+};
+
+struct LeaseDatabaseConfig {
+    std::string type = "memfile";
+    std::string name;  ///< memfile: the CSV path ("" = default location)
+    bool persist = true;
+    uint32_t lfcInterval = 3600;
+    uint32_t maxRowErrors = 0;
+    nlohmann::json raw;  ///< the whole map, for stores registered by hooks
+};
+
+struct ExpiredLeasesProcessing {
+    uint32_t reclaimTimerWaitTime = 10;
+    uint32_t flushReclaimedTimerWaitTime = 25;
+    uint32_t holdReclaimedTime = 3600;
+    uint32_t maxReclaimLeases = 100;
+    uint32_t maxReclaimTime = 250;
+    uint32_t unwarnedReclaimCycles = 5;
+};
+
+struct MultiThreadingConfig {
+    bool enabled = true;
+    uint32_t threadPoolSize = 0;  ///< 0 = number of cores
+    uint32_t packetQueueSize = 64;
+};
+
+struct ControlSocketConfig {
+    std::string type = "unix";  ///< unix | http | https
+    std::string name;            ///< unix socket path
+    std::string httpHost = "127.0.0.1";
+    uint16_t httpPort = 8000;
+    nlohmann::json raw;  ///< the whole entry (auth, TLS) for the control channel
+};
+
+/// One "output-options" entry of a logger.
+struct LoggerOutput {
+    std::string output = "stdout";  ///< stdout | stderr | syslog[:facility] | file path
+    std::string pattern;            ///< Kea/log4cplus pattern; "" = default
+    bool flush = true;
+    uint64_t maxsize = 10240000;
+    uint32_t maxver = 1;
+};
+
+struct LoggerConfig {
+    std::string name;                 ///< "kea-dhcp4", "kea-dhcp4.ha", "kahu-dhcp4.*"
+    std::string severity = "INFO";    ///< FATAL ERROR WARN INFO DEBUG NONE
+    uint32_t debuglevel = 0;          ///< 0..99
+    std::vector<LoggerOutput> outputs;
+};
+
+struct HookLibraryConfig {
+    std::string library;          ///< as written
+    nlohmann::json parameters;    ///< null when absent
+    std::string location;         ///< "file:line:col" of the entry, for messages
+};
+
+/// The whole "Dhcp4" configuration, validated and immutable once built. Shared with
+/// shared_ptr<const ServerConfig>; a reload builds a new one and swaps it in.
+struct ServerConfig {
+    InterfacesConfig interfaces;
+    std::vector<ControlSocketConfig> controlSockets;
+    LeaseDatabaseConfig leaseDatabase;
+    ExpiredLeasesProcessing expiredLeases;
+    MultiThreadingConfig multiThreading;
+
+    std::vector<SharedNetwork> sharedNetworks;
+    std::vector<Subnet> subnets;  ///< config order (subnet selection order)
+    std::vector<Reservation> globalReservations;
+    std::vector<IdentifierType> hostReservationIdentifiers = {
+        IdentifierType::HwAddress, IdentifierType::Duid, IdentifierType::CircuitId,
+        IdentifierType::ClientId};
+
+    OptionSet options;  ///< global option-data
+    std::shared_ptr<const OptionDefinitions> optionDefs;  ///< standard + option-def
+
+    uint32_t declineProbationPeriod = 86400;
+    bool echoClientId = true;
+    uint32_t parkedPacketLimit = 256;
+    std::string serverTag;
+    std::string leaseChecks = "warn";  ///< sanity-checks.lease-checks
+    uint32_t statisticDefaultSampleCount = 20;
+    uint32_t statisticDefaultSampleAge = 0;
+
+    std::vector<LoggerConfig> loggers;
+    std::vector<HookLibraryConfig> hooksLibraries;
+
+    nlohmann::json json;    ///< the Dhcp4 map as parsed (comments stripped), for config-get
+    std::string sourceFile; ///< the file it came from ("" for config-set)
+
+    const Subnet* subnetById(SubnetId id) const noexcept {
+        for (const auto& s : subnets) {
+            if (s.id == id) {
+                return &s;
+            }
+        }
+        return nullptr;
+    }
+};
+
+} // namespace kahu

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <kahu/dhcp/hw_addr.h>
+#include <kahu/dhcp/ipv4_address.h>
+#include <kahu/export.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kahu {
+
+/// DHCP message types (option 53).
+enum class MessageType : uint8_t {
+    Discover = 1,
+    Offer = 2,
+    Request = 3,
+    Decline = 4,
+    Ack = 5,
+    Nak = 6,
+    Release = 7,
+    Inform = 8,
+};
+
+/// Well-known option codes the core itself reads or writes.
+namespace opt {
+inline constexpr uint8_t kPad = 0, kSubnetMask = 1, kRouters = 3, kDnsServers = 6, kHostName = 12,
+                         kDomainName = 15, kOverload = 52, kRequestedAddress = 50,
+                         kLeaseTime = 51, kMessageType = 53, kServerId = 54, kParamRequest = 55,
+                         kMaxMessageSize = 57, kRenewalTime = 58, kRebindingTime = 59,
+                         kVendorClass = 60, kClientId = 61, kRelayAgentInfo = 82,
+                         kSubnetSelection = 118, kEnd = 255;
+}
+
+/// One option: its code and its (possibly RFC 3396-concatenated) data.
+struct Option {
+    uint8_t code = 0;
+    std::vector<uint8_t> data;
+};
+
+/// Why a buffer was not accepted as a DHCPv4 packet. Every value but Ok means "count and drop".
+enum class ParseError : uint8_t {
+    Ok = 0,
+    TooShort,        ///< fewer than 236 header bytes + 4 cookie bytes
+    BadMagicCookie,  ///< the cookie is not 99.130.83.99
+    BadOp,           ///< op is neither 1 (BOOTREQUEST) nor 2 (BOOTREPLY)
+    BadHlen,         ///< hlen > 16
+    OptionOverrun,   ///< an option's length runs past the end of its area
+    BadOverload,     ///< option 52 malformed, or present in sname/file (a loop)
+    NoMessageType,   ///< option 53 missing or not exactly one byte
+};
+KAHU_API const char* toString(ParseError) noexcept;
+
+/// A DHCPv4 packet: the BOOTP header, the options, and where it came from / goes to.
+///
+/// parse() and pack() are bounds-checked and never throw on bad input. Options are kept in the
+/// order they were first seen; pack() writes 53 first, then by code ascending, 82 last, then END
+/// (Kea's order), splitting data longer than 255 bytes into consecutive options (RFC 3396).
+class KAHU_API Packet4 {
+public:
+    static constexpr size_t kHeaderSize = 236;
+    static constexpr uint32_t kMagicCookie = 0x63825363;
+
+    // --- BOOTP header -------------------------------------------------------------------
+    uint8_t op = 1;
+    uint8_t htype = 1;
+    uint8_t hlen = 6;
+    uint8_t hops = 0;
+    uint32_t xid = 0;
+    uint16_t secs = 0;
+    uint16_t flags = 0;
+    Ipv4Address ciaddr, yiaddr, siaddr, giaddr;
+    std::array<uint8_t, 16> chaddr{};
+    std::array<uint8_t, 64> sname{};  ///< NUL-padded; holds options when overloaded
+    std::array<uint8_t, 128> file{};  ///< NUL-padded; holds options when overloaded
+
+    // --- Transport metadata (filled by the receiver / used by the sender) -----------------
+    Ipv4Address remoteAddr;  ///< source of a query, destination of a reply
+    Ipv4Address localAddr;   ///< destination of a query (may be 255.255.255.255)
+    uint16_t remotePort = 68;
+    uint16_t localPort = 67;
+    int ifindex = 0;
+    std::string iface;
+    std::array<uint8_t, 6> remoteMac{};  ///< link-layer source (raw sockets) / destination
+
+    /// Parses a whole UDP payload into *this (replacing all fields). Never throws.
+    ParseError parse(std::span<const uint8_t> buffer) noexcept;
+    /// Appends the wire form to out (clears it first). Pads to the 300-byte BOOTP minimum.
+    void pack(std::vector<uint8_t>& out) const;
+
+    // --- Options ---------------------------------------------------------------------------
+    const Option* get(uint8_t code) const noexcept;
+    /// Adds or replaces an option.
+    void set(uint8_t code, std::vector<uint8_t> data);
+    void set(uint8_t code, const uint8_t* data, size_t size);
+    void remove(uint8_t code) noexcept;
+    const std::vector<Option>& options() const noexcept { return options_; }
+    void clearOptions() noexcept;
+
+    /// Option 53, if present and one byte long.
+    std::optional<MessageType> messageType() const noexcept;
+    void setMessageType(MessageType t) { set(opt::kMessageType, {static_cast<uint8_t>(t)}); }
+    /// Reads a 4-byte address option (50, 54, 118 ...).
+    std::optional<Ipv4Address> getAddress(uint8_t code) const noexcept;
+    void setAddress(uint8_t code, Ipv4Address a);
+    void setUint32(uint8_t code, uint32_t v);
+
+    HwAddr hwAddr() const;
+    bool broadcastFlag() const noexcept { return (flags & 0x8000) != 0; }
+    bool isRelayed() const noexcept { return !giaddr.isZero(); }
+    /// A sub-option of option 82 (1 = circuit-id, 2 = remote-id, 5 = link-selection ...).
+    std::optional<std::span<const uint8_t>> relaySubOption(uint8_t sub) const noexcept;
+
+    /// One-line summary for logs: type, xid, chaddr, ciaddr/yiaddr/giaddr.
+    std::string summary() const;
+
+private:
+    std::vector<Option> options_;
+    std::array<uint8_t, 256> index_{};  ///< option code -> position in options_ + 1; 0 = absent
+};
+
+} // namespace kahu

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <kahu/export.h>
+#include <kahu/lease/lease4.h>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kahu {
+
+/// Where leases are kept: memfile (built in) or a store a hook registers (mysql).
+///
+/// Threading: every method may be called from several threads at once; an implementation
+/// guards its own data. Reads return copies. Writes return false when their precondition does
+/// not hold (add: the address is taken; update/remove: the address is unknown, or for stores
+/// that check it, its stored expire differs from the one given) and throw kahu::StoreError
+/// when the medium fails (disk, database connection). A write that returned true is durable
+/// as far as the store promises (memfile: handed to the OS before returning).
+///
+/// Statistics, allocator state and per-address locking are not the store's business: the core
+/// wraps every store and keeps them consistent, so a store only stores.
+class KAHU_API LeaseStore {
+public:
+    virtual ~LeaseStore() = default;
+
+    /// The type name from "lease-database" ("memfile", "mysql").
+    virtual std::string type() const = 0;
+    /// Human-readable backend description for `-V` / version-get ("Memfile backend 3.0").
+    virtual std::string description() const = 0;
+
+    virtual bool add(const Lease4& lease) = 0;
+    virtual bool update(const Lease4& lease) = 0;
+    /// Removes the lease at lease.address.
+    virtual bool remove(const Lease4& lease) = 0;
+
+    virtual std::optional<Lease4> get(Ipv4Address address) const = 0;
+    virtual std::vector<Lease4> getByHwAddr(const HwAddr& hw) const = 0;
+    virtual std::vector<Lease4> getByClientId(const ClientId& id) const = 0;
+    virtual std::vector<Lease4> getByHostname(std::string_view hostname) const = 0;
+    virtual std::vector<Lease4> getBySubnet(SubnetId id) const = 0;
+    virtual std::vector<Lease4> getAll() const = 0;
+    /// Up to limit leases with address > after, ascending by address.
+    virtual std::vector<Lease4> getPage(Ipv4Address after, size_t limit) const = 0;
+    /// Up to max leases (0 = no limit) whose state is not ExpiredReclaimed and whose expire
+    /// is before now, oldest first.
+    virtual std::vector<Lease4> getExpired(int64_t now, size_t max) const = 0;
+    /// Deletes ExpiredReclaimed leases that expired before `before`; returns how many.
+    virtual size_t flushReclaimed(int64_t before) = 0;
+    /// Deletes every lease of a subnet (0 = all subnets); returns how many.
+    virtual size_t wipe(SubnetId id) = 0;
+    /// Visits every lease without copying the whole set (start-up: allocator and statistics).
+    virtual void forEach(const std::function<void(const Lease4&)>& visit) const = 0;
+    /// Number of leases held.
+    virtual size_t size() const = 0;
+    /// Writes every lease, compacted, to a file in Kea's CSV format (lease4-write).
+    virtual void writeCsv(const std::string& path) const;
+};
+
+/// What a factory gets: the "lease-database" map as written (validated only for "type"),
+/// and whether this is a configuration check (-T, config-test) that must not change anything.
+struct LeaseStoreParams {
+    nlohmann::json config;
+    bool checkOnly = false;
+};
+
+/// Makes a store from its parameters; throws kahu::Error (the message names the bad key).
+using LeaseStoreFactory = std::function<std::unique_ptr<LeaseStore>(const LeaseStoreParams&)>;
+
+/// Lease store types by name. "memfile" is registered by the core; hooks register theirs in
+/// load() through their LoadContext and lose them at unload.
+class KAHU_API LeaseStoreFactories {
+public:
+    static LeaseStoreFactories& instance();
+
+    /// Throws kahu::Error if the type is already registered.
+    void add(const std::string& type, LeaseStoreFactory factory);
+    void remove(const std::string& type);
+    bool has(const std::string& type) const;
+    std::unique_ptr<LeaseStore> create(const std::string& type, const LeaseStoreParams& p) const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, LeaseStoreFactory> factories_;
+};
+
+} // namespace kahu

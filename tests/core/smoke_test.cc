@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MPL-2.0
+#include <kahu/dhcp/ipv4_address.h>
+
+#include <gtest/gtest.h>
+
+namespace kahu {
+
+TEST(Ipv4Address, ParsesAndPrintsDottedQuad) {
+    auto a = Ipv4Address::fromText("172.18.10.254");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->str(), "172.18.10.254");
+    EXPECT_FALSE(Ipv4Address::fromText("172.18.10.256"));
+    EXPECT_FALSE(Ipv4Address::fromText("172.18.10"));
+    EXPECT_LT(*Ipv4Address::fromText("10.0.0.9"), *Ipv4Address::fromText("10.0.0.10"));
+}
+
+} // namespace kahu

@@ -4,14 +4,12 @@
 #include "log/pattern.h"
 #include "log/sinks.h"
 
+#include <algorithm>
 #include <kahu/error.h>
 #include <kahu/log.h>
-
-#include <spdlog/sinks/stdout_sinks.h>
-
-#include <algorithm>
 #include <map>
 #include <mutex>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <unordered_map>
 
 namespace kahu::log {
@@ -41,7 +39,7 @@ using SettingsMap = std::map<std::string, Settings, std::less<>>;
 struct Registry {
     std::mutex mutex;
     std::unordered_map<std::string, std::shared_ptr<KahuLogger>> loggers;
-    SettingsMap configured;  ///< by Kahu name
+    SettingsMap configured; ///< by Kahu name
     Settings fallback;
 };
 
@@ -100,9 +98,8 @@ void apply(KahuLogger& logger, const Settings& s) {
 
 std::string upper(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::toupper(c));
-    });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return out;
 }
 

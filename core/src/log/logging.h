@@ -3,7 +3,6 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
-
 #include <string>
 #include <string_view>
 #include <vector>

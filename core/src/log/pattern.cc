@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "log/pattern.h"
 
-#include <spdlog/pattern_formatter.h>
-
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <spdlog/pattern_formatter.h>
+#include <unistd.h>
 
 namespace kahu::log {
 
@@ -72,10 +70,10 @@ class MicrosFlag final : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            msg.time.time_since_epoch())
-                            .count() %
-                        1000000;
+        const auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch())
+                .count() %
+            1000000;
         char buf[16];
         const int n = std::snprintf(buf, sizeof buf, "%03d.%03d", static_cast<int>(us / 1000),
                                     static_cast<int>(us % 1000));
@@ -128,8 +126,22 @@ void appendDate(std::string& out, std::string_view fmt) {
         }
         const char c = fmt[++i];
         switch (c) {
-        case 'Y': case 'm': case 'd': case 'H': case 'M': case 'S': case 'y': case 'b':
-        case 'B': case 'a': case 'A': case 'p': case 'I': case 'c': case 'x': case 'X':
+        case 'Y':
+        case 'm':
+        case 'd':
+        case 'H':
+        case 'M':
+        case 'S':
+        case 'y':
+        case 'b':
+        case 'B':
+        case 'a':
+        case 'A':
+        case 'p':
+        case 'I':
+        case 'c':
+        case 'x':
+        case 'X':
             out += '%';
             out += c;
             break;
@@ -176,7 +188,7 @@ ConvertedPattern convertPattern(std::string_view p) {
     for (size_t i = 0; i < p.size(); ++i) {
         const char ch = p[i];
         if (ch == '\\' && i + 1 < p.size() && p[i + 1] == 'n') {
-            out += '\n';  // "\n" kept as two characters by an escaping config writer
+            out += '\n'; // "\n" kept as two characters by an escaping config writer
             ++i;
             continue;
         }
@@ -275,7 +287,7 @@ ConvertedPattern convertPattern(std::string_view p) {
             break;
         case 'x':
         case 'X':
-            braced(p, i);  // NDC/MDC: Kahu has none
+            braced(p, i); // NDC/MDC: Kahu has none
             break;
         default:
             out += "%%";

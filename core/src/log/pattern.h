@@ -2,10 +2,8 @@
 #pragma once
 
 #include <kahu/export.h>
-
-#include <spdlog/formatter.h>
-
 #include <memory>
+#include <spdlog/formatter.h>
 #include <string>
 #include <string_view>
 
@@ -17,8 +15,8 @@ inline constexpr std::string_view kDefaultConsolePattern =
 inline constexpr std::string_view kDefaultSyslogPattern = "%-5p [%c.%t] %m\n";
 
 struct ConvertedPattern {
-    std::string spdlog;  ///< uses Kahu's custom flags, so give it to makeFormatter()
-    bool utc = false;    ///< the pattern's date came from %d{} (UTC) rather than %D{} (local)
+    std::string spdlog; ///< uses Kahu's custom flags, so give it to makeFormatter()
+    bool utc = false;   ///< the pattern's date came from %d{} (UTC) rather than %D{} (local)
 };
 
 /// Converts a log4cplus PatternLayout (what Kea's "pattern" holds) to an spdlog pattern.

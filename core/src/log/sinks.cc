@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "log/sinks.h"
 
-#include <syslog.h>
-
 #include <cstdio>
 #include <set>
+#include <syslog.h>
 
 namespace kahu::log {
 
@@ -56,7 +55,7 @@ namespace {
 
 const char* internIdent(const std::string& ident) {
     static std::mutex mutex;
-    static std::set<std::string>* idents = new std::set<std::string>;  // never freed
+    static std::set<std::string>* idents = new std::set<std::string>; // never freed
     std::lock_guard lock(mutex);
     return idents->insert(ident).first->c_str();
 }

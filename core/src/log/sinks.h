@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
-
-#include <spdlog/details/file_helper.h>
-#include <spdlog/sinks/base_sink.h>
-
 #include <atomic>
+#include <kahu/export.h>
 #include <memory>
 #include <mutex>
+#include <spdlog/details/file_helper.h>
+#include <spdlog/sinks/base_sink.h>
 #include <string>
 #include <vector>
 
@@ -70,7 +68,7 @@ protected:
     void flush_() override {}
 
 private:
-    const char* ident_;  ///< interned, never freed: openlog() keeps the pointer
+    const char* ident_; ///< interned, never freed: openlog() keeps the pointer
 };
 
 } // namespace kahu::log

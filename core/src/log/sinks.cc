@@ -26,16 +26,17 @@ void DispatchSink::flush() {
 RotatingFileSink::RotatingFileSink(std::string path, uint64_t maxSize, uint32_t maxVersions)
     : path_(std::move(path)), maxSize_(maxSize), maxVersions_(maxVersions < 1 ? 1 : maxVersions) {
     file_.open(path_, false);
+    size_ = file_.size();
 }
 
 void RotatingFileSink::sink_it_(const spdlog::details::log_msg& msg) {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
-    const size_t current = file_.size();
-    if (maxSize_ > 0 && current > 0 && current + formatted.size() > maxSize_) {
+    if (maxSize_ > 0 && size_ > 0 && size_ + formatted.size() > maxSize_) {
         rotate();
     }
     file_.write(formatted);
+    size_ += formatted.size();
 }
 
 void RotatingFileSink::rotate() {
@@ -49,6 +50,7 @@ void RotatingFileSink::rotate() {
     // Append, never truncate: if a rename failed we keep writing to the old file rather than
     // lose what it holds.
     file_.open(path_, false);
+    size_ = file_.size();
 }
 
 namespace {

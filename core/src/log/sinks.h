@@ -53,6 +53,7 @@ private:
     uint64_t maxSize_;
     uint32_t maxVersions_;
     spdlog::details::file_helper file_;
+    uint64_t size_ = 0; ///< includes what stdio still buffers (fstat would not)
 };
 
 /// syslog(3) output the way Kea's log4cplus SysLogAppender does it: the text after "syslog:"

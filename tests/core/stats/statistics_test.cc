@@ -11,9 +11,9 @@
 namespace kahu {
 namespace {
 
-// Longer than a tick of CLOCK_REALTIME_COARSE (1-4 ms), so every change is its own sample.
+// Longer than a tick of CLOCK_REALTIME_COARSE (1-10 ms), so every change is its own sample.
 void nextTick() {
-    std::this_thread::sleep_for(std::chrono::milliseconds(6));
+    std::this_thread::sleep_for(std::chrono::milliseconds(11));
 }
 
 std::vector<int64_t> sampleValues(const Statistics& stats, const std::string& name) {

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <kahu/export.h>
-#include <memory>
+
 #include <spdlog/spdlog.h>
+
+#include <memory>
 #include <string_view>
 
 namespace kahu::log {
@@ -26,9 +28,9 @@ KAHU_API int debugLevel(const spdlog::logger& logger) noexcept;
 #define KAHU_WARN(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::warn, id, fmt, __VA_ARGS__)
 #define KAHU_INFO(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::info, id, fmt, __VA_ARGS__)
 /// Debug with Kea's debug level: printed only when the logger's debuglevel >= dbg.
-#define KAHU_DEBUG(lg, dbg, id, fmt, ...)                                                          \
-    do {                                                                                           \
-        if (::kahu::log::debugLevel(*(lg)) >= (dbg)) {                                             \
-            KAHU_LOG_(lg, spdlog::level::debug, id, fmt, __VA_ARGS__);                             \
-        }                                                                                          \
+#define KAHU_DEBUG(lg, dbg, id, fmt, ...)                                                        \
+    do {                                                                                         \
+        if (::kahu::log::debugLevel(*(lg)) >= (dbg)) {                                           \
+            KAHU_LOG_(lg, spdlog::level::debug, id, fmt, __VA_ARGS__);                           \
+        }                                                                                        \
     } while (0)

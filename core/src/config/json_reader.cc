@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "config/json_reader.h"
 
-#include <kahu/error.h>
-
 #include <charconv>
 #include <fstream>
+#include <kahu/error.h>
 #include <memory>
 #include <sstream>
 
@@ -29,12 +28,24 @@ namespace {
 
 constexpr int kMaxIncludeDepth = 10;
 
-enum class Tok { LBrace, RBrace, LBracket, RBracket, Comma, Colon, String, Number, True, False,
-                 Null, End };
+enum class Tok {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Comma,
+    Colon,
+    String,
+    Number,
+    True,
+    False,
+    Null,
+    End
+};
 
 struct Token {
     Tok kind = Tok::End;
-    std::string text;  // string contents (unescaped) or number spelling
+    std::string text; // string contents (unescaped) or number spelling
     Location where;
 };
 
@@ -125,8 +136,8 @@ private:
                 advance();
                 while (!(peek() == '*' && peek(1) == '/')) {
                     if (atEnd()) {
-                        fail(start, "Comment not closed. (/* in line " +
-                                        std::to_string(start.line) + ")");
+                        fail(start,
+                             "Comment not closed. (/* in line " + std::to_string(start.line) + ")");
                     }
                     advance();
                 }
@@ -175,14 +186,22 @@ private:
             return Token{k, "", at};
         };
         switch (c) {
-        case '{': return single(Tok::LBrace);
-        case '}': return single(Tok::RBrace);
-        case '[': return single(Tok::LBracket);
-        case ']': return single(Tok::RBracket);
-        case ',': return single(Tok::Comma);
-        case ':': return single(Tok::Colon);
-        case '"': return Token{Tok::String, lexString(at), at};
-        default: break;
+        case '{':
+            return single(Tok::LBrace);
+        case '}':
+            return single(Tok::RBrace);
+        case '[':
+            return single(Tok::LBracket);
+        case ']':
+            return single(Tok::RBracket);
+        case ',':
+            return single(Tok::Comma);
+        case ':':
+            return single(Tok::Colon);
+        case '"':
+            return Token{Tok::String, lexString(at), at};
+        default:
+            break;
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             return Token{Tok::Number, lexNumber(at), at};
@@ -241,7 +260,7 @@ private:
     }
 
     std::string lexString(const Location& at) {
-        advance();  // opening quote
+        advance(); // opening quote
         std::string out;
         for (;;) {
             if (atEnd() || peek() == '\n') {
@@ -260,14 +279,30 @@ private:
             }
             char e = atEnd() ? '\0' : advance();
             switch (e) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '/':
+                out += '/';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
             case 'u': {
                 uint32_t cp = hex4(at);
                 if (cp >= 0xd800 && cp < 0xdc00 && peek() == '\\' && peek(1) == 'u') {
@@ -279,7 +314,8 @@ private:
                 appendUtf8(out, cp);
                 break;
             }
-            default: fail(at, std::string("invalid escape '\\") + e + "' in string");
+            default:
+                fail(at, std::string("invalid escape '\\") + e + "' in string");
             }
         }
     }
@@ -343,18 +379,29 @@ public:
 private:
     static const char* describe(Tok k) {
         switch (k) {
-        case Tok::LBrace: return "'{'";
-        case Tok::RBrace: return "'}'";
-        case Tok::LBracket: return "'['";
-        case Tok::RBracket: return "']'";
-        case Tok::Comma: return "','";
-        case Tok::Colon: return "':'";
-        case Tok::String: return "a string";
-        case Tok::Number: return "a number";
+        case Tok::LBrace:
+            return "'{'";
+        case Tok::RBrace:
+            return "'}'";
+        case Tok::LBracket:
+            return "'['";
+        case Tok::RBracket:
+            return "']'";
+        case Tok::Comma:
+            return "','";
+        case Tok::Colon:
+            return "':'";
+        case Tok::String:
+            return "a string";
+        case Tok::Number:
+            return "a number";
         case Tok::True:
-        case Tok::False: return "a boolean";
-        case Tok::Null: return "null";
-        case Tok::End: return "the end of input";
+        case Tok::False:
+            return "a boolean";
+        case Tok::Null:
+            return "null";
+        case Tok::End:
+            return "the end of input";
         }
         return "?";
     }
@@ -368,14 +415,22 @@ private:
 
     nlohmann::json parseValue(const Token& t) {
         switch (t.kind) {
-        case Tok::LBrace: return parseMap();
-        case Tok::LBracket: return parseList();
-        case Tok::String: return t.text;
-        case Tok::True: return true;
-        case Tok::False: return false;
-        case Tok::Null: return nullptr;
-        case Tok::Number: return number(t);
-        default: unexpected(t, "a value");
+        case Tok::LBrace:
+            return parseMap();
+        case Tok::LBracket:
+            return parseList();
+        case Tok::String:
+            return t.text;
+        case Tok::True:
+            return true;
+        case Tok::False:
+            return false;
+        case Tok::Null:
+            return nullptr;
+        case Tok::Number:
+            return number(t);
+        default:
+            unexpected(t, "a value");
         }
     }
 

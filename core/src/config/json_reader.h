@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
-
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <kahu/export.h>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,7 +16,9 @@ struct Location {
     std::string file;
     int line = 0;
     int column = 0;
-    std::string str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+    std::string str() const {
+        return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+    }
 };
 
 /// One step of a path into a document: a map key, or a list index when index >= 0.

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 // option-data text <-> wire bytes, following Kea's OptionDataTypeUtil / OptionCustom formats.
+#include <arpa/inet.h>
+#include <charconv>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/error.h>
-
-#include <arpa/inet.h>
-
-#include <charconv>
 
 namespace kahu {
 
@@ -73,12 +71,24 @@ void putInt(Bytes& out, std::string_view v, OptionDataType type) {
     int64_t hi = 0;
     int width = 1;
     switch (type) {
-    case OptionDataType::Int8: lo = INT8_MIN, hi = INT8_MAX, width = 1; break;
-    case OptionDataType::Int16: lo = INT16_MIN, hi = INT16_MAX, width = 2; break;
-    case OptionDataType::Int32: lo = INT32_MIN, hi = INT32_MAX, width = 4; break;
-    case OptionDataType::Uint8: lo = 0, hi = UINT8_MAX, width = 1; break;
-    case OptionDataType::Uint16: lo = 0, hi = UINT16_MAX, width = 2; break;
-    default: lo = 0, hi = UINT32_MAX, width = 4; break;
+    case OptionDataType::Int8:
+        lo = INT8_MIN, hi = INT8_MAX, width = 1;
+        break;
+    case OptionDataType::Int16:
+        lo = INT16_MIN, hi = INT16_MAX, width = 2;
+        break;
+    case OptionDataType::Int32:
+        lo = INT32_MIN, hi = INT32_MAX, width = 4;
+        break;
+    case OptionDataType::Uint8:
+        lo = 0, hi = UINT8_MAX, width = 1;
+        break;
+    case OptionDataType::Uint16:
+        lo = 0, hi = UINT16_MAX, width = 2;
+        break;
+    default:
+        lo = 0, hi = UINT32_MAX, width = 4;
+        break;
     }
     int64_t n = 0;
     auto r = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -179,9 +189,15 @@ void putValue(Bytes& out, OptionDataType type, const std::string& v) {
     case OptionDataType::Int32:
     case OptionDataType::Uint8:
     case OptionDataType::Uint16:
-    case OptionDataType::Uint32: putInt(out, v, type); break;
-    case OptionDataType::Ipv4Address: putIpv4(out, v); break;
-    case OptionDataType::Ipv6Address: putIpv6(out, v); break;
+    case OptionDataType::Uint32:
+        putInt(out, v, type);
+        break;
+    case OptionDataType::Ipv4Address:
+        putIpv4(out, v);
+        break;
+    case OptionDataType::Ipv6Address:
+        putIpv6(out, v);
+        break;
     case OptionDataType::Ipv6Prefix: {
         size_t slash = v.find('/');
         int len = -1;
@@ -229,13 +245,16 @@ void putValue(Bytes& out, OptionDataType type, const std::string& v) {
         out.push_back(uint8_t(v.size()));
         out.insert(out.end(), v.begin(), v.end());
         break;
-    case OptionDataType::Fqdn: putFqdn(out, v); break;
+    case OptionDataType::Fqdn:
+        putFqdn(out, v);
+        break;
     case OptionDataType::Binary: {
         Bytes b = parseHex(v);
         out.insert(out.end(), b.begin(), b.end());
         break;
     }
-    default: throw Error(std::string("cannot encode a value of type ") + toString(type));
+    default:
+        throw Error(std::string("cannot encode a value of type ") + toString(type));
     }
 }
 
@@ -252,8 +271,10 @@ std::vector<uint8_t> encodeOptionData(const OptionDefinition* def, std::string_v
     }
     if (def->type == OptionDataType::Empty) {
         if (!trim(data).empty()) {
-            throw Error("option '" + def->name + "' carries no data (sub-options are "
-                        "configured separately, in space '" + def->encapsulate + "')");
+            throw Error("option '" + def->name +
+                        "' carries no data (sub-options are "
+                        "configured separately, in space '" +
+                        def->encapsulate + "')");
         }
         return {};
     }
@@ -286,8 +307,8 @@ std::vector<uint8_t> encodeOptionData(const OptionDefinition* def, std::string_v
         if (values.size() < n || (!def->array && !lastTakesRest && values.size() != n) ||
             (def->array && values.size() % n != 0)) {
             throw Error("option '" + def->name + "' expects " + std::to_string(n) +
-                        " comma-separated values" + (def->array ? " per record" : "") +
-                        ", got " + std::to_string(values.size()));
+                        " comma-separated values" + (def->array ? " per record" : "") + ", got " +
+                        std::to_string(values.size()));
         }
         if (lastTakesRest && values.size() > n) {
             for (size_t i = n; i < values.size(); ++i) {
@@ -301,8 +322,8 @@ std::vector<uint8_t> encodeOptionData(const OptionDefinition* def, std::string_v
         return out;
     }
     if (!def->array && values.size() != 1) {
-        throw Error("option '" + def->name + "' takes one " + toString(def->type) +
-                    " value, got " + std::to_string(values.size()));
+        throw Error("option '" + def->name + "' takes one " + toString(def->type) + " value, got " +
+                    std::to_string(values.size()));
     }
     for (const auto& v : values) {
         putValue(out, def->type, v);

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 // Wire bytes -> Kea's csv text for an option definition (config-get, logs). Falls back to hex
 // whenever the bytes do not fit the definition, so it never throws on odd data.
+#include <algorithm>
+#include <arpa/inet.h>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
-
-#include <arpa/inet.h>
-
-#include <algorithm>
 #include <optional>
 
 namespace kahu {
@@ -30,15 +28,21 @@ int fixedWidth(OptionDataType t) {
     switch (t) {
     case OptionDataType::Boolean:
     case OptionDataType::Int8:
-    case OptionDataType::Uint8: return 1;
+    case OptionDataType::Uint8:
+        return 1;
     case OptionDataType::Int16:
-    case OptionDataType::Uint16: return 2;
+    case OptionDataType::Uint16:
+        return 2;
     case OptionDataType::Int32:
     case OptionDataType::Uint32:
-    case OptionDataType::Ipv4Address: return 4;
-    case OptionDataType::Ipv6Address: return 16;
-    case OptionDataType::Psid: return 3;
-    default: return -1;
+    case OptionDataType::Ipv4Address:
+        return 4;
+    case OptionDataType::Ipv6Address:
+        return 16;
+    case OptionDataType::Psid:
+        return 3;
+    default:
+        return -1;
     }
 }
 
@@ -78,11 +82,21 @@ std::optional<std::string> valueAt(OptionDataType type, Span d, size_t& pos) {
         return std::string(p[0] ? "true" : "false");
     case OptionDataType::Uint8:
     case OptionDataType::Uint16:
-    case OptionDataType::Uint32: pos += size_t(w); return std::to_string(u);
-    case OptionDataType::Int8: pos += 1; return std::to_string(int8_t(u));
-    case OptionDataType::Int16: pos += 2; return std::to_string(int16_t(u));
-    case OptionDataType::Int32: pos += 4; return std::to_string(int32_t(u));
-    case OptionDataType::Ipv4Address: pos += 4; return Ipv4Address::fromBytes(p).str();
+    case OptionDataType::Uint32:
+        pos += size_t(w);
+        return std::to_string(u);
+    case OptionDataType::Int8:
+        pos += 1;
+        return std::to_string(int8_t(u));
+    case OptionDataType::Int16:
+        pos += 2;
+        return std::to_string(int16_t(u));
+    case OptionDataType::Int32:
+        pos += 4;
+        return std::to_string(int32_t(u));
+    case OptionDataType::Ipv4Address:
+        pos += 4;
+        return Ipv4Address::fromBytes(p).str();
     case OptionDataType::Ipv6Address: {
         char buf[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, p, buf, sizeof buf);
@@ -110,7 +124,8 @@ std::optional<std::string> valueAt(OptionDataType type, Span d, size_t& pos) {
         pos += 1 + (len + 7) / 8;
         return std::string(buf) + "/" + std::to_string(len);
     }
-    case OptionDataType::Fqdn: return fqdnAt(d, pos);
+    case OptionDataType::Fqdn:
+        return fqdnAt(d, pos);
     case OptionDataType::Tuple: {
         if (pos >= d.size() || pos + 1 + d[pos] > d.size()) {
             return std::nullopt;
@@ -129,7 +144,8 @@ std::optional<std::string> valueAt(OptionDataType type, Span d, size_t& pos) {
         pos = d.size();
         return s;
     }
-    default: return std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -162,9 +178,9 @@ std::optional<std::string> decode(const OptionDefinition& def, Span d) {
     if (def.type == OptionDataType::InternalPrefixList) {
         return decodeRoutes(d);
     }
-    std::vector<OptionDataType> fields =
-        def.type == OptionDataType::Record ? def.recordTypes
-                                           : std::vector<OptionDataType>{def.type};
+    std::vector<OptionDataType> fields = def.type == OptionDataType::Record
+                                             ? def.recordTypes
+                                             : std::vector<OptionDataType>{def.type};
     std::string out;
     size_t pos = 0;
     bool first = true;

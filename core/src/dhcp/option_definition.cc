@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // The definition registry and Kea's standard DHCPv4 table. Encoding lives in option_codec.cc.
+#include <array>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/error.h>
-
-#include <array>
 #include <utility>
 
 namespace kahu {
@@ -241,8 +240,8 @@ const OptionDefinition* OptionDefinitions::byCode(uint8_t code,
 
 void OptionDefinitions::add(OptionDefinition def) {
     if (byName(def.name, def.space)) {
-        throw Error("option definition '" + def.name + "' already exists in space '" +
-                    def.space + "'");
+        throw Error("option definition '" + def.name + "' already exists in space '" + def.space +
+                    "'");
     }
     if (const auto* other = byCode(def.code, def.space)) {
         throw Error("option code " + std::to_string(def.code) + " in space '" + def.space +

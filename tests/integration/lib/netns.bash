@@ -62,7 +62,7 @@ assert_ne() { # unexpected actual what
 
 assert_match() { # regex actual what
     [[ "$2" =~ $1 ]] || fail "$3: expected to match /$1/, got '$2'"
-    log "ok: $3 = '$2'"
+    log "ok: $3: '${BASH_REMATCH[0]}'"
 }
 
 assert_ip_in_range() { # ip low high what  (dotted quads, same /24 or not: compared as numbers)
@@ -402,6 +402,8 @@ write_dhclient_conf() { # dir hostname
 timeout 20;
 retry 5;
 initial-interval 1;
+# INIT-REBOOT: give up on an unanswered reboot request after 4 s (default 10) and DISCOVER.
+reboot 4;
 send dhcp-client-identifier = hardware;
 send host-name "$2";
 request subnet-mask, routers, domain-name, domain-name-servers, host-name;
@@ -481,7 +483,7 @@ run_dhclient() { # role [dhclient options...]
     local role=$1 dir
     shift
     dir=$(client_dir "$role")
-    [[ -d "$dir" ]] || client_prepare "$role"
+    [[ -x "$dir/client-script" ]] || client_prepare "$role"
     rm -f "$dir/env"
     log "dhclient in $role $*"
     nsx "$role" dhclient -1 -v -cf "$dir/dhclient.conf" -sf "$dir/client-script" \
@@ -518,7 +520,7 @@ run_udhcpc() { # role [udhcpc options...]
     local role=$1 dir
     shift
     dir=$(client_dir "$role")
-    [[ -d "$dir" ]] || client_prepare "$role"
+    [[ -x "$dir/client-script" ]] || client_prepare "$role"
     rm -f "$dir/env"
     log "udhcpc in $role $*"
     nsx "$role" udhcpc -f -q -n -i eth0 -s "$dir/client-script" -t 5 -T 2 \
@@ -530,7 +532,7 @@ start_udhcpc() { # role [udhcpc options...]
     local role=$1 dir
     shift
     dir=$(client_dir "$role")
-    [[ -d "$dir" ]] || client_prepare "$role"
+    [[ -x "$dir/client-script" ]] || client_prepare "$role"
     rm -f "$dir/env"
     ip netns exec "$(ns_name "$role")" udhcpc -f -i eth0 -s "$dir/client-script" -t 5 -T 2 -x "hostname:$role" \
         "$@" >>"$dir/udhcpc.log" 2>&1 &
@@ -565,7 +567,7 @@ client_address() { # role
 preseed_dhclient_lease() { # role address server-id
     local dir
     dir=$(client_dir "$1")
-    [[ -d "$dir" ]] || client_prepare "$1"
+    [[ -x "$dir/client-script" ]] || client_prepare "$1"
     local later
     later=$(date -u -d '+1 day' '+%w %Y/%m/%d %H:%M:%S')
     cat >"$dir/dhclient.leases" <<EOF

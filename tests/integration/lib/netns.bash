@@ -30,7 +30,7 @@ KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
 KAHU_SERVER=${KAHU_SERVER:-kahu}
 KEA_DHCP4=${KEA_DHCP4:-/usr/sbin/kea-dhcp4}
 
-LAB_ID="k$$"                    # short: namespace names appear in /etc/netns and error messages
+LAB_ID="kit$$"                  # kit<pid>: lets lab_reap_stale find runs that died (SIGKILL)
 LAB_TMP=$(mktemp -d "/tmp/kahu-it.${LAB_ID}.XXXXXX")
 LAB_NS=()                       # every namespace this run created
 LAB_PIDS=()                     # every background process this run started
@@ -152,10 +152,26 @@ lab_dump_logs() {
     done
 }
 
+# Removes the namespaces of earlier runs that were killed without a chance to clean up
+# (ctest's timeout sends SIGKILL): kit<pid>-* whose <pid> no longer exists.
+lab_reap_stale() {
+    local ns pid
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^kit[0-9]+-' || true); do
+        pid=${ns#kit}
+        pid=${pid%%-*}
+        kill -0 "$pid" 2>/dev/null && continue
+        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+        rm -rf "/etc/netns/$ns"
+        echo "removed stale namespace $ns" >&2
+    done
+}
+
 lab_require_root() {
     [[ $(id -u) == 0 ]] || { echo "SKIP: needs root (network namespaces)" >&2; exit 77; }
 }
 lab_require_root
+lab_reap_stale
 
 # ---------------------------------------------------------------------------------------------
 # Topology

@@ -22,12 +22,11 @@
 // the server removes it all again at unload. Read core/include/kahu/hooks/*.h and
 // docs/hooks.md for the whole contract.
 
+#include <atomic>
+#include <cstdint>
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
 #include <kahu/hooks/library.h>
-
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,7 +41,7 @@ struct Rule {
     std::vector<uint8_t> macPrefix;
     uint8_t code = 0;
     std::vector<uint8_t> data;
-    std::string label;                          // for the command's answer
+    std::string label;                           // for the command's answer
     std::shared_ptr<std::atomic<uint64_t>> hits; // callouts run concurrently under MT
 };
 

@@ -299,7 +299,8 @@ void HookSet::openLibrary(const HookLibraryConfig& config, const std::string& ho
     entry->index = libraries_.size();
     entry->configured = config.library;
     entry->location = config.location;
-    entry->parameters = config.parameters;
+    // An absent "parameters" reads as {} so that parameters().value("x", d) just works.
+    entry->parameters = config.parameters.is_null() ? nlohmann::json::object() : config.parameters;
     const std::string where = entry->describe();
     auto fail = [&](const std::string& text) {
         throw HookError("hook library " + where + ": " + text);

@@ -33,7 +33,7 @@ using ErasedCallout = std::function<Verdict(void* args, CalloutContext& ctx)>;
 /// Valid only during the load call; do not keep a reference to it.
 class KAHU_API LoadContext {
 public:
-    /// The entry's "parameters" from hooks-libraries (null when absent). Copy what you need.
+    /// The entry's "parameters" from hooks-libraries ({} when absent). Copy what you need.
     const nlohmann::json& parameters() const noexcept;
     /// This library's logger, "kahu-dhcp4.<name>"; keep the shared_ptr.
     const std::shared_ptr<spdlog::logger>& logger() const noexcept;

@@ -16,7 +16,7 @@
 namespace kahu {
 
 /// The memfile parameters of "lease-database" (Kea's names and defaults).
-struct MemfileConfig {
+struct KAHU_API MemfileConfig {
     std::string name; ///< "" = KAHU_DATA_DIR "/kahu-leases4.csv"
     bool persist = true;
     uint32_t lfcInterval = 3600; ///< seconds; 0 = no periodic LFC

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // option-data text <-> wire bytes, following Kea's OptionDataTypeUtil / OptionCustom formats.
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <charconv>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
@@ -22,22 +24,28 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, e - b + 1));
 }
 
-// Kea splits csv data on commas; "\," keeps a literal comma inside a value.
+// Kea (str::tokens with escapes) splits csv data on commas, "\\," keeping a literal comma,
+// and drops empty tokens ("a,,b" is two values); each value is trimmed afterwards.
 std::vector<std::string> splitCsv(std::string_view data) {
     std::vector<std::string> out;
     std::string cur;
+    auto flush = [&] {
+        if (!cur.empty()) {
+            out.push_back(trim(cur));
+        }
+        cur.clear();
+    };
     for (size_t i = 0; i < data.size(); ++i) {
         if (data[i] == '\\' && i + 1 < data.size() && data[i + 1] == ',') {
             cur += ',';
             ++i;
         } else if (data[i] == ',') {
-            out.push_back(trim(cur));
-            cur.clear();
+            flush();
         } else {
             cur += data[i];
         }
     }
-    out.push_back(trim(cur));
+    flush();
     return out;
 }
 
@@ -49,21 +57,118 @@ std::vector<std::string> splitCsv(std::string_view data) {
     throw Error(msg);
 }
 
+int hexNibble(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// Plain hex digits; an odd count gets a leading 0 when `padOdd` (as Kea does for
+// csv-format false), otherwise it is an error.
+bool plainHex(std::string_view digits, bool padOdd, Bytes& out) {
+    std::string d(digits);
+    if (d.size() % 2 != 0) {
+        if (!padOdd) {
+            return false;
+        }
+        d.insert(d.begin(), '0');
+    }
+    for (size_t i = 0; i < d.size(); i += 2) {
+        int hi = hexNibble(d[i]);
+        int lo = hexNibble(d[i + 1]);
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out.push_back(uint8_t(hi * 16 + lo));
+    }
+    return true;
+}
+
+// csv-format false (or no definition): Kea's formatted hex. "0x" + digits, octets of one or
+// two digits split by ':' or by single spaces, or bare digits; an odd digit count is padded
+// with a leading 0. "0X", "-", mixed separators and empty octets are refused.
 Bytes parseHex(std::string_view text) {
+    Bytes out;
+    if (text.empty()) {
+        return out;
+    }
+    bool ok = false;
+    if (text.starts_with("0x")) {
+        ok = text.size() > 2 && plainHex(text.substr(2), true, out);
+    } else if (text.find_first_of(": ") != std::string_view::npos) {
+        const char sep = text.find(':') != std::string_view::npos ? ':' : ' ';
+        ok = true;
+        size_t pos = 0;
+        while (ok) {
+            size_t end = text.find(sep, pos);
+            std::string_view octet = text.substr(
+                pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+            ok = !octet.empty() && octet.size() <= 2 && plainHex(octet, true, out);
+            if (end == std::string_view::npos) {
+                break;
+            }
+            pos = end + 1;
+        }
+    } else {
+        ok = plainHex(text, true, out);
+    }
+    if (!ok) {
+        bad(text, "string of hexadecimal digits");
+    }
+    return out;
+}
+
+// A csv value of type binary: hex digits, whitespace ignored, even count, no prefix or
+// separators (Kea's base16 decoder).
+Bytes parseBinaryValue(std::string_view text) {
     std::string compact;
     for (char c : text) {
-        if (c != ' ' && c != '\t') {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
             compact += c;
         }
     }
-    if (compact.empty()) {
-        return {};
+    Bytes out;
+    if (!plainHex(compact, false, out)) {
+        bad(text, "binary", "expected an even number of hex digits");
     }
-    auto bytes = fromHexText(compact);
-    if (!bytes) {
-        bad(text, "hex string");
+    return out;
+}
+
+// Kea first reads integers as decimal, then as hex (std::hex: optional sign, optional 0x,
+// e.g. "ff" and "0x10" are accepted).
+bool parseInteger(std::string_view v, int64_t& n) {
+    std::string_view d = v;
+    if (d.starts_with('+')) {
+        d.remove_prefix(1);
     }
-    return *bytes;
+    auto r = std::from_chars(d.data(), d.data() + d.size(), n);
+    if (!d.empty() && r.ec == std::errc() && r.ptr == d.data() + d.size()) {
+        return true;
+    }
+    bool neg = false;
+    d = v;
+    if (!d.empty() && (d[0] == '+' || d[0] == '-')) {
+        neg = d[0] == '-';
+        d.remove_prefix(1);
+    }
+    if (d.starts_with("0x") || d.starts_with("0X")) {
+        d.remove_prefix(2);
+    }
+    uint64_t u = 0;
+    r = std::from_chars(d.data(), d.data() + d.size(), u, 16);
+    if (d.empty() || r.ec != std::errc() || r.ptr != d.data() + d.size() ||
+        u > uint64_t(INT64_MAX)) {
+        return false;
+    }
+    n = neg ? -int64_t(u) : int64_t(u);
+    return true;
 }
 
 void putInt(Bytes& out, std::string_view v, OptionDataType type) {
@@ -91,8 +196,7 @@ void putInt(Bytes& out, std::string_view v, OptionDataType type) {
         break;
     }
     int64_t n = 0;
-    auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    if (!parseInteger(v, n)) {
         bad(v, toString(type));
     }
     if (n < lo || n > hi) {
@@ -108,6 +212,7 @@ void putFqdn(Bytes& out, std::string_view name) {
     if (name.empty()) {
         bad(name, "fqdn", "empty name");
     }
+    const size_t start = out.size();
     if (name.back() == '.') {
         name.remove_suffix(1);
     }
@@ -127,6 +232,9 @@ void putFqdn(Bytes& out, std::string_view name) {
         pos = dot + 1;
     }
     out.push_back(0);
+    if (out.size() - start > 255) {
+        bad(name, "fqdn", "longer than 255 octets");
+    }
 }
 
 void putIpv4(Bytes& out, std::string_view v) {
@@ -175,15 +283,22 @@ Bytes encodeRoutes(std::string_view data) {
 
 void putValue(Bytes& out, OptionDataType type, const std::string& v) {
     switch (type) {
-    case OptionDataType::Boolean:
-        if (v == "true" || v == "1") {
+    case OptionDataType::Boolean: {
+        // Kea: "true"/"false" in any case, or an integer that is 0 or 1.
+        std::string lower;
+        for (char c : v) {
+            lower += char(std::tolower(static_cast<unsigned char>(c)));
+        }
+        int64_t n = -1;
+        if (lower == "true" || (lower != "false" && parseInteger(v, n) && n == 1)) {
             out.push_back(1);
-        } else if (v == "false" || v == "0") {
+        } else if (lower == "false" || n == 0) {
             out.push_back(0);
         } else {
             bad(v, "boolean");
         }
         break;
+    }
     case OptionDataType::Int8:
     case OptionDataType::Int16:
     case OptionDataType::Int32:
@@ -232,12 +347,18 @@ void putValue(Bytes& out, OptionDataType type, const std::string& v) {
         out.push_back(uint8_t(wire));
         break;
     }
-    case OptionDataType::String:
-        if (v.empty()) {
-            bad(v, "string", "empty");
+    case OptionDataType::String: {
+        // Kea's OptionString drops trailing NULs and refuses what is left empty.
+        std::string_view text = v;
+        while (!text.empty() && text.back() == '\0') {
+            text.remove_suffix(1);
         }
-        out.insert(out.end(), v.begin(), v.end());
+        if (text.empty()) {
+            bad(v, "string", "empty or only NULs");
+        }
+        out.insert(out.end(), text.begin(), text.end());
         break;
+    }
     case OptionDataType::Tuple:
         if (v.size() > 255) {
             bad(v, "tuple", "longer than 255");
@@ -249,7 +370,7 @@ void putValue(Bytes& out, OptionDataType type, const std::string& v) {
         putFqdn(out, v);
         break;
     case OptionDataType::Binary: {
-        Bytes b = parseHex(v);
+        Bytes b = parseBinaryValue(v);
         out.insert(out.end(), b.begin(), b.end());
         break;
     }
@@ -262,68 +383,62 @@ void putValue(Bytes& out, OptionDataType type, const std::string& v) {
 
 std::vector<uint8_t> encodeOptionData(const OptionDefinition* def, std::string_view data,
                                       bool csvFormat) {
-    if (!csvFormat || !def) {
-        if (csvFormat && !trim(data).empty()) {
+    if (!def) {
+        if (csvFormat) {
             throw Error("no definition known for this option: its data must be hex with "
                         "csv-format false");
         }
         return parseHex(data);
     }
-    if (def->type == OptionDataType::Empty) {
-        if (!trim(data).empty()) {
-            throw Error("option '" + def->name +
-                        "' carries no data (sub-options are "
-                        "configured separately, in space '" +
-                        def->encapsulate + "')");
+    if (!csvFormat) {
+        Bytes raw = parseHex(data);
+        if (def->type == OptionDataType::String) {
+            // The same OptionString check applies to hex given for a string option.
+            std::string text(raw.begin(), raw.end());
+            Bytes checked;
+            putValue(checked, OptionDataType::String, text);
+            return checked;
         }
-        return {};
+        return raw;
     }
     if (def->type == OptionDataType::InternalPrefixList) {
         return encodeRoutes(data);
     }
-    if (trim(data).empty()) {
-        throw Error("option '" + def->name + "' needs data");
+    // Kea splits every csv value list the same way, then reads as many values as the
+    // definition has fields; extra values of a single-valued option are ignored.
+    const auto values = splitCsv(data);
+    if (def->type == OptionDataType::Empty) {
+        if (!values.empty()) {
+            throw Error("option '" + def->name +
+                        "' carries no data (sub-options are configured separately, in space '" +
+                        def->encapsulate + "')");
+        }
+        return {};
     }
     Bytes out;
-    // Strings and binaries are not split: Kea takes the whole text as one value.
-    if (!def->array &&
-        (def->type == OptionDataType::String || def->type == OptionDataType::Binary)) {
-        std::string whole;
-        for (size_t i = 0; i < data.size(); ++i) {
-            if (data[i] == '\\' && i + 1 < data.size() && data[i + 1] == ',') {
-                continue;
-            }
-            whole += data[i];
-        }
-        putValue(out, def->type, def->type == OptionDataType::String ? whole : trim(whole));
-        return out;
-    }
-    auto values = splitCsv(data);
     if (def->type == OptionDataType::Record) {
         const auto& fields = def->recordTypes;
-        size_t n = fields.size();
-        bool lastTakesRest = !def->array && (fields.back() == OptionDataType::String ||
-                                             fields.back() == OptionDataType::Binary);
-        if (values.size() < n || (!def->array && !lastTakesRest && values.size() != n) ||
-            (def->array && values.size() % n != 0)) {
-            throw Error("option '" + def->name + "' expects " + std::to_string(n) +
-                        " comma-separated values" + (def->array ? " per record" : "") + ", got " +
-                        std::to_string(values.size()));
+        if (values.size() < fields.size()) {
+            throw Error("option '" + def->name + "' expects " + std::to_string(fields.size()) +
+                        " comma-separated values, got " + std::to_string(values.size()));
         }
-        if (lastTakesRest && values.size() > n) {
-            for (size_t i = n; i < values.size(); ++i) {
-                values[n - 1] += "," + values[i];
-            }
-            values.resize(n);
-        }
-        for (size_t i = 0; i < values.size(); ++i) {
-            putValue(out, fields[i % n], values[i]);
+        // An array record repeats only its last field (Kea's OptionCustom layout).
+        const size_t used = def->array ? values.size() : fields.size();
+        for (size_t i = 0; i < used; ++i) {
+            putValue(out, fields[std::min(i, fields.size() - 1)], values[i]);
         }
         return out;
     }
-    if (!def->array && values.size() != 1) {
-        throw Error("option '" + def->name + "' takes one " + toString(def->type) + " value, got " +
-                    std::to_string(values.size()));
+    if (!def->array) {
+        if (values.empty()) {
+            throw Error("option '" + def->name + "' needs data");
+        }
+        putValue(out, def->type, values[0]);
+        return out;
+    }
+    // Only an address list may be empty (Kea's Option4AddrLst); other arrays need a value.
+    if (values.empty() && def->type != OptionDataType::Ipv4Address) {
+        throw Error("option '" + def->name + "' needs at least one value");
     }
     for (const auto& v : values) {
         putValue(out, def->type, v);

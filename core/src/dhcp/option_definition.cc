@@ -37,15 +37,56 @@ constexpr std::array<TypeName, 18> kTypeNames = {{
 
 using T = OptionDataType;
 
+constexpr const char* kAgent = "dhcp-agent-options-space";
+
+// Entries Kea 2.2's standard table does not have (it treats 43 as a last-resort definition
+// and knows none of the others). Kea 2.2 lets a config define these codes itself, so an
+// option-def for one of them replaces the built-in entry instead of being refused.
+struct LaterKea {
+    const char* space;
+    uint8_t code;
+};
+constexpr std::array<LaterKea, 9> kLaterKeaDhcp4 = {{
+    {"dhcp4", 43},
+    {"dhcp4", 121},
+    {"dhcp4", 151},
+    {"dhcp4", 152},
+    {"dhcp4", 153},
+    {"dhcp4", 154},
+    {"dhcp4", 155},
+    {"dhcp4", 156},
+    {"dhcp4", 157},
+}};
+
+bool isLaterKea(const OptionDefinition& d) {
+    if (d.space == kAgent) {
+        return true;
+    }
+    for (const auto& e : kLaterKeaDhcp4) {
+        if (d.space == e.space && d.code == e.code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// True when `d` is the built-in definition itself (user definitions that collide with a
+// built-in one are refused or replace it, so a match on all three keys is the built-in).
+bool isBuiltIn(const OptionDefinition& d) {
+    const auto* s = OptionDefinitions::standard().byCode(d.code, d.space);
+    return s && s->name == d.name;
+}
+
 OptionDefinition def(const char* name, uint8_t code, T type, bool array = false,
                      std::vector<T> record = {}, const char* encapsulate = "",
                      const char* space = "dhcp4") {
     return OptionDefinition{name, code, space, type, array, std::move(record), encapsulate};
 }
 
-// Kea's STANDARD_V4_OPTION_DEFINITIONS (std_option_defs.h) plus the RAI sub-options
-// (dhcp-agent-options-space), same names, codes and formats so option-data written for Kea
-// encodes identically.
+// Kea's STANDARD_V4_OPTION_DEFINITIONS (std_option_defs.h), entry for entry as compiled into
+// Kea 2.2's libkea-dhcp++ (tests/core/config/option_definition_test.cc pins all of them), plus
+// what later Kea added (43 as a normal entry, 121 from 2.6, 151-157 and the RAI sub-options
+// from 2.4), so option-data written for either version encodes identically.
 std::vector<OptionDefinition> standardTable() {
     const auto ip = T::Ipv4Address;
     const auto ips = [](const char* n, uint8_t c) { return def(n, c, T::Ipv4Address, true); };
@@ -176,14 +217,28 @@ std::vector<OptionDefinition> standardTable() {
             {T::Uint8, T::Uint8, T::Ipv6Address, T::Ipv4Address}),
         def("v4-access-domain", 213, T::Fqdn),
 
-        // RFC 3046 relay agent information sub-options, as Kea names them.
-        def("circuit-id", 1, T::Binary, false, {}, "", "dhcp-agent-options-space"),
-        def("remote-id", 2, T::Binary, false, {}, "", "dhcp-agent-options-space"),
-        def("link-selection", 5, ip, false, {}, "", "dhcp-agent-options-space"),
-        def("subscriber-id", 6, T::Binary, false, {}, "", "dhcp-agent-options-space"),
-        def("server-id-override", 11, ip, false, {}, "", "dhcp-agent-options-space"),
-        def("relay-id", 12, T::Binary, false, {}, "", "dhcp-agent-options-space"),
-        def("relay-source-port", 19, T::Empty, false, {}, "", "dhcp-agent-options-space"),
+        // Relay agent information sub-options (dhcp-agent-options-space): Kea 2.4+ defines
+        // these; 2.2 has none, so configs written for 2.2 may define them (see kLaterKea).
+        def("circuit-id", 1, T::Binary, false, {}, "", kAgent),
+        def("remote-id", 2, T::Binary, false, {}, "", kAgent),
+        def("docsis-device-class", 4, T::Uint32, false, {}, "", kAgent),
+        def("link-selection", 5, ip, false, {}, "", kAgent),
+        def("subscriber-id", 6, T::String, false, {}, "", kAgent),
+        def("radius", 7, T::Binary, false, {}, "", kAgent),
+        def("auth", 8, T::Binary, false, {}, "", kAgent),
+        def("vendor-specific-info", 9, T::Binary, false, {}, "", kAgent),
+        def("relay-flags", 10, T::Uint8, false, {}, "", kAgent),
+        def("server-id-override", 11, ip, false, {}, "", kAgent),
+        def("relay-id", 12, T::Binary, false, {}, "", kAgent),
+        def("access-techno-type", 13, T::Uint16, false, {}, "", kAgent),
+        def("access-network-name", 14, T::String, false, {}, "", kAgent),
+        def("access-point-name", 15, T::String, false, {}, "", kAgent),
+        def("access-point-bssid", 16, T::Binary, false, {}, "", kAgent),
+        def("operator-id", 17, T::Uint32, false, {}, "", kAgent),
+        def("operator-realm", 18, T::String, false, {}, "", kAgent),
+        def("relay-port", 19, T::Uint16, false, {}, "", kAgent),
+        def("virtual-subnet-select", 151, T::Binary, false, {}, "", kAgent),
+        def("virtual-subnet-select-ctrl", 152, T::Empty, false, {}, "", kAgent),
     };
 }
 
@@ -239,6 +294,20 @@ const OptionDefinition* OptionDefinitions::byCode(uint8_t code,
 }
 
 void OptionDefinitions::add(OptionDefinition def) {
+    // Kea refuses to redefine its standard dhcp4 options, by code first, then by name.
+    for (auto it = defs_.begin(); it != defs_.end(); ++it) {
+        if (it->space != def.space || (it->code != def.code && it->name != def.name) ||
+            !isBuiltIn(*it)) {
+            continue;
+        }
+        if (isLaterKea(*it)) {
+            defs_.erase(it);
+            break;
+        }
+        const std::string what = it->code == def.code ? std::to_string(def.code) : def.name;
+        throw Error("unable to override definition of option '" + what +
+                    "' in standard option space '" + def.space + "'");
+    }
     if (byName(def.name, def.space)) {
         throw Error("option definition '" + def.name + "' already exists in space '" + def.space +
                     "'");

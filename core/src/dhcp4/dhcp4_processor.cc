@@ -341,10 +341,7 @@ void Dhcp4Processor::setDestination(const Packet4& q, Packet4& r) const {
     if (q.isRelayed()) {
         r.remoteAddr = q.giaddr;
         r.remotePort = q.remotePort ? q.remotePort : 67;
-        if (type == MessageType::Nak) {
-            r.flags |= 0x8000;
-        }
-        return;
+        return;  // Kea leaves the broadcast flag as the client set it, NAK included
     }
     r.remotePort = q.remotePort ? q.remotePort : 68;
     if (!q.ciaddr.isZero() && type != MessageType::Nak) {
@@ -439,7 +436,7 @@ void Dhcp4Processor::processRequest(Exchange& ex, const Client& c, int64_t now) 
     }
     const Subnet* subnet = selector_.select(q, interfaceOf(q), ex.classes);
     if (!subnet) {
-        bool authoritative = !config_->subnets.empty() && config_->json.value("authoritative", false);
+        bool authoritative = !config_->subnets.empty() && config_->authoritative;
         if (!initReboot || authoritative) {
             return nak(ex, "no subnet for the client");
         }

@@ -65,7 +65,7 @@ Server::~Server() {
 
 int Server::checkConfig(const std::string& file, bool loadHooks, bool verbose) {
     try {
-        auto result = loadConfigFile(file);
+        auto result = config::loadConfigFile(file);
         for (const auto& w : result.warnings) {
             std::cerr << "WARN  DHCP4_CONFIG_SYNTAX_WARNING " << w << "\n";
         }
@@ -109,7 +109,7 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
     auto sockets = std::make_unique<net::SocketSet>();
     sockets->open(config->interfaces, opts_.serverPort);
 
-    configureLogging(config->loggers, opts_.debug);
+    log::configureLogging(config->loggers, opts_.debug);
     stopWorkers();  // in-flight packets finish on the old generation first
     if (store) {
         store_ = std::move(store);
@@ -124,10 +124,14 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
     startWorkers(config->multiThreading);
     nextReclaim_ = nowSeconds() + config->expiredLeases.reclaimTimerWaitTime;
     nextFlush_ = nowSeconds() + config->expiredLeases.flushReclaimedTimerWaitTime;
-    KAHU_INFO(logger(), initial ? "DHCP4_CONFIG_COMPLETE" : "DHCP4_DYNRECONF_SUCCESS",
-              "configuration {}: {} subnet(s), {} socket(s), multi-threading {}",
-              initial ? "loaded" : "reloaded", config->subnets.size(), sockets_->fds().size(),
-              config->multiThreading.enabled ? "on" : "off");
+    std::string summary = fmt::format(
+        "{} subnet(s), {} socket(s), multi-threading {}", config->subnets.size(),
+        sockets_->fds().size(), config->multiThreading.enabled ? "on" : "off");
+    if (initial) {
+        KAHU_INFO(logger(), "DHCP4_CONFIG_COMPLETE", "configuration loaded: {}", summary);
+    } else {
+        KAHU_INFO(logger(), "DHCP4_DYNRECONF_SUCCESS", "configuration reloaded: {}", summary);
+    }
 }
 
 void Server::startWorkers(const MultiThreadingConfig& mt) {
@@ -223,7 +227,7 @@ void Server::runTimers(int64_t now) {
 
 std::string Server::reload() {
     try {
-        auto result = loadConfigFile(opts_.configFile);
+        auto result = config::loadConfigFile(opts_.configFile);
         for (const auto& w : result.warnings) {
             KAHU_WARN(logger(), "DHCP4_CONFIG_SYNTAX_WARNING", "{}", w);
         }
@@ -257,8 +261,8 @@ int Server::run() {
         for (const char* name : kGlobalStats) {
             Statistics::instance().counter(name);
         }
-        auto result = loadConfigFile(opts_.configFile);
-        configureLogging(result.config->loggers, opts_.debug);
+        auto result = config::loadConfigFile(opts_.configFile);
+        log::configureLogging(result.config->loggers, opts_.debug);
         KAHU_INFO(logger(), "DHCP4_STARTING", "Kahu DHCPv4 server version {} starting",
                   versionText());
         for (const auto& w : result.warnings) {

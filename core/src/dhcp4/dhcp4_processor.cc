@@ -454,9 +454,8 @@ void Dhcp4Processor::processRequest(Exchange& ex, const Client& c, int64_t now) 
         }
     }
     if (initReboot) {
-        if (!target) {
-            return nak(ex, "INIT-REBOOT address not in the client's network");
-        }
+        // Kea's order: a known client asking for another address is told no; an unknown
+        // client is answered only by an authoritative server.
         if (existing && existing->address != *requested) {
             return nak(ex, "INIT-REBOOT address differs from the client's lease");
         }

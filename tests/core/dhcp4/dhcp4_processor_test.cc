@@ -173,6 +173,19 @@ TEST_F(Dhcp4ProcessorTest, InitRebootForAnAddressOutsideTheNetworkIsNaked) {
     EXPECT_TRUE(ex.response->yiaddr.isZero());
 }
 
+TEST_F(Dhcp4ProcessorTest, InitRebootFromUnknownClientIsIgnoredUnlessAuthoritative) {
+    Packet4 req = query(MessageType::Request, 20);
+    req.setAddress(opt::kRequestedAddress, ip("10.99.0.5"));
+    auto quiet = proc_->process(req, 1200);
+    EXPECT_FALSE(quiet.response) << "Kea 2.2 stays silent when not authoritative";
+
+    config_->subnets[0].authoritative = true;
+    Dhcp4Processor authoritative(config_, *leases_, {});
+    auto ex = authoritative.process(req, 1200);
+    ASSERT_TRUE(ex.response);
+    EXPECT_EQ(ex.response->messageType(), MessageType::Nak);
+}
+
 TEST_F(Dhcp4ProcessorTest, RequestForAnAddressHeldByAnotherClientIsNaked) {
     Packet4 ack = dora(10);
     Packet4 req = query(MessageType::Request, 11);

@@ -26,7 +26,9 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
             continue;  // renewed or handled meanwhile
         }
         bool declined = lease->state == LeaseState::Declined;
-        if (veto_ && !veto_(*lease, declined)) {
+        bool removeThis = remove;
+        Lease4 current = *lease;
+        if (veto_ && !veto_(current, declined, removeThis)) {
             continue;
         }
         std::string prefix = "subnet[" + std::to_string(lease->subnetId) + "].";
@@ -35,10 +37,10 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         std::string poolPrefix =
             pool ? prefix + "pool[" + std::to_string(pool->poolId) + "]." : std::string();
         bool ok;
-        if (declined || remove) {
+        if (declined || removeThis) {
             ok = leases_.remove(*lease);
         } else {
-            Lease4 reclaimed = *lease;
+            Lease4 reclaimed = current;
             reclaimed.state = LeaseState::ExpiredReclaimed;
             reclaimed.hostname.clear();
             reclaimed.fqdnFwd = reclaimed.fqdnRev = false;

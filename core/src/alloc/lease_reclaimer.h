@@ -17,8 +17,9 @@ namespace kahu {
 /// leases-reclaim command.
 class KAHU_API LeaseReclaimer {
 public:
-    /// Hook seam: return false to keep a lease as it is (lease4_expire / lease4_recover SKIP).
-    using Veto = std::function<bool(const Lease4&, bool declined)>;
+    /// Hook seam (lease4_expire / lease4_recover): may change the lease and `remove`; returns
+    /// false when a callout took care of the lease (Skip), which is then left alone.
+    using Veto = std::function<bool(Lease4& lease, bool declined, bool& remove)>;
 
     LeaseReclaimer(LeaseManager& leases, const ServerConfig& config, Veto veto = {})
         : leases_(leases), config_(config), veto_(std::move(veto)) {}

@@ -2,24 +2,16 @@
 #include "dhcp4/dhcp4_processor.h"
 
 #include "dhcp4/reply_options.h"
+#include "hooks/hook_set.h"
 
 #include <kahu/log.h>
+#include <kahu/stats.h>
 
 #include <algorithm>
 #include <cctype>
 
 namespace kahu {
 
-struct Dhcp4Processor::Client {
-    HwAddr hw;
-    ClientId clientId;  ///< option 61 as sent (empty if none)
-    std::string hostname;  ///< option 12, sanitised and lower-cased
-
-    const ClientId& idFor(const Subnet& s) const {
-        static const ClientId kNone;
-        return s.matchClientId ? clientId : kNone;
-    }
-};
 
 namespace {
 
@@ -58,6 +50,9 @@ Dhcp4Processor::Dhcp4Processor(std::shared_ptr<const ServerConfig> config, Lease
         }
     };
     collect(config_->options);
+    for (IdentifierType t : config_->hostReservationIdentifiers) {
+        flexId_ = flexId_ || t == IdentifierType::FlexId;
+    }
     for (const auto& n : config_->sharedNetworks) {
         collect(n.options);
     }
@@ -73,69 +68,6 @@ const InterfaceAddresses* Dhcp4Processor::interfaceOf(const Packet4& q) const no
         }
     }
     return nullptr;
-}
-
-Exchange Dhcp4Processor::process(Packet4 query, int64_t now) noexcept {
-    Exchange ex;
-    ex.query = std::move(query);
-    try {
-        const Packet4& q = ex.query;
-        auto type = q.messageType();
-        switch (type.value_or(MessageType{0})) {
-        case MessageType::Discover: stat("pkt4-discover-received").add(1); break;
-        case MessageType::Request: stat("pkt4-request-received").add(1); break;
-        case MessageType::Release: stat("pkt4-release-received").add(1); break;
-        case MessageType::Decline: stat("pkt4-decline-received").add(1); break;
-        case MessageType::Inform: stat("pkt4-inform-received").add(1); break;
-        case MessageType::Offer: stat("pkt4-offer-received").add(1); break;
-        case MessageType::Ack: stat("pkt4-ack-received").add(1); break;
-        case MessageType::Nak: stat("pkt4-nak-received").add(1); break;
-        default: stat("pkt4-unknown-received").add(1); break;
-        }
-        bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
-                           type == MessageType::Release || type == MessageType::Decline ||
-                           type == MessageType::Inform;
-        if (!serverBound || q.op != 1) {
-            ex.drop = true;
-            ex.dropReason = "DHCP4_PACKET_DROP_0006";
-        } else if (!acceptServerId(q)) {
-            ex.drop = true;
-            ex.dropReason = "DHCP4_PACKET_DROP_0003";
-        }
-        if (ex.drop) {
-            stat("pkt4-receive-drop").add(1);
-            return ex;
-        }
-        ex.classes.push_back("ALL");
-        if (const Option* vc = q.get(opt::kVendorClass)) {
-            ex.classes.push_back("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
-        }
-        Client c;
-        c.hw = q.hwAddr();
-        if (const Option* cid = q.get(opt::kClientId)) {
-            c.clientId = cid->data;
-        }
-        if (const Option* hn = q.get(opt::kHostName)) {
-            c.hostname = sanitizeHostname(hn->data);
-        }
-        switch (*type) {
-        case MessageType::Discover: processDiscover(ex, c, now); break;
-        case MessageType::Request: processRequest(ex, c, now); break;
-        case MessageType::Release: processRelease(ex, c, now); break;
-        case MessageType::Decline: processDecline(ex, c, now); break;
-        default: processInform(ex, c); break;
-        }
-    } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex.query.summary(),
-                   e.what());
-        ex.response.reset();
-        ex.drop = true;
-        ex.dropReason = "DHCP4_PACKET_PROCESS_EXCEPTION";
-    }
-    if (ex.drop) {
-        ex.response.reset();
-    }
-    return ex;
 }
 
 bool Dhcp4Processor::acceptServerId(const Packet4& q) const {
@@ -158,23 +90,8 @@ bool Dhcp4Processor::acceptServerId(const Packet4& q) const {
            configuredServerIds_.end();
 }
 
-const Reservation* Dhcp4Processor::reservationFor(const Subnet& s, const Packet4& q) const {
-    if (hosts_.empty()) {
-        return nullptr;
-    }
-    if (s.reservationsInSubnet) {
-        if (const Reservation* r = hosts_.find(s.id, q)) {
-            return r;
-        }
-    }
-    if (s.reservationsGlobal) {
-        return hosts_.find(0, q);
-    }
-    return nullptr;
-}
-
 std::optional<Lease4> Dhcp4Processor::findClientLease(const std::vector<const Subnet*>& network,
-                                                      const Client& c) const {
+                                                      const ClientIdentity& c) const {
     auto inNetwork = [&](const Lease4& l) -> const Subnet* {
         for (const Subnet* s : network) {
             if (s->id == l.subnetId) {
@@ -200,7 +117,7 @@ std::optional<Lease4> Dhcp4Processor::findClientLease(const std::vector<const Su
     return std::nullopt;
 }
 
-bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const Client& c,
+bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c,
                                  int64_t now) const {
     const Pool* pool = LeaseManager::poolOf(s, a);
     if (!s.reservationsOutOfPool || !pool) {
@@ -223,75 +140,6 @@ bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const Client& c
     }
     return lease->belongsTo(c.hw, c.idFor(s)) || lease->expired(now) ||
            lease->state == LeaseState::ExpiredReclaimed;
-}
-
-std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(
-    Exchange& ex, const Client& c, const std::vector<const Subnet*>& network,
-    const std::optional<Lease4>& existing, std::optional<Ipv4Address> requested, int64_t now,
-    const Subnet*& chosen) {
-    // 1. The client's reserved address.
-    for (const Subnet* s : network) {
-        const Reservation* r = reservationFor(*s, ex.query);
-        if (r && r->ipAddress && s->prefix.contains(*r->ipAddress)) {
-            if (addressFree(*s, *r->ipAddress, c, now)) {
-                chosen = s;
-                ex.reservation = r;
-                return r->ipAddress;
-            }
-            Statistics::instance().add("v4-reservation-conflicts", 1);
-        }
-    }
-    auto inPool = [&](Ipv4Address a) -> const Subnet* {
-        for (const Subnet* s : network) {
-            const Pool* p = LeaseManager::poolOf(*s, a);
-            if (p && SubnetSelector::classAllowed(p->clientClass, ex.classes)) {
-                return s;
-            }
-        }
-        return nullptr;
-    };
-    // 2. The client's existing lease, 3. the address it asked for.
-    for (auto candidate : {existing ? std::optional(existing->address) : std::nullopt, requested}) {
-        if (!candidate) {
-            continue;
-        }
-        if (const Subnet* s = inPool(*candidate); s && addressFree(*s, *candidate, c, now)) {
-            chosen = s;
-            return candidate;
-        }
-    }
-    // 4. A free address from the pools.
-    for (const Subnet* s : network) {
-        auto a = leases_.pickFree(
-            *s,
-            [&](const Pool& p) { return SubnetSelector::classAllowed(p.clientClass, ex.classes); },
-            [&](Ipv4Address a) { return addressFree(*s, a, c, now); });
-        if (a) {
-            chosen = s;
-            return a;
-        }
-    }
-    return std::nullopt;
-}
-
-Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Client& c,
-                                 const Exchange& ex, int64_t now) const {
-    Lease4 l;
-    l.address = a;
-    l.hwAddr = c.hw;
-    l.clientId = c.clientId;
-    l.subnetId = s.id;
-    l.cltt = now;
-    l.validLifetime = s.valid.value;
-    if (auto requested = ex.query.get(opt::kLeaseTime); requested && requested->data.size() == 4) {
-        l.validLifetime = s.valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
-    }
-    l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
-                                                                      : c.hostname;
-    if (const Pool* p = LeaseManager::poolOf(s, a)) {
-        l.poolId = p->poolId;
-    }
-    return l;
 }
 
 Packet4 Dhcp4Processor::makeReply(const Exchange& ex, MessageType type) const {
@@ -391,61 +239,301 @@ void Dhcp4Processor::nak(Exchange& ex, const char* reason) const {
     ex.response = std::move(r);
 }
 
-void Dhcp4Processor::processDiscover(Exchange& ex, const Client& c, int64_t now) {
-    const Subnet* subnet = selector_.select(ex.query, interfaceOf(ex.query), ex.classes);
-    if (!subnet) {
-        ex.drop = true;
-        ex.dropReason = "DHCP4_SUBNET_SELECTION_FAILED";
-        stat("pkt4-receive-drop").add(1);
+// ---------------------------------------------------------------------------------------------
+// Pipeline
+
+Exchange Dhcp4Processor::process(Packet4 query, int64_t now) {
+    auto ex = std::make_shared<Exchange>();
+    ex->query = std::move(query);
+    ex->now = now;
+    ExchangePtr result;
+    process(ex, [&result](const ExchangePtr& done) { result = done; });
+    return result ? std::move(*result) : Exchange{};
+}
+
+std::function<void()> Dhcp4Processor::guarded(const ExchangePtr& ex, const Done& done,
+                                              std::function<void()> step) {
+    return [ex, done, step = std::move(step)] {
+        try {
+            step();
+        } catch (const std::exception& e) {
+            KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex->query.summary(),
+                       e.what());
+            ex->markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
+            done(ex);
+        }
+    };
+}
+
+template <hooks::HookPoint P, class Args>
+bool Dhcp4Processor::parkable(const ExchangePtr& ex, Args& args, const Done& done,
+                              std::function<void()> resume, bool* skipped) {
+    if (!ex->hooks || !ex->hooks->has(P)) {
+        return true;
+    }
+    auto verdict = ex->hooks->run<P>(
+        args, ex->context.get(), [ex, done, resume = guarded(ex, done, std::move(resume))](bool go) {
+            if (go) {
+                resume();
+            } else {
+                ex->markDrop("HOOKS_PARKED_PACKET_DROPPED");
+                done(ex);
+            }
+        });
+    switch (verdict) {
+    case hooks::Verdict::Park:
+        return false;
+    case hooks::Verdict::Drop:
+        ex->markDrop("DHCP4_HOOK_DROP");
+        done(ex);
+        return false;
+    case hooks::Verdict::Skip:
+        if (skipped) {
+            *skipped = true;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
+    try {
+        const Packet4& q = ex->query;
+        auto type = q.messageType();
+        switch (type.value_or(MessageType{0})) {
+        case MessageType::Discover: stat("pkt4-discover-received").add(1); break;
+        case MessageType::Request: stat("pkt4-request-received").add(1); break;
+        case MessageType::Release: stat("pkt4-release-received").add(1); break;
+        case MessageType::Decline: stat("pkt4-decline-received").add(1); break;
+        case MessageType::Inform: stat("pkt4-inform-received").add(1); break;
+        case MessageType::Offer: stat("pkt4-offer-received").add(1); break;
+        case MessageType::Ack: stat("pkt4-ack-received").add(1); break;
+        case MessageType::Nak: stat("pkt4-nak-received").add(1); break;
+        default: stat("pkt4-unknown-received").add(1); break;
+        }
+        bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
+                           type == MessageType::Release || type == MessageType::Decline ||
+                           type == MessageType::Inform;
+        if (!serverBound || q.op != 1) {
+            ex->markDrop("DHCP4_PACKET_DROP_0006");
+        } else if (!acceptServerId(q)) {
+            ex->markDrop("DHCP4_PACKET_DROP_0003");
+        }
+        if (ex->drop) {
+            stat("pkt4-receive-drop").add(1);
+            return done(ex);
+        }
+        ex->classes.push_back("ALL");
+        if (const Option* vc = q.get(opt::kVendorClass)) {
+            ex->classes.push_back("VENDOR_CLASS_" +
+                                  std::string(vc->data.begin(), vc->data.end()));
+        }
+        ex->client.hw = q.hwAddr();
+        if (const Option* cid = q.get(opt::kClientId)) {
+            ex->client.clientId = cid->data;
+        }
+        if (const Option* hn = q.get(opt::kHostName)) {
+            ex->client.hostname = sanitizeHostname(hn->data);
+        }
+        if (flexId_ && ex->hooks && ex->hooks->has(hooks::HookPoint::Host4Identifier)) {
+            IdentifierType type = IdentifierType::FlexId;
+            hooks::Host4IdentifierArgs args{ex->query, type, ex->flexId};
+            if (ex->hooks->run<hooks::HookPoint::Host4Identifier>(args, ex->context.get()) !=
+                hooks::Verdict::Continue) {
+                ex->flexId.clear();
+            }
+        }
+        dispatch(ex, done);
+    } catch (const std::exception& e) {
+        KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex->query.summary(),
+                   e.what());
+        ex->markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
+        done(ex);
+    }
+}
+
+void Dhcp4Processor::dispatch(const ExchangePtr& ex, const Done& done) {
+    switch (*ex->query.messageType()) {
+    case MessageType::Discover:
+        return selectSubnet(ex, done, [this, ex, done] { processDiscover(ex, done); });
+    case MessageType::Request:
+        return selectSubnet(ex, done, [this, ex, done] { processRequest(ex, done); });
+    case MessageType::Inform:
+        return selectSubnet(ex, done, [this, ex, done] {
+            processInform(*ex);
+            done(ex);
+        });
+    case MessageType::Release:
+        processRelease(*ex);
+        return done(ex);
+    default:
+        processDecline(*ex);
+        return done(ex);
+    }
+}
+
+void Dhcp4Processor::selectSubnet(const ExchangePtr& ex, const Done& done,
+                                  std::function<void()> next) {
+    ex->subnet = selector_.select(ex->query, interfaceOf(ex->query), ex->classes);
+    bool skipped = false;
+    hooks::Subnet4SelectArgs args{ex->query, ex->subnet, config_->subnets};
+    if (!parkable<hooks::HookPoint::Subnet4Select>(ex, args, done, next, &skipped)) {
         return;
     }
+    if (skipped) {
+        ex->subnet = nullptr;
+    }
+    next();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+const Reservation* Dhcp4Processor::reservationFor(const Subnet& s, const Exchange& ex) const {
+    if (hosts_.empty()) {
+        return nullptr;
+    }
+    if (s.reservationsInSubnet) {
+        if (const Reservation* r = hosts_.find(s.id, ex.query, ex.flexId)) {
+            return r;
+        }
+    }
+    if (s.reservationsGlobal) {
+        return hosts_.find(0, ex.query, ex.flexId);
+    }
+    return nullptr;
+}
+
+std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(
+    Exchange& ex, const std::vector<const Subnet*>& network, std::optional<Ipv4Address> requested,
+    const Subnet*& chosen) {
+    const ClientIdentity& c = ex.client;
+    // 1. The client's reserved address.
+    for (const Subnet* s : network) {
+        const Reservation* r = reservationFor(*s, ex);
+        if (r && r->ipAddress && s->prefix.contains(*r->ipAddress)) {
+            if (addressFree(*s, *r->ipAddress, c, ex.now)) {
+                chosen = s;
+                ex.reservation = r;
+                return r->ipAddress;
+            }
+            stat("v4-reservation-conflicts").add(1);
+        }
+    }
+    auto inPool = [&](Ipv4Address a) -> const Subnet* {
+        for (const Subnet* s : network) {
+            const Pool* p = LeaseManager::poolOf(*s, a);
+            if (p && SubnetSelector::classAllowed(p->clientClass, ex.classes)) {
+                return s;
+            }
+        }
+        return nullptr;
+    };
+    // 2. The client's existing lease, 3. the address it asked for.
+    auto existing = ex.existing ? std::optional(ex.existing->address) : std::nullopt;
+    for (auto candidate : {existing, requested}) {
+        if (!candidate) {
+            continue;
+        }
+        if (const Subnet* s = inPool(*candidate); s && addressFree(*s, *candidate, c, ex.now)) {
+            chosen = s;
+            return candidate;
+        }
+    }
+    // 4. A free address from the pools.
+    for (const Subnet* s : network) {
+        auto a = leases_.pickFree(
+            *s,
+            [&](const Pool& p) { return SubnetSelector::classAllowed(p.clientClass, ex.classes); },
+            [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); });
+        if (a) {
+            chosen = s;
+            return a;
+        }
+    }
+    return std::nullopt;
+}
+
+Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Exchange& ex) const {
+    Lease4 l;
+    l.address = a;
+    l.hwAddr = ex.client.hw;
+    l.clientId = ex.client.clientId;
+    l.subnetId = s.id;
+    l.cltt = ex.now;
+    l.validLifetime = s.valid.value;
+    if (auto requested = ex.query.get(opt::kLeaseTime); requested && requested->data.size() == 4) {
+        l.validLifetime = s.valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
+    }
+    l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
+                                                                      : ex.client.hostname;
+    if (const Pool* p = LeaseManager::poolOf(s, a)) {
+        l.poolId = p->poolId;
+    }
+    return l;
+}
+
+void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
+    const Subnet* subnet = ex->subnet;
+    if (!subnet) {
+        ex->markDrop("DHCP4_SUBNET_SELECTION_FAILED");
+        stat("pkt4-receive-drop").add(1);
+        return done(ex);
+    }
     auto network = selector_.network(*subnet);
-    auto existing = findClientLease(network, c);
+    ex->existing = findClientLease(network, ex->client);
     const Subnet* chosen = nullptr;
     auto address =
-        chooseAddress(ex, c, network, existing, ex.query.getAddress(opt::kRequestedAddress), now,
-                      chosen);
+        chooseAddress(*ex, network, ex->query.getAddress(opt::kRequestedAddress), chosen);
     if (!address) {
         stat("v4-allocation-fail").add(1);
         Statistics::instance().add(
             "subnet[" + std::to_string(subnet->id) + "].v4-allocation-fail", 1);
-        KAHU_WARN(logger(), "DHCP4_PACKET_NAK_0001", "{}: no address available in subnet {}",
-                  ex.query.summary(), subnet->prefix.str());
-        ex.drop = true;
-        ex.dropReason = "ALLOC_ENGINE_V4_ALLOC_FAIL";
-        return;
+        KAHU_WARN(logger(), "ALLOC_ENGINE_V4_ALLOC_FAIL", "{}: no address available in subnet {}",
+                  ex->query.summary(), subnet->prefix.str());
+        ex->markDrop("ALLOC_ENGINE_V4_ALLOC_FAIL");
+        return done(ex);
     }
-    ex.subnet = chosen;
-    Lease4 lease = makeLease(*chosen, *address, c, ex, now);
-    Packet4 r = makeReply(ex, MessageType::Offer);
-    finishReply(ex, r, *chosen, &lease);
-    ex.response = std::move(r);
+    ex->subnet = chosen;
+    ex->candidate = makeLease(*chosen, *address, *ex);
+    hooks::Lease4SelectArgs args{ex->query, *chosen, true, ex->candidate};
+    if (parkable<hooks::HookPoint::Lease4Select>(ex, args, done,
+                                                 [this, ex, done] { finishDiscover(ex, done); })) {
+        finishDiscover(ex, done);
+    }
 }
 
-void Dhcp4Processor::processRequest(Exchange& ex, const Client& c, int64_t now) {
-    const Packet4& q = ex.query;
+void Dhcp4Processor::finishDiscover(const ExchangePtr& ex, const Done& done) {
+    Packet4 r = makeReply(*ex, MessageType::Offer);
+    finishReply(*ex, r, *ex->subnet, &ex->candidate);
+    ex->response = std::move(r);
+    done(ex);
+}
+
+void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
+    Exchange& x = *ex;
+    const Packet4& q = x.query;
     auto requested = q.getAddress(opt::kRequestedAddress);
     bool initReboot = requested && !q.getAddress(opt::kServerId);
     if (!requested && !q.ciaddr.isZero()) {
         requested = q.ciaddr;
     }
     if (!requested) {
-        ex.drop = true;
-        ex.dropReason = "DHCP4_PACKET_DROP_NO_ADDRESS";
-        return;
+        x.markDrop("DHCP4_PACKET_DROP_NO_ADDRESS");
+        return done(ex);
     }
-    const Subnet* subnet = selector_.select(q, interfaceOf(q), ex.classes);
+    const Subnet* subnet = x.subnet;
     if (!subnet) {
-        bool authoritative = !config_->subnets.empty() && config_->authoritative;
-        if (!initReboot || authoritative) {
-            return nak(ex, "no subnet for the client");
+        if (!initReboot || config_->authoritative) {
+            nak(x, "no subnet for the client");
+        } else {
+            x.markDrop("DHCP4_SUBNET_SELECTION_FAILED");
         }
-        ex.drop = true;
-        ex.dropReason = "DHCP4_SUBNET_SELECTION_FAILED";
-        return;
+        return done(ex);
     }
     auto network = selector_.network(*subnet);
-    auto existing = findClientLease(network, c);
+    x.existing = findClientLease(network, x.client);
     const Subnet* target = nullptr;
     for (const Subnet* s : network) {
         if (s->prefix.contains(*requested)) {
@@ -456,71 +544,113 @@ void Dhcp4Processor::processRequest(Exchange& ex, const Client& c, int64_t now) 
     if (initReboot) {
         // Kea's order: a known client asking for another address is told no; an unknown
         // client is answered only by an authoritative server.
-        if (existing && existing->address != *requested) {
-            return nak(ex, "INIT-REBOOT address differs from the client's lease");
+        if (x.existing && x.existing->address != *requested) {
+            nak(x, "INIT-REBOOT address differs from the client's lease");
+            return done(ex);
         }
-        if (!existing) {
+        if (!x.existing) {
             if (subnet->authoritative) {
-                return nak(ex, "INIT-REBOOT from an unknown client");
+                nak(x, "INIT-REBOOT from an unknown client");
+            } else {
+                x.markDrop("DHCP4_UNKNOWN_CLIENT_INIT_REBOOT");
             }
-            ex.drop = true;
-            ex.dropReason = "DHCP4_UNKNOWN_CLIENT_INIT_REBOOT";
-            return;
+            return done(ex);
         }
     }
     if (!target) {
-        return nak(ex, "requested address outside the client's network");
+        nak(x, "requested address outside the client's network");
+        return done(ex);
     }
     // The client's own reservation decides when it has a free reserved address.
-    const Reservation* res = reservationFor(*target, q);
+    const Reservation* res = reservationFor(*target, x);
     if (res && res->ipAddress && *res->ipAddress != *requested &&
-        addressFree(*target, *res->ipAddress, c, now)) {
-        return nak(ex, "client has a different reserved address");
+        addressFree(*target, *res->ipAddress, x.client, x.now)) {
+        nak(x, "client has a different reserved address");
+        return done(ex);
     }
-    ex.reservation = res && res->ipAddress && *res->ipAddress == *requested ? res : nullptr;
-    if (!ex.reservation) {
+    bool reservedHere = res && res->ipAddress && *res->ipAddress == *requested;
+    if (!reservedHere) {
         const Pool* pool = LeaseManager::poolOf(*target, *requested);
-        if (!pool || !SubnetSelector::classAllowed(pool->clientClass, ex.classes)) {
-            return nak(ex, "requested address is not in a pool");
+        if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.classes)) {
+            nak(x, "requested address is not in a pool");
+            return done(ex);
         }
     }
-    if (!addressFree(*target, *requested, c, now)) {
-        return nak(ex, "requested address is in use");
+    if (!addressFree(*target, *requested, x.client, x.now)) {
+        nak(x, "requested address is in use");
+        return done(ex);
     }
-    ex.reservation = res;
-    Lease4 lease = makeLease(*target, *requested, c, ex, now);
-    {
+    x.reservation = res;
+    x.subnet = target;
+    x.candidate = makeLease(*target, *requested, x);
+    bool renewal = x.existing && x.existing->address == *requested;
+    if (renewal && x.hooks && x.hooks->has(hooks::HookPoint::Lease4Renew)) {
+        hooks::Lease4RenewArgs args{x.query, *target,
+                                    target->matchClientId ? &x.client.clientId : nullptr,
+                                    x.client.hw, x.candidate};
+        auto v = x.hooks->run<hooks::HookPoint::Lease4Renew>(args, x.context.get());
+        if (v == hooks::Verdict::Drop) {
+            x.markDrop("DHCP4_HOOK_LEASE4_RENEW_DROP");
+            return done(ex);
+        }
+        if (v == hooks::Verdict::Skip) {
+            x.candidate = *x.existing;  // keep the old values
+            x.skipCommit = true;
+        }
+    } else if (!renewal) {
+        hooks::Lease4SelectArgs args{x.query, *target, false, x.candidate};
+        if (!parkable<hooks::HookPoint::Lease4Select>(
+                ex, args, done, [this, ex, done] { commitRequest(ex, done); }, &x.skipCommit)) {
+            return;
+        }
+    }
+    commitRequest(ex, done);
+}
+
+void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
+    Exchange& x = *ex;
+    const Lease4& lease = x.candidate;
+    const Subnet& target = *x.subnet;
+    if (!x.skipCommit) {
         auto lock = leases_.lockAddress(lease.address);
         auto old = leases_.get(lease.address);
+        if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) ||
+                     old->expired(x.now) || old->state == LeaseState::ExpiredReclaimed)) {
+            nak(x, "requested address was taken meanwhile");
+            return done(ex);
+        }
         bool ok = old ? leases_.update(*old, lease) : leases_.add(lease);
         if (!ok) {
-            return nak(ex, "lease store refused the lease");
+            nak(x, "lease store refused the lease");
+            return done(ex);
         }
-        bool newClient = !old || !old->belongsTo(c.hw, c.idFor(*target)) ||
+        bool newClient = !old || !old->belongsTo(x.client.hw, x.client.idFor(target)) ||
                          old->state != LeaseState::Default;
         if (newClient) {
             stat("cumulative-assigned-addresses").add(1);
             Statistics::instance().add(
-                "subnet[" + std::to_string(target->id) + "].cumulative-assigned-addresses", 1);
+                "subnet[" + std::to_string(target.id) + "].cumulative-assigned-addresses", 1);
         }
     }
-    if (existing && existing->address != lease.address) {
-        auto lock = leases_.lockAddress(existing->address);
-        if (leases_.remove(*existing)) {
-            ex.deletedLeases.push_back(*existing);
+    if (x.existing && x.existing->address != lease.address) {
+        auto lock = leases_.lockAddress(x.existing->address);
+        if (leases_.remove(*x.existing)) {
+            x.deletedLeases.push_back(*x.existing);
         }
     }
-    ex.subnet = target;
-    ex.leases.push_back(lease);
+    x.leases.push_back(lease);
     KAHU_INFO(logger(), "DHCP4_LEASE_ALLOC", "{}: lease {} has been allocated for {} seconds",
-              q.summary(), lease.address.str(), lease.validLifetime);
-    Packet4 r = makeReply(ex, MessageType::Ack);
-    r.ciaddr = q.ciaddr;
-    finishReply(ex, r, *target, &lease);
-    ex.response = std::move(r);
+              x.query.summary(), lease.address.str(), lease.validLifetime);
+    Packet4 r = makeReply(x, MessageType::Ack);
+    r.ciaddr = x.query.ciaddr;
+    finishReply(x, r, target, &lease);
+    x.response = std::move(r);
+    done(ex);
 }
 
-void Dhcp4Processor::processRelease(Exchange& ex, const Client& c, int64_t now) {
+void Dhcp4Processor::processRelease(Exchange& ex) {
+    const ClientIdentity& c = ex.client;
+    auto lock = leases_.lockAddress(ex.query.ciaddr);
     auto lease = leases_.get(ex.query.ciaddr);
     const Subnet* s = lease ? config_->subnetById(lease->subnetId) : nullptr;
     if (!lease || !lease->belongsTo(c.hw, s ? c.idFor(*s) : c.clientId)) {
@@ -528,7 +658,13 @@ void Dhcp4Processor::processRelease(Exchange& ex, const Client& c, int64_t now) 
                    ex.query.summary(), ex.query.ciaddr.str());
         return;
     }
-    auto lock = leases_.lockAddress(lease->address);
+    if (ex.hooks && ex.hooks->has(hooks::HookPoint::Lease4Release)) {
+        hooks::Lease4ReleaseArgs args{ex.query, *lease};
+        if (ex.hooks->run<hooks::HookPoint::Lease4Release>(args, ex.context.get()) !=
+            hooks::Verdict::Continue) {
+            return;
+        }
+    }
     if (leases_.remove(*lease)) {
         ex.deletedLeases.push_back(*lease);
         KAHU_INFO(logger(), "DHCP4_RELEASE", "{}: address {} was released properly",
@@ -536,20 +672,26 @@ void Dhcp4Processor::processRelease(Exchange& ex, const Client& c, int64_t now) 
     }
 }
 
-void Dhcp4Processor::processDecline(Exchange& ex, const Client& c, int64_t now) {
+void Dhcp4Processor::processDecline(Exchange& ex) {
+    const ClientIdentity& c = ex.client;
     auto requested = ex.query.getAddress(opt::kRequestedAddress);
     if (!requested) {
-        ex.drop = true;
-        ex.dropReason = "DHCP4_DECLINE_FAIL_NO_ADDRESS";
+        ex.markDrop("DHCP4_DECLINE_FAIL_NO_ADDRESS");
         return;
     }
     auto lock = leases_.lockAddress(*requested);
     auto lease = leases_.get(*requested);
     const Subnet* s = lease ? config_->subnetById(lease->subnetId) : nullptr;
     if (!lease || !s || !lease->belongsTo(c.hw, c.idFor(*s))) {
-        ex.drop = true;
-        ex.dropReason = "DHCP4_DECLINE_LEASE_MISMATCH";
+        ex.markDrop("DHCP4_DECLINE_LEASE_MISMATCH");
         return;
+    }
+    if (ex.hooks && ex.hooks->has(hooks::HookPoint::Lease4Decline)) {
+        hooks::Lease4DeclineArgs args{ex.query, *lease};
+        if (ex.hooks->run<hooks::HookPoint::Lease4Decline>(args, ex.context.get()) !=
+            hooks::Verdict::Continue) {
+            return;
+        }
     }
     Lease4 declined = *lease;
     declined.hwAddr = HwAddr{};
@@ -558,7 +700,7 @@ void Dhcp4Processor::processDecline(Exchange& ex, const Client& c, int64_t now) 
     declined.fqdnFwd = declined.fqdnRev = false;
     declined.state = LeaseState::Declined;
     declined.validLifetime = config_->declineProbationPeriod;
-    declined.cltt = now;
+    declined.cltt = ex.now;
     if (leases_.update(*lease, declined)) {
         ex.leases.push_back(declined);
         KAHU_INFO(logger(), "DHCP4_DECLINE_LEASE",
@@ -567,20 +709,17 @@ void Dhcp4Processor::processDecline(Exchange& ex, const Client& c, int64_t now) 
     }
 }
 
-void Dhcp4Processor::processInform(Exchange& ex, const Client&) {
+void Dhcp4Processor::processInform(Exchange& ex) {
     const Packet4& q = ex.query;
     if (q.ciaddr.isZero() && q.remoteAddr.isZero()) {
-        ex.drop = true;
-        ex.dropReason = "DHCP4_PACKET_DROP_0005";
+        ex.markDrop("DHCP4_PACKET_DROP_0005");
         return;
     }
-    const Subnet* subnet = selector_.select(q, interfaceOf(q), ex.classes);
     Packet4 r = makeReply(ex, MessageType::Ack);
     r.ciaddr = q.ciaddr;
-    if (subnet) {
-        ex.subnet = subnet;
-        ex.reservation = reservationFor(*subnet, q);
-        finishReply(ex, r, *subnet, nullptr);
+    if (ex.subnet) {
+        ex.reservation = reservationFor(*ex.subnet, ex);
+        finishReply(ex, r, *ex.subnet, nullptr);
     } else {
         addConfiguredOptions(r, q, *config_, nullptr, nullptr, nullptr);
         setDestination(q, r);

@@ -8,69 +8,86 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
-#include <kahu/stats.h>
+#include <kahu/hooks/hook_point.h>
 
 #include <functional>
 #include <memory>
 
 namespace kahu {
 
-class HookSet;
-
-/// The DHCPv4 protocol: takes a parsed query and decides the answer and the lease changes
-/// (reference §9). One instance per configuration generation; process() is safe to call from
-/// several worker threads at once (all mutable state lives in the LeaseManager).
+/// The DHCPv4 protocol: decides the answer and the lease changes for a parsed query
+/// (reference §9), running the hook points that belong to that decision (subnet4_select,
+/// host4_identifier, lease4_select, lease4_renew, lease4_release, lease4_decline).
+///
+/// One instance per configuration generation; process() may run on several worker threads at
+/// once (mutable state lives in the LeaseManager). A callout may park the exchange at
+/// subnet4_select or lease4_select: process() then returns at once and `done` runs later, on
+/// the thread that resumes it.
 class KAHU_API Dhcp4Processor {
 public:
+    /// Called exactly once per exchange when the decision is made (response set, or none).
+    using Done = std::function<void(const ExchangePtr&)>;
+
     /// interfaces: the host's interfaces and their IPv4 addresses (server identifier, subnet
     /// selection for directly connected clients).
     Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
                    std::vector<InterfaceAddresses> interfaces);
 
-    /// Runs the protocol for one query. Never throws: failures of the lease store become a
-    /// dropped query (logged). `now` is Unix seconds.
-    Exchange process(Packet4 query, int64_t now) noexcept;
+    /// Runs the protocol. Never throws: a failure of the lease store becomes a dropped query.
+    /// ex->query, ex->now and (with hooks) ex->hooks / ex->context must be set.
+    void process(ExchangePtr ex, Done done) noexcept;
+
+    /// Synchronous form without hooks (tests, tools).
+    Exchange process(Packet4 query, int64_t now);
 
     const ServerConfig& config() const noexcept { return *config_; }
-    const std::shared_ptr<const ServerConfig>& configPtr() const noexcept { return config_; }
 
 private:
-    struct Client;  // identity of the querying client
+    void dispatch(const ExchangePtr& ex, const Done& done);
+    void selectSubnet(const ExchangePtr& ex, const Done& done, std::function<void()> next);
+    void processDiscover(const ExchangePtr& ex, const Done& done);
+    void finishDiscover(const ExchangePtr& ex, const Done& done);
+    void processRequest(const ExchangePtr& ex, const Done& done);
+    void commitRequest(const ExchangePtr& ex, const Done& done);
+    void processRelease(Exchange& ex);
+    void processDecline(Exchange& ex);
+    void processInform(Exchange& ex);
 
-    void processDiscover(Exchange& ex, const Client& c, int64_t now);
-    void processRequest(Exchange& ex, const Client& c, int64_t now);
-    void processRelease(Exchange& ex, const Client& c, int64_t now);
-    void processDecline(Exchange& ex, const Client& c, int64_t now);
-    void processInform(Exchange& ex, const Client& c);
+    /// Runs a hook point that may park. Returns true when the caller goes on now; false when
+    /// the exchange was handed over (parked: `resume` runs later; dropped: `done` ran).
+    template <hooks::HookPoint P, class Args>
+    bool parkable(const ExchangePtr& ex, Args& args, const Done& done,
+                  std::function<void()> resume, bool* skipped = nullptr);
+    /// Wraps a continuation so an exception becomes a dropped exchange, not a lost one.
+    std::function<void()> guarded(const ExchangePtr& ex, const Done& done,
+                                  std::function<void()> step);
 
     bool acceptServerId(const Packet4& q) const;
     std::optional<Lease4> findClientLease(const std::vector<const Subnet*>& network,
-                                          const Client& c) const;
-    const Reservation* reservationFor(const Subnet& s, const Packet4& q) const;
+                                          const ClientIdentity& c) const;
+    const Reservation* reservationFor(const Subnet& s, const Exchange& ex) const;
     /// Whether `a` may be given to the client: no live lease of someone else, not reserved for
     /// someone else.
-    bool addressFree(const Subnet& s, Ipv4Address a, const Client& c, int64_t now) const;
-    std::optional<Ipv4Address> chooseAddress(Exchange& ex, const Client& c,
+    bool addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c, int64_t now) const;
+    std::optional<Ipv4Address> chooseAddress(Exchange& ex,
                                              const std::vector<const Subnet*>& network,
-                                             const std::optional<Lease4>& existing,
-                                             std::optional<Ipv4Address> requested, int64_t now,
+                                             std::optional<Ipv4Address> requested,
                                              const Subnet*& chosenSubnet);
-    Lease4 makeLease(const Subnet& s, Ipv4Address a, const Client& c, const Exchange& ex,
-                     int64_t now) const;
+    Lease4 makeLease(const Subnet& s, Ipv4Address a, const Exchange& ex) const;
     Packet4 makeReply(const Exchange& ex, MessageType type) const;
     void finishReply(Exchange& ex, Packet4& reply, const Subnet& s, const Lease4* lease) const;
     void nak(Exchange& ex, const char* reason) const;
     void setDestination(const Packet4& q, Packet4& reply) const;
     Ipv4Address serverIdFor(const Packet4& q) const;
+    const InterfaceAddresses* interfaceOf(const Packet4& q) const noexcept;
 
     std::shared_ptr<const ServerConfig> config_;
     LeaseManager& leases_;
-    const InterfaceAddresses* interfaceOf(const Packet4& q) const noexcept;
-
     std::vector<InterfaceAddresses> interfaces_;
     HostIndex hosts_;
     SubnetSelector selector_;
     std::vector<Ipv4Address> configuredServerIds_;
+    bool flexId_ = false;  ///< flex-id is among host-reservation-identifiers
 };
 
 } // namespace kahu

@@ -3,20 +3,40 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
+#include <kahu/hooks/packet_context.h>
 #include <kahu/lease/lease4.h>
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace kahu {
 
-/// One query and what the server decided for it. Built by Dhcp4Processor; the server then
-/// runs the sending steps (pkt4_send, pack, buffer4_send) on it, possibly after a hook
-/// parked it.
+namespace hooks {
+class HookSet;
+}
+
+/// Who sent a query, as the protocol compares clients.
+struct ClientIdentity {
+    HwAddr hw;
+    ClientId clientId;     ///< option 61 as sent (empty if none)
+    std::string hostname;  ///< option 12, sanitised and lower-cased
+
+    /// The client-id to compare leases with in a subnet (none when match-client-id is false).
+    const ClientId& idFor(const Subnet& s) const {
+        static const ClientId kNone;
+        return s.matchClientId ? clientId : kNone;
+    }
+};
+
+/// One query travelling through the pipeline, and what the server decided for it. Shared
+/// (std::shared_ptr) because a hook may park it and resume it later on another thread.
 struct Exchange {
     Packet4 query;
     std::optional<Packet4> response;  ///< empty = no answer (DECLINE, RELEASE, drop)
+    ClientIdentity client;
     const Subnet* subnet = nullptr;
     const Reservation* reservation = nullptr;
     std::vector<std::string> classes;
@@ -24,6 +44,23 @@ struct Exchange {
     std::vector<Lease4> deletedLeases;  ///< removed (or released) by this exchange
     bool drop = false;
     const char* dropReason = nullptr;  ///< message ID of the reason, for logs
+    int64_t now = 0;                   ///< Unix seconds when processing started
+
+    // Pipeline state.
+    std::shared_ptr<hooks::HookSet> hooks;           ///< null when no library is loaded
+    std::shared_ptr<hooks::PacketContext> context;   ///< per-library storage, with hooks
+    std::shared_ptr<const void> keepAlive;           ///< the configuration generation
+    Lease4 candidate;                   ///< the lease lease4_select / lease4_renew may change
+    std::optional<Lease4> existing;     ///< the client's lease found before allocation
+    bool skipCommit = false;            ///< a callout took over the lease write (Skip)
+    std::vector<uint8_t> flexId;        ///< host4_identifier result, for flex-id reservations
+
+    void markDrop(const char* reason) noexcept {
+        drop = true;
+        dropReason = reason;
+        response.reset();
+    }
 };
+using ExchangePtr = std::shared_ptr<Exchange>;
 
 } // namespace kahu

@@ -2,6 +2,7 @@
 #include "server/server.h"
 
 #include "config/config_loader.h"
+#include "hooks/hook_manager.h"
 #include "lease/memfile_store.h"
 #include "log/logging.h"
 #include "server/build_report.h"
@@ -40,14 +41,38 @@ constexpr const char* kGlobalStats[] = {
     "v4-allocation-fail-subnet", "v4-allocation-fail-no-pools", "v4-allocation-fail-classes",
     "v4-reservation-conflicts", "v4-lease-reuses"};
 
-std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly) {
+std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
+                                      const hooks::HookSet* staging) {
     registerMemfileStore();
     LeaseStoreParams params;
     params.config = cfg.leaseDatabase.raw.is_object() ? cfg.leaseDatabase.raw
                                                       : nlohmann::json::object();
     params.config["type"] = cfg.leaseDatabase.type;
     params.checkOnly = checkOnly;
+    // A store type registered by a library of the new set is not published until the set is
+    // activated, so look there first.
+    if (staging) {
+        if (const LeaseStoreFactory* f = staging->leaseStoreFactory(cfg.leaseDatabase.type)) {
+            return (*f)(params);
+        }
+    }
     return LeaseStoreFactories::instance().create(cfg.leaseDatabase.type, params);
+}
+
+std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode) {
+    hooks::HookSetOptions o;
+    o.parkedPacketLimit = cfg.parkedPacketLimit;
+    o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
+    return hooks::loadHookSet(cfg.hooksLibraries, mode, cfg.multiThreading.enabled, o);
+}
+
+/// dhcp4_srv_configured: a callout may refuse the new configuration.
+void runConfigured(hooks::HookSet& set, const ServerConfig& cfg) {
+    std::string error;
+    hooks::Dhcp4SrvConfiguredArgs args{cfg, error};
+    if (set.run<hooks::HookPoint::Dhcp4SrvConfigured>(args) == hooks::Verdict::Drop) {
+        throw ConfigError("dhcp4_srv_configured: " + (error.empty() ? "unknown error" : error));
+    }
 }
 
 } // namespace
@@ -63,15 +88,19 @@ Server::~Server() {
     }
 }
 
-int Server::checkConfig(const std::string& file, bool loadHooks, bool verbose) {
+int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {
     try {
         auto result = config::loadConfigFile(file);
         for (const auto& w : result.warnings) {
             std::cerr << "WARN  DHCP4_CONFIG_SYNTAX_WARNING " << w << "\n";
         }
-        if (loadHooks) {
-            openStore(*result.config, true);
+        auto set = loadHooks(*result.config,
+                             withHooks ? hooks::LoadMode::Load : hooks::LoadMode::Validate);
+        if (withHooks) {
+            openStore(*result.config, true, set.get());
+            runConfigured(*set, *result.config);
         }
+        set->unload();
         if (verbose) {
             std::cout << "Syntax check OK" << std::endl;
         }
@@ -90,26 +119,20 @@ std::vector<InterfaceAddresses> Server::interfaceAddresses() const {
     return out;
 }
 
-std::shared_ptr<Server::Generation> Server::makeGeneration(
-    std::shared_ptr<const ServerConfig> config) {
-    auto g = std::make_shared<Generation>();
-    g->config = config;
-    g->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses());
-    g->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config);
-    return g;
-}
-
 void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initial) {
     // Everything that can fail comes first; the running state changes only after it all worked.
+    // A staging hook set that is not activated is unloaded when the last pointer goes.
+    auto staging = loadHooks(*config, hooks::LoadMode::Load);
     std::string storeConfig = config->leaseDatabase.raw.dump() + config->leaseDatabase.type;
     std::shared_ptr<LeaseStore> store;
     if (!store_ || storeConfig != storeConfig_) {
-        store = openStore(*config, false);
+        store = openStore(*config, false, staging.get());
     }
-    auto sockets = std::make_unique<net::SocketSet>();
+    auto sockets = std::make_shared<net::SocketSet>();
     sockets->open(config->interfaces, opts_.serverPort);
-
+    runConfigured(*staging, *config);
     log::configureLogging(config->loggers, opts_.debug);
+
     stopWorkers();  // in-flight packets finish on the old generation first
     if (store) {
         store_ = std::move(store);
@@ -119,14 +142,35 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
                   store_->description(), store_->size());
     }
     leases_->configure(config);
-    sockets_ = std::move(sockets);
-    gen_.store(makeGeneration(config));
+    sockets_.store(sockets);
+    auto gen = std::make_shared<Generation>();
+    gen->config = config;
+    gen->hooks = staging->size() ? staging : nullptr;
+    gen->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses());
+    LeaseReclaimer::Veto veto;
+    if (gen->hooks) {
+        veto = [set = gen->hooks](Lease4& lease, bool declined, bool& remove) {
+            hooks::Verdict v;
+            if (declined) {
+                hooks::Lease4RecoverArgs args{lease};
+                v = set->run<hooks::HookPoint::Lease4Recover>(args);
+            } else {
+                hooks::Lease4ExpireArgs args{lease, remove};
+                v = set->run<hooks::HookPoint::Lease4Expire>(args);
+            }
+            return v == hooks::Verdict::Continue;
+        };
+    }
+    gen->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config, std::move(veto));
+    hooks::HookManager::instance().activate(staging);  // unloads the previous set
+    gen_.store(gen);
     startWorkers(config->multiThreading);
     nextReclaim_ = nowSeconds() + config->expiredLeases.reclaimTimerWaitTime;
     nextFlush_ = nowSeconds() + config->expiredLeases.flushReclaimedTimerWaitTime;
     std::string summary = fmt::format(
-        "{} subnet(s), {} socket(s), multi-threading {}", config->subnets.size(),
-        sockets_->fds().size(), config->multiThreading.enabled ? "on" : "off");
+        "{} subnet(s), {} socket(s), {} hook library(ies), multi-threading {}",
+        config->subnets.size(), sockets->fds().size(), staging->size(),
+        config->multiThreading.enabled ? "on" : "off");
     if (initial) {
         KAHU_INFO(logger(), "DHCP4_CONFIG_COMPLETE", "configuration loaded: {}", summary);
     } else {
@@ -160,50 +204,150 @@ void Server::stopWorkers() {
     queue_.reset();
 }
 
+namespace {
+
+struct PacketCounters {
+    Counter& received = Statistics::instance().counter("pkt4-received");
+    Counter& parseFailed = Statistics::instance().counter("pkt4-parse-failed");
+    Counter& receiveDrop = Statistics::instance().counter("pkt4-receive-drop");
+    Counter& sent = Statistics::instance().counter("pkt4-sent");
+    Counter& offerSent = Statistics::instance().counter("pkt4-offer-sent");
+    Counter& ackSent = Statistics::instance().counter("pkt4-ack-sent");
+    Counter& nakSent = Statistics::instance().counter("pkt4-nak-sent");
+};
+
+PacketCounters& counters() {
+    static PacketCounters c;
+    return c;
+}
+
+} // namespace
+
 void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
-    static Counter& received = Statistics::instance().counter("pkt4-received");
-    static Counter& parseFailed = Statistics::instance().counter("pkt4-parse-failed");
-    static Counter& receiveDrop = Statistics::instance().counter("pkt4-receive-drop");
-    static Counter& sent = Statistics::instance().counter("pkt4-sent");
-    static Counter& offerSent = Statistics::instance().counter("pkt4-offer-sent");
-    static Counter& ackSent = Statistics::instance().counter("pkt4-ack-sent");
-    static Counter& nakSent = Statistics::instance().counter("pkt4-nak-sent");
-    received.add(1);
-    Packet4 query;
-    ParseError err = query.parse(rp.data);
-    if (err != ParseError::Ok) {
-        parseFailed.add(1);
-        receiveDrop.add(1);
-        KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001", "failed to parse packet from {}: {}",
-                   rp.src.str(), toString(err));
-        return;
-    }
-    rp.fillTransport(query);
-    if (opts_.clientPort && query.giaddr.isZero()) {
-        query.remotePort = opts_.clientPort;
-    }
+    counters().received.add(1);
     std::shared_ptr<Generation> gen = gen_.load();
-    Exchange ex = gen->processor->process(std::move(query), nowSeconds());
-    if (ex.drop) {
-        KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP", "{}: dropped ({})", ex.query.summary(),
-                   ex.dropReason ? ex.dropReason : "unspecified");
+    auto ex = std::make_shared<Exchange>();
+    ex->now = nowSeconds();
+    ex->keepAlive = gen;
+    if (gen->hooks) {
+        ex->hooks = gen->hooks;
+        ex->context = std::make_shared<hooks::PacketContext>();
+    }
+    rp.fillTransport(ex->query);
+    bool parse = true;
+    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Receive)) {
+        hooks::Buffer4ReceiveArgs args{rp.data, ex->query};
+        auto v = ex->hooks->run<hooks::HookPoint::Buffer4Receive>(args, ex->context.get());
+        if (v == hooks::Verdict::Drop) {
+            counters().receiveDrop.add(1);
+            return;
+        }
+        parse = v != hooks::Verdict::Skip;
+    }
+    if (parse) {
+        ParseError err = ex->query.parse(rp.data);
+        if (err != ParseError::Ok) {
+            counters().parseFailed.add(1);
+            counters().receiveDrop.add(1);
+            KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001",
+                       "failed to parse packet from {}: {}", rp.src.str(), toString(err));
+            return;
+        }
+    }
+    if (opts_.clientPort && ex->query.giaddr.isZero()) {
+        ex->query.remotePort = opts_.clientPort;
+    }
+    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Receive)) {
+        hooks::Pkt4ReceiveArgs args{ex->query};
+        auto v = ex->hooks->run<hooks::HookPoint::Pkt4Receive>(
+            args, ex->context.get(), [this, gen, ex](bool resume) {
+                if (resume) {
+                    stageProcess(gen, ex);
+                } else {
+                    counters().receiveDrop.add(1);
+                }
+            });
+        if (v == hooks::Verdict::Park) {
+            return;
+        }
+        if (v != hooks::Verdict::Continue) {  // Skip and Drop both drop here
+            counters().receiveDrop.add(1);
+            return;
+        }
+    }
+    stageProcess(gen, ex);
+}
+
+void Server::stageProcess(const std::shared_ptr<Generation>& gen, const ExchangePtr& ex) noexcept {
+    gen->processor->process(ex, [this](const ExchangePtr& done) { stageCommitted(done); });
+}
+
+void Server::stageCommitted(const ExchangePtr& ex) noexcept {
+    if (ex->drop) {
+        KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP", "{}: dropped ({})", ex->query.summary(),
+                   ex->dropReason ? ex->dropReason : "unspecified");
         return;
     }
-    if (!ex.response) {
+    // leases4_committed: only for REQUEST, RELEASE and DECLINE, as in Kea.
+    auto type = ex->query.messageType();
+    bool committing = type == MessageType::Request || type == MessageType::Release ||
+                      type == MessageType::Decline;
+    if (committing && ex->hooks && ex->hooks->has(hooks::HookPoint::Leases4Committed)) {
+        hooks::Leases4CommittedArgs args{ex->query, ex->response ? &*ex->response : nullptr,
+                                         ex->leases, ex->deletedLeases};
+        auto v = ex->hooks->run<hooks::HookPoint::Leases4Committed>(
+            args, ex->context.get(), [this, ex](bool resume) {
+                if (resume) {
+                    stageSend(ex);
+                } else {
+                    KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
+                               "{}: a hook dropped the parked response", ex->query.summary());
+                }
+            });
+        if (v == hooks::Verdict::Park) {
+            return;
+        }
+        if (v == hooks::Verdict::Drop) {
+            KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
+                       "{}: a hook dropped the response", ex->query.summary());
+            return;
+        }
+    }
+    stageSend(ex);
+}
+
+void Server::stageSend(const ExchangePtr& ex) noexcept {
+    if (!ex->response) {
         return;
+    }
+    Packet4& response = *ex->response;
+    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Send)) {
+        hooks::Pkt4SendArgs args{ex->query, response, ex->subnet};
+        if (ex->hooks->run<hooks::HookPoint::Pkt4Send>(args, ex->context.get()) ==
+            hooks::Verdict::Drop) {
+            return;
+        }
     }
     thread_local std::vector<uint8_t> wire;
-    ex.response->pack(wire);
-    if (!sockets_->send(*ex.response, wire)) {
+    response.pack(wire);
+    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Send)) {
+        hooks::Buffer4SendArgs args{response, wire};
+        if (ex->hooks->run<hooks::HookPoint::Buffer4Send>(args, ex->context.get()) !=
+            hooks::Verdict::Continue) {
+            return;
+        }
+    }
+    // The sockets of the running generation: a reply resumed after a reload still goes out.
+    if (!sockets_.load()->send(response, wire)) {
         KAHU_WARN(logger(), "DHCP4_PACKET_SEND_FAIL", "{}: failed to send the response to {}",
-                  ex.query.summary(), ex.response->remoteAddr.str());
+                  ex->query.summary(), response.remoteAddr.str());
         return;
     }
-    sent.add(1);
-    switch (ex.response->messageType().value_or(MessageType::Ack)) {
-    case MessageType::Offer: offerSent.add(1); break;
-    case MessageType::Nak: nakSent.add(1); break;
-    default: ackSent.add(1); break;
+    counters().sent.add(1);
+    switch (response.messageType().value_or(MessageType::Ack)) {
+    case MessageType::Offer: counters().offerSent.add(1); break;
+    case MessageType::Nak: counters().nakSent.add(1); break;
+    default: counters().ackSent.add(1); break;
     }
 }
 
@@ -289,7 +433,7 @@ int Server::run() {
         for (int fd : watched) {
             ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
         }
-        watched = sockets_->fds();
+        watched = sockets_.load()->fds();
         for (int fd : watched) {
             watch(fd);
         }
@@ -321,7 +465,7 @@ int Server::run() {
                     }
                 }
             } else if (fd != wakeFd_) {
-                size_t got = sockets_->receive(fd, batch);
+                size_t got = sockets_.load()->receive(fd, batch);
                 for (size_t k = 0; k < got; ++k) {
                     if (queue_) {
                         if (!queue_->push(std::move(batch[k]))) {
@@ -337,7 +481,8 @@ int Server::run() {
         runTimers(nowSeconds());
     }
     stopWorkers();
-    sockets_.reset();
+    hooks::HookManager::instance().clear();  // unloads libraries, drops parked packets
+    sockets_.store(nullptr);
     ::close(ep);
     ::close(sigFd);
     KAHU_INFO(logger(), "DHCP4_SHUTDOWN", "server shutdown");

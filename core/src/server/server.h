@@ -4,6 +4,7 @@
 #include "alloc/lease_manager.h"
 #include "alloc/lease_reclaimer.h"
 #include "dhcp4/dhcp4_processor.h"
+#include "hooks/hook_set.h"
 #include "net/socket_set.h"
 #include "server/packet_queue.h"
 
@@ -51,13 +52,18 @@ public:
 private:
     struct Generation {
         std::shared_ptr<const ServerConfig> config;
+        std::shared_ptr<hooks::HookSet> hooks;  ///< null when no library is configured
         std::unique_ptr<Dhcp4Processor> processor;
         std::unique_ptr<LeaseReclaimer> reclaimer;
     };
 
-    std::shared_ptr<Generation> makeGeneration(std::shared_ptr<const ServerConfig> config);
     void applyConfig(std::shared_ptr<const ServerConfig> config, bool initial);
+    // The packet pipeline; each stage hands the exchange to the next, possibly later on
+    // another thread when a hook parked it.
     void handlePacket(net::ReceivedPacket& rp) noexcept;
+    void stageProcess(const std::shared_ptr<Generation>& gen, const ExchangePtr& ex) noexcept;
+    void stageCommitted(const ExchangePtr& ex) noexcept;
+    void stageSend(const ExchangePtr& ex) noexcept;
     void startWorkers(const MultiThreadingConfig& mt);
     void stopWorkers();
     void runTimers(int64_t now);
@@ -68,7 +74,8 @@ private:
     std::shared_ptr<LeaseStore> store_;
     std::string storeConfig_;  ///< lease-database as JSON text, to notice a change on reload
     std::unique_ptr<LeaseManager> leases_;
-    std::unique_ptr<net::SocketSet> sockets_;
+    /// Swapped whole on reload; a reply resumed by a hook on its own thread loads it too.
+    std::atomic<std::shared_ptr<net::SocketSet>> sockets_;
     std::unique_ptr<PacketQueue> queue_;
     std::vector<std::thread> workers_;
     std::atomic<bool> stopping_{false};

@@ -3,6 +3,8 @@
 
 #include "fake_lease_store.h"
 
+#include <kahu/stats.h>
+
 #include <gtest/gtest.h>
 
 namespace kahu {

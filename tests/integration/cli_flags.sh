@@ -114,16 +114,18 @@ assert_eq 1 "$RC" "-t on a missing file"
 assert_match 'missing\.conf' "$ERR" "-t on a missing file names it"
 
 # --- -t on the bad-config corpus ------------------------------------------------------------------
-# Each file's first line is "// expect: <text>"; stderr must hold "<path>:<line>:<col>: " and
-# that text, and the exit status must be 1.
+# Each file's first line is "// expect: <text>"; stderr must hold "<path>:<line>:<col>: " (the
+# file itself, or the included file the error is in) and that text, and the exit status must
+# be 1. Include paths are relative to the working directory, as in Kea: run from the source.
+cd "$KAHU_SOURCE"
 n=0
 for bad in "$KAHU_SOURCE"/tests/data/config/bad/*.json; do
     expect=$(sed -n '1s|^// expect: ||p' "$bad")
     run -t "$bad"
     name=$(basename "$bad")
     assert_eq 1 "$RC" "-t $name exit status"
-    [[ "$ERR" == *"$bad:"[0-9]*:[0-9]*": "* ]] ||
-        fail "-t $name: stderr does not name $bad:line:col: '$ERR'"
+    [[ "$ERR" =~ /bad/[^[:space:]/]+\.(json|inc):[0-9]+:[0-9]+:\  ]] ||
+        fail "-t $name: stderr does not name the file as file:line:col: '$ERR'"
     [[ -z "$expect" || "$ERR" == *"$expect"* ]] ||
         fail "-t $name: stderr lacks '$expect': '$ERR'"
     n=$((n + 1))

@@ -8,7 +8,7 @@
 # DISCOVERs with random MACs on the same path are answered with OFFERs and the server still
 # serves a real client.
 set -euo pipefail
-KAHU_DEBUG=1
+KAHU_DEBUG=1 # start_server passes -d
 source "$(dirname "$0")/lib/netns.bash"
 flood="$(dirname "$0")/lib/dhcp_flood.py"
 

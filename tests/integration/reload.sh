@@ -61,7 +61,7 @@ cp "$conf" "$LAB_TMP/broken.conf"
 reload_server
 assert_match 'DHCP4_(DYNAMIC_RECONFIGURATION|DYNRECONF)_FAIL' "$RELOAD_LOG" "reload 2 outcome"
 # Kahu writes file:line:col; Kea 2.2 writes file:line.col-col. Either names the line.
-assert_match "srv1\.conf:$bad_line[:.][0-9]+" "$RELOAD_LOG" "reload error names file and line"
+assert_match "srv1\.conf:${bad_line}[:.][0-9]+" "$RELOAD_LOG" "reload error names file and line"
 kill -0 "$SERVER_PID_srv1" 2>/dev/null || fail "server exited after a failed reload"
 
 run_dhclient cli-c || fail "dhclient (c) got no lease after the failed reload"
@@ -91,7 +91,7 @@ ip netns exec "$(ns_name srv1)" env KEA_PIDFILE_DIR="$LAB_TMP/run-broken" \
 rc=$?
 set -e
 assert_eq 1 "$rc" "exit status when started on the broken file"
-assert_match "broken\.conf:$bad_line[:.][0-9]+" "$(cat "$LAB_TMP/broken-start.log")" \
+assert_match "broken\.conf:${bad_line}[:.][0-9]+" "$(cat "$LAB_TMP/broken-start.log")" \
     "start-up error names file and line"
 
 pass

@@ -21,7 +21,7 @@ as() { # kahu|kea  -> start that server on srv1's lease file
 }
 
 get() { # role
-    run_dhclient "$1" || fail "dhclient ($1, $KAHU_SERVER) got no lease"
+    run_dhclient "$1" >&2 || fail "dhclient ($1, $KAHU_SERVER) got no lease"
     client_var "$1" new_ip_address
 }
 
@@ -41,11 +41,14 @@ stop_server
 log "lease file header written by Kahu: $(head -n 1 "$SERVER_LEASES_srv1")"
 
 as kea
-keep cli-2 "$a2" # reverse order: a server that lost the leases would give cli-2 $a1
-keep cli-1 "$a1"
+# A new client first: a server that did not load the file would offer it $a1 (iterative
+# allocation from the start of the pool). A renewing client alone proves nothing, since a
+# server ACKs an INIT-REBOOT for a free address too.
 a3=$(get cli-3)
 assert_ne "$a1" "$a3" "new client (Kea) vs cli-1"
 assert_ne "$a2" "$a3" "new client (Kea) vs cli-2"
+keep cli-2 "$a2"
+keep cli-1 "$a1"
 stop_server
 
 # --- 2. Kea writes, Kahu reads -------------------------------------------------------------------
@@ -60,11 +63,11 @@ log "lease file header written by Kea: $(head -n 1 "$SERVER_LEASES_srv1")"
 kea_rows=$(wc -l <"$SERVER_LEASES_srv1")
 
 as kahu
-keep cli-5 "$a5"
-keep cli-4 "$a4"
-a6=$(get cli-6)
+a6=$(get cli-6) # first, as above
 assert_ne "$a4" "$a6" "new client (Kahu) vs cli-4"
 assert_ne "$a5" "$a6" "new client (Kahu) vs cli-5"
+keep cli-5 "$a5"
+keep cli-4 "$a4"
 stop_server
 # Kahu appended to Kea's file rather than starting it over.
 ((kea_rows >= 3)) || fail "Kea wrote only $kea_rows lines"
@@ -72,8 +75,11 @@ assert_eq "$(head -n 1 "$LAB_TMP/phase1-leases4.csv" | cut -d, -f1-4)" \
     "$(head -n 1 "$SERVER_LEASES_srv1" | cut -d, -f1-4)" "header columns 1-4"
 (($(wc -l <"$SERVER_LEASES_srv1") > kea_rows)) || fail "Kahu appended nothing to Kea's file"
 
-# And Kea reads the mixed file back: cli-6's lease (written by Kahu) survives a Kea start.
+# And Kea reads the mixed file back: a new client gets none of the three leases, and cli-6
+# (whose lease only Kahu wrote) keeps its address.
 as kea
+a3b=$(get cli-3)
+for x in "$a4" "$a5" "$a6"; do assert_ne "$x" "$a3b" "new client (Kea, mixed file) vs $x"; done
 keep cli-6 "$a6"
 stop_server
 

@@ -90,8 +90,16 @@ if [[ "$KAHU_SERVER" != kahu ]]; then
 fi
 
 # --- -t on the shipped configs -------------------------------------------------------------------
+# The HA configs name Kea's hook paths (/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_*.so),
+# which a Kahu that validates libraries on -t (as Kea does) cannot load: when -t fails on a
+# hook library and only then, the same file without hooks-libraries must pass.
 for conf in "$KAHU_SOURCE"/config/*.conf; do
     run -t "$conf"
+    if ((RC != 0)) && grep -qi 'hook' <<<"$ERR" && jq -e '.Dhcp4["hooks-libraries"]' "$conf" >/dev/null; then
+        log "NOTE: -t $(basename "$conf") fails on its hook libraries (${ERR:0:200}); checking it without them"
+        jq 'del(.Dhcp4["hooks-libraries"])' "$conf" >"$TMP/$(basename "$conf")"
+        run -t "$TMP/$(basename "$conf")"
+    fi
     assert_eq 0 "$RC" "-t $(basename "$conf") exit status (stderr: ${ERR:0:300})"
 done
 
@@ -146,5 +154,13 @@ assert_match "kea-dhcp4-load-balancing-as-written\.conf:41:[0-9]+: .*'heartbeat-
 run -c "$KAHU_SOURCE/tests/data/config/bad/missing_comma.json"
 assert_eq 1 "$RC" "-c on a bad config exit status"
 assert_match 'missing_comma\.json:3:5: ' "$ERR$OUT" "-c on a bad config message"
+
+# Kea validates hook libraries on -t (open, version(); reference §2.2): a library that does
+# not exist fails the check, naming it. Last, so that the checks above run whatever this says.
+jq '.Dhcp4["hooks-libraries"] = [{"library": "/nonexistent/libkahu_nothing.so"}]' \
+    "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf" >"$TMP/nohook.conf"
+run -t "$TMP/nohook.conf"
+assert_eq 1 "$RC" "-t with a missing hook library exit status (KNOWN KAHU BUG: accepted)"
+assert_match 'libkahu_nothing\.so' "$ERR" "-t with a missing hook library names it"
 
 pass

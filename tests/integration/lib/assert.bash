@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MPL-2.0
+# shellcheck shell=bash
+# Logging and assertions shared by every integration test (netns.bash sources it; tests that
+# need no namespaces, like cli_flags.sh, source it alone). Needs LAB_SCRIPT_NAME; pass() clears
+# LAB_FAILED, which the caller's EXIT trap reads.
+
+LAB_SCRIPT_NAME=${LAB_SCRIPT_NAME:-$(basename "${0}")}
+LAB_FAILED=${LAB_FAILED:-1}
+
+log() { printf '[%s %s] %s\n' "$LAB_SCRIPT_NAME" "$(date +%T)" "$*"; }
+
+# ---------------------------------------------------------------------------------------------
+# Assertions: each prints what was expected and what came, then fails the script.
+
+fail() {
+    printf '\nFAIL: %s\n' "$*" >&2
+    exit 1
+}
+
+assert_eq() { # expected actual what
+    [[ "$1" == "$2" ]] || fail "$3: expected '$1', got '$2'"
+    log "ok: $3 = '$2'"
+}
+
+assert_ne() { # unexpected actual what
+    [[ "$1" != "$2" ]] || fail "$3: expected anything but '$1', got it"
+    log "ok: $3 = '$2' (not '$1')"
+}
+
+assert_match() { # regex actual what
+    [[ "$2" =~ $1 ]] || fail "$3: expected to match /$1/, got '$2'"
+    log "ok: $3: '${BASH_REMATCH[0]}'"
+}
+
+assert_ip_in_range() { # ip low high what  (dotted quads, same /24 or not: compared as numbers)
+    local n lo hi
+    n=$(ip_to_int "$1") lo=$(ip_to_int "$2") hi=$(ip_to_int "$3")
+    ((n >= lo && n <= hi)) || fail "$4: expected an address in $2-$3, got '$1'"
+    log "ok: $4 = $1 (in $2-$3)"
+}
+
+assert_file_has() { # file regex what
+    grep -Eq -- "$2" "$1" || {
+        echo "--- $1:" >&2
+        cat "$1" >&2 || true
+        fail "$3: expected a line matching /$2/ in $1"
+    }
+    log "ok: $3"
+}
+
+ip_to_int() {
+    local IFS=. a b c d
+    read -r a b c d <<<"$1"
+    [[ -n "$d" ]] || { echo -1; return; }
+    echo $(((a << 24) + (b << 16) + (c << 8) + d))
+}
+
+pass() {
+    LAB_FAILED=0
+    log "PASS"
+}
+
+# Polls a command until it succeeds; fails the test after the timeout (seconds).
+wait_for() { # timeout what command...
+    local timeout=$1 what=$2
+    shift 2
+    local end=$((SECONDS + timeout))
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < end)) || fail "timed out after ${timeout}s waiting for $what"
+        sleep 0.2
+    done
+}

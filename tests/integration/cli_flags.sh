@@ -160,7 +160,7 @@ assert_match 'missing_comma\.json:3:5: ' "$ERR$OUT" "-c on a bad config message"
 jq '.Dhcp4["hooks-libraries"] = [{"library": "/nonexistent/libkahu_nothing.so"}]' \
     "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf" >"$TMP/nohook.conf"
 run -t "$TMP/nohook.conf"
-assert_eq 1 "$RC" "-t with a missing hook library exit status (KNOWN KAHU BUG: accepted)"
+assert_eq 1 "$RC" "-t with a missing hook library exit status"
 assert_match 'libkahu_nothing\.so' "$ERR" "-t with a missing hook library names it"
 
 pass

@@ -22,8 +22,14 @@ KAHU_API int debugLevel(const spdlog::logger& logger) noexcept;
 } // namespace kahu::log
 
 /// Log with a stable message ID: KAHU_INFO(lg, "DHCP4_STARTING", "version {}", v) prints
-/// "DHCP4_STARTING version 0.1.0". The ID must be a string literal.
-#define KAHU_LOG_(lg, lvl, id, fmt, ...) (lg)->log(lvl, id " " fmt __VA_OPT__(, ) __VA_ARGS__)
+/// "DHCP4_STARTING version 0.1.0". The ID must be a string literal. The arguments are evaluated
+/// only when the level is enabled, so building them may cost something.
+#define KAHU_LOG_(lg, lvl, id, fmt, ...)                                                         \
+    do {                                                                                         \
+        if ((lg)->should_log(lvl)) {                                                             \
+            (lg)->log(lvl, id " " fmt __VA_OPT__(, ) __VA_ARGS__);                               \
+        }                                                                                        \
+    } while (0)
 #define KAHU_ERROR(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::err, id, fmt, __VA_ARGS__)
 #define KAHU_WARN(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::warn, id, fmt, __VA_ARGS__)
 #define KAHU_INFO(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::info, id, fmt, __VA_ARGS__)

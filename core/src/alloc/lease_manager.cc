@@ -43,24 +43,23 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     auto& stats = Statistics::instance();
     for (const auto& subnet : config->subnets) {
         auto st = std::make_shared<SubnetState>();
+        st->subnet = &subnet;
         uint64_t total = 0;
+        std::map<uint32_t, uint64_t> poolTotals;
         for (const auto& pool : subnet.pools) {
             st->pools.emplace_back(pool, subnet.allocator);
             total += pool.size();
-        }
-        fresh.emplace(subnet.id, st);
-        stats.set(subnetStat(subnet.id, "total-addresses"), static_cast<int64_t>(total));
-        for (const char* name : {"assigned-addresses", "declined-addresses"}) {
-            stats.set(subnetStat(subnet.id, name), 0);
-        }
-        for (const char* name : {"cumulative-assigned-addresses", "reclaimed-leases",
-                                 "reclaimed-declined-addresses", "v4-reservation-conflicts",
-                                 "v4-lease-reuses"}) {
-            stats.counter(subnetStat(subnet.id, name));  // created with 0, kept across reloads
-        }
-        std::map<uint32_t, uint64_t> poolTotals;
-        for (const auto& pool : subnet.pools) {
             poolTotals[pool.poolId] += pool.size();
+        }
+        stats.set(subnetStat(subnet.id, "total-addresses"), static_cast<int64_t>(total));
+        st->counters = {&stats.counter(subnetStat(subnet.id, "assigned-addresses")),
+                        &stats.counter(subnetStat(subnet.id, "declined-addresses")),
+                        &stats.counter(subnetStat(subnet.id, "cumulative-assigned-addresses"))};
+        st->counters.assigned->set(0);
+        st->counters.declined->set(0);
+        for (const char* name : {"reclaimed-leases", "reclaimed-declined-addresses",
+                                 "v4-reservation-conflicts", "v4-lease-reuses"}) {
+            stats.counter(subnetStat(subnet.id, name));  // created with 0, kept across reloads
         }
         for (auto [pid, size] : poolTotals) {
             stats.set(poolStat(subnet.id, pid, "total-addresses"), static_cast<int64_t>(size));
@@ -71,6 +70,14 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
                 stats.counter(poolStat(subnet.id, pid, name));
             }
         }
+        for (const auto& pool : subnet.pools) {
+            st->poolCounters.push_back(
+                {&stats.counter(poolStat(subnet.id, pool.poolId, "assigned-addresses")),
+                 &stats.counter(poolStat(subnet.id, pool.poolId, "declined-addresses")),
+                 &stats.counter(
+                     poolStat(subnet.id, pool.poolId, "cumulative-assigned-addresses"))});
+        }
+        fresh.emplace(subnet.id, st);
     }
     stats.set("declined-addresses", 0);
     {
@@ -85,44 +92,55 @@ void LeaseManager::account(const Lease4& lease, int sign) {
     if (!holdsAddress(lease)) {
         return;
     }
-    std::shared_ptr<const ServerConfig> cfg;
+    static Counter& globalDeclined = Statistics::instance().counter("declined-addresses");
+    bool declined = lease.state == LeaseState::Declined;
+    if (declined) {
+        globalDeclined.add(sign);
+    }
     std::shared_ptr<SubnetState> st;
     {
         std::lock_guard lock(configMutex_);
-        cfg = config_;
         auto it = subnets_.find(lease.subnetId);
-        if (it != subnets_.end()) {
-            st = it->second;
+        if (it == subnets_.end()) {
+            return;  // a lease of a subnet no longer configured: kept, not counted
+        }
+        st = it->second;
+    }
+    st->counters.assigned->add(sign);
+    if (declined) {
+        st->counters.declined->add(sign);
+    }
+    std::lock_guard lock(st->mutex);
+    for (size_t i = 0; i < st->pools.size(); ++i) {
+        PoolAllocator& pa = st->pools[i];
+        if (pa.contains(lease.address)) {
+            st->poolCounters[i].assigned->add(sign);
+            if (declined) {
+                st->poolCounters[i].declined->add(sign);
+            }
+            sign > 0 ? pa.markUsed(lease.address) : pa.markFree(lease.address);
+            break;
         }
     }
-    auto& stats = Statistics::instance();
-    bool declined = lease.state == LeaseState::Declined;
-    if (declined) {
-        stats.add("declined-addresses", sign);
+}
+
+void LeaseManager::countAssignment(const Lease4& lease) {
+    static Counter& global = Statistics::instance().counter("cumulative-assigned-addresses");
+    global.add(1);
+    std::shared_ptr<SubnetState> st;
+    {
+        std::lock_guard lock(configMutex_);
+        auto it = subnets_.find(lease.subnetId);
+        if (it == subnets_.end()) {
+            return;
+        }
+        st = it->second;
     }
-    const Subnet* subnet = cfg ? cfg->subnetById(lease.subnetId) : nullptr;
-    if (!subnet) {
-        return;  // a lease of a subnet no longer configured: kept, not counted
-    }
-    stats.add(subnetStat(subnet->id, "assigned-addresses"), sign);
-    if (declined) {
-        stats.add(subnetStat(subnet->id, "declined-addresses"), sign);
-    }
-    const Pool* pool = poolOf(*subnet, lease.address);
-    if (!pool) {
-        return;
-    }
-    stats.add(poolStat(subnet->id, pool->poolId, "assigned-addresses"), sign);
-    if (declined) {
-        stats.add(poolStat(subnet->id, pool->poolId, "declined-addresses"), sign);
-    }
-    if (st) {
-        std::lock_guard lock(st->mutex);
-        for (auto& pa : st->pools) {
-            if (pa.contains(lease.address)) {
-                sign > 0 ? pa.markUsed(lease.address) : pa.markFree(lease.address);
-                break;
-            }
+    st->counters.cumulative->add(1);
+    for (size_t i = 0; i < st->pools.size(); ++i) {
+        if (st->pools[i].contains(lease.address)) {
+            st->poolCounters[i].cumulative->add(1);
+            break;
         }
     }
 }

@@ -6,6 +6,7 @@
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
+#include <kahu/stats.h>
 
 #include <array>
 #include <functional>
@@ -52,15 +53,29 @@ public:
     /// The configured pool holding an address in a subnet, or null.
     static const Pool* poolOf(const Subnet& subnet, Ipv4Address a) noexcept;
 
+    /// Counts a lease newly given to a client (cumulative-assigned-addresses: global, subnet
+    /// and pool).
+    void countAssignment(const Lease4& lease);
+
     /// Serialises read-modify-write sequences on one address (striped lock).
     std::unique_lock<std::mutex> lockAddress(Ipv4Address a) {
         return std::unique_lock(addressLocks_[(a.value() * 2654435761u) % kStripes]);
     }
 
 private:
+    /// The counters a lease of one pool touches, resolved once per configuration so the
+    /// packet path does no name lookups.
+    struct PoolCounters {
+        Counter* assigned = nullptr;
+        Counter* declined = nullptr;
+        Counter* cumulative = nullptr;
+    };
     struct SubnetState {
         std::mutex mutex;
         std::vector<PoolAllocator> pools;  ///< same order as Subnet::pools
+        std::vector<PoolCounters> poolCounters;  ///< same order as Subnet::pools
+        PoolCounters counters;                   ///< the subnet's own
+        const Subnet* subnet = nullptr;
     };
     void account(const Lease4& lease, int sign);
     SubnetState* stateFor(SubnetId id) const;

@@ -22,6 +22,18 @@ std::shared_ptr<spdlog::logger> logger() {
 
 Counter& stat(const char* name) { return Statistics::instance().counter(name); }
 
+/// Received-packet counters by message type, resolved once.
+Counter& receivedCounter(std::optional<MessageType> type) {
+    static Counter* byType[] = {
+        &stat("pkt4-unknown-received"), &stat("pkt4-discover-received"),
+        &stat("pkt4-offer-received"),   &stat("pkt4-request-received"),
+        &stat("pkt4-decline-received"), &stat("pkt4-ack-received"),
+        &stat("pkt4-nak-received"),     &stat("pkt4-release-received"),
+        &stat("pkt4-inform-received")};
+    auto t = static_cast<size_t>(type.value_or(MessageType{0}));
+    return *byType[t < std::size(byType) ? t : 0];
+}
+
 // Kea's default hostname-char-set "[^A-Za-z0-9.-]" with an empty replacement.
 std::string sanitizeHostname(const std::vector<uint8_t>& raw) {
     std::string out;
@@ -301,17 +313,7 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
     try {
         const Packet4& q = ex->query;
         auto type = q.messageType();
-        switch (type.value_or(MessageType{0})) {
-        case MessageType::Discover: stat("pkt4-discover-received").add(1); break;
-        case MessageType::Request: stat("pkt4-request-received").add(1); break;
-        case MessageType::Release: stat("pkt4-release-received").add(1); break;
-        case MessageType::Decline: stat("pkt4-decline-received").add(1); break;
-        case MessageType::Inform: stat("pkt4-inform-received").add(1); break;
-        case MessageType::Offer: stat("pkt4-offer-received").add(1); break;
-        case MessageType::Ack: stat("pkt4-ack-received").add(1); break;
-        case MessageType::Nak: stat("pkt4-nak-received").add(1); break;
-        default: stat("pkt4-unknown-received").add(1); break;
-        }
+        receivedCounter(type).add(1);
         bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
                            type == MessageType::Release || type == MessageType::Decline ||
                            type == MessageType::Inform;
@@ -321,7 +323,8 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
             ex->markDrop("DHCP4_PACKET_DROP_0003");
         }
         if (ex->drop) {
-            stat("pkt4-receive-drop").add(1);
+            static Counter& receiveDrop = stat("pkt4-receive-drop");
+            receiveDrop.add(1);
             return done(ex);
         }
         ex->classes.push_back("ALL");
@@ -627,9 +630,7 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
         bool newClient = !old || !old->belongsTo(x.client.hw, x.client.idFor(target)) ||
                          old->state != LeaseState::Default;
         if (newClient) {
-            stat("cumulative-assigned-addresses").add(1);
-            Statistics::instance().add(
-                "subnet[" + std::to_string(target.id) + "].cumulative-assigned-addresses", 1);
+            leases_.countAssignment(lease);
         }
     }
     if (x.existing && x.existing->address != lease.address) {

@@ -12,6 +12,8 @@
 #include <kahu/log.h>
 #include <kahu/stats.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <iostream>
@@ -186,8 +188,10 @@ void Server::startWorkers(const MultiThreadingConfig& mt) {
     queue_ = std::make_unique<PacketQueue>(size_t(mt.packetQueueSize) * (n ? n : 1));
     for (unsigned i = 0; i < (n ? n : 1); ++i) {
         workers_.emplace_back([this] {
-            while (auto p = queue_->pop()) {
-                handlePacket(*p);
+            while (auto batch = queue_->pop()) {
+                for (auto& p : *batch) {
+                    handlePacket(p);
+                }
             }
         });
     }
@@ -351,6 +355,37 @@ void Server::stageSend(const ExchangePtr& ex) noexcept {
     }
 }
 
+size_t Server::drain(int fd) noexcept {
+    auto sockets = sockets_.load();
+    size_t total = 0;
+    for (;;) {
+        size_t got = sockets->receive(fd, receiveBatch_);
+        total += got;
+        if (queue_) {
+            // Hand over in chunks so that a large burst still spreads over the workers.
+            for (size_t k = 0; k < got; k += kChunk) {
+                PacketQueue::Batch chunk;
+                size_t end = std::min(got, k + kChunk);
+                chunk.reserve(end - k);
+                for (size_t j = k; j < end; ++j) {
+                    chunk.push_back(std::move(receiveBatch_[j]));
+                    receiveBatch_[j] = net::ReceivedPacket{};
+                }
+                if (size_t dropped = queue_->push(std::move(chunk))) {
+                    Statistics::instance().add("pkt4-receive-drop", static_cast<int64_t>(dropped));
+                }
+            }
+        } else {
+            for (size_t k = 0; k < got; ++k) {
+                handlePacket(receiveBatch_[k]);
+            }
+        }
+        if (got < receiveBatch_.size()) {
+            return total;
+        }
+    }
+}
+
 void Server::runTimers(int64_t now) {
     auto gen = gen_.load();
     const auto& exp = gen->config->expiredLeases;
@@ -442,11 +477,18 @@ int Server::run() {
     watch(wakeFd_);
     rewatch();
 
-    std::vector<net::ReceivedPacket> batch(32);
     epoll_event events[16];
+    bool busy = false;
+    size_t windowPackets = 0;
+    auto windowStart = std::chrono::steady_clock::now();
+    auto nextTick = windowStart;
     KAHU_INFO(logger(), "DHCP4_STARTED", "Kahu DHCPv4 server version {} started", versionText());
     while (!stopping_) {
-        int n = ::epoll_wait(ep, events, 16, 1000);
+        // Idle: sleep until a packet, a signal or a timer. Busy (>= kBusyPps): poll every
+        // socket once per tick instead of waking for every packet; the tick adds at most
+        // kTickUs of latency and turns thousands of wake-ups per second into a thousand.
+        int n = ::epoll_wait(ep, events, 16, busy ? 0 : 1000);
+        size_t got = 0;
         for (int i = 0; i < n && !stopping_; ++i) {
             int fd = events[i].data.fd;
             if (fd == sigFd) {
@@ -464,21 +506,27 @@ int Server::run() {
                         stopping_ = true;
                     }
                 }
-            } else if (fd != wakeFd_) {
-                size_t got = sockets_.load()->receive(fd, batch);
-                for (size_t k = 0; k < got; ++k) {
-                    if (queue_) {
-                        if (!queue_->push(std::move(batch[k]))) {
-                            Statistics::instance().add("pkt4-receive-drop", 1);
-                        }
-                        batch[k] = net::ReceivedPacket{};
-                    } else {
-                        handlePacket(batch[k]);
-                    }
-                }
+            } else if (fd != wakeFd_ && !busy) {
+                got += drain(fd);
             }
         }
+        if (busy && !stopping_) {
+            for (int fd : watched) {
+                got += drain(fd);
+            }
+        }
+        windowPackets += got;
+        auto now = std::chrono::steady_clock::now();
+        if (now - windowStart >= std::chrono::milliseconds(100)) {
+            busy = windowPackets * 10 >= kBusyPps;
+            windowPackets = 0;
+            windowStart = now;
+        }
         runTimers(nowSeconds());
+        if (busy) {
+            nextTick = std::max(nextTick + std::chrono::microseconds(kTickUs), now);
+            std::this_thread::sleep_until(nextTick);
+        }
     }
     stopWorkers();
     hooks::HookManager::instance().clear();  // unloads libraries, drops parked packets

@@ -66,7 +66,14 @@ private:
     void stageSend(const ExchangePtr& ex) noexcept;
     void startWorkers(const MultiThreadingConfig& mt);
     void stopWorkers();
+    /// Reads everything waiting on a socket and processes it (single-threaded) or hands it to
+    /// the workers; returns the number of packets.
+    size_t drain(int fd) noexcept;
     void runTimers(int64_t now);
+
+    static constexpr size_t kBusyPps = 1000;  ///< above this rate the loop polls per tick
+    static constexpr int kTickUs = 1000;
+    static constexpr size_t kChunk = 8;  ///< packets per hand-over to a worker
     std::vector<InterfaceAddresses> interfaceAddresses() const;
 
     Options opts_;
@@ -78,6 +85,7 @@ private:
     std::atomic<std::shared_ptr<net::SocketSet>> sockets_;
     std::unique_ptr<PacketQueue> queue_;
     std::vector<std::thread> workers_;
+    std::vector<net::ReceivedPacket> receiveBatch_ = std::vector<net::ReceivedPacket>(32);
     std::atomic<bool> stopping_{false};
     std::atomic<int> exitValue_{0};
     int wakeFd_ = -1;  ///< eventfd: wakes the event loop for shutdown

@@ -39,6 +39,10 @@ UdpSocket::UdpSocket(const std::string& device, Ipv4Address bindAddr, uint16_t p
         setsockopt(fd_.get(), IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0) {
         fail(device, bindAddr, port, "setsockopt");
     }
+    // Room for a few milliseconds of a heavy burst: the server drains its sockets once per
+    // tick when busy. Best effort: the kernel caps it at net.core.rmem_max.
+    int rcvbuf = 4 << 20;
+    setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     if (!device.empty() && setsockopt(fd_.get(), SOL_SOCKET, SO_BINDTODEVICE, device.c_str(),
                                       socklen_t(device.size() + 1)) != 0) {
         fail(device, bindAddr, port, "SO_BINDTODEVICE");

@@ -361,7 +361,9 @@ size_t Server::drain(int fd) noexcept {
     for (;;) {
         size_t got = sockets->receive(fd, receiveBatch_);
         total += got;
-        if (queue_) {
+        // Small bursts from a store that never blocks cost less on this thread than the
+        // hand-over (a worker wake-up); larger ones, or a blocking store, go to the workers.
+        if (queue_ && (got > kChunk || store_->mayBlock())) {
             // Hand over in chunks so that a large burst still spreads over the workers.
             for (size_t k = 0; k < got; k += kChunk) {
                 PacketQueue::Batch chunk;

@@ -72,7 +72,7 @@ private:
     void runTimers(int64_t now);
 
     static constexpr size_t kBusyPps = 1000;  ///< above this rate the loop polls per tick
-    static constexpr int kTickUs = 1000;
+    static constexpr int kTickUs = 2000;
     static constexpr size_t kChunk = 8;  ///< packets per hand-over to a worker
     std::vector<InterfaceAddresses> interfaceAddresses() const;
 

@@ -63,6 +63,10 @@ public:
     virtual size_t size() const = 0;
     /// Writes every lease, compacted, to a file in Kea's CSV format (lease4-write).
     virtual void writeCsv(const std::string& path) const;
+    /// True when an operation may wait on something slow (a database round trip). The server
+    /// then always processes packets on its worker threads; for a store that never blocks
+    /// (memfile) it handles small bursts on the receiving thread and saves the hand-over.
+    virtual bool mayBlock() const noexcept { return false; }
 };
 
 /// What a factory gets: the "lease-database" map as written (validated only for "type"),

@@ -11,17 +11,6 @@ std::string bytesKey(const std::vector<uint8_t>& bytes) {
     return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-void eraseOne(std::unordered_multimap<std::string, uint32_t>& index, const std::string& key,
-              uint32_t address) {
-    auto [first, last] = index.equal_range(key);
-    for (auto it = first; it != last; ++it) {
-        if (it->second == address) {
-            index.erase(it);
-            return;
-        }
-    }
-}
-
 } // namespace
 
 const Lease4* LeaseIndex::find(Ipv4Address address) const noexcept {
@@ -51,13 +40,13 @@ void LeaseIndex::link(const Lease4& l) {
 void LeaseIndex::unlink(const Lease4& l) {
     uint32_t a = l.address.value();
     if (!l.hwAddr.empty()) {
-        eraseOne(byHw_, bytesKey(l.hwAddr.bytes), a);
+        byHw_.erase({bytesKey(l.hwAddr.bytes), a});
     }
     if (!l.clientId.empty()) {
-        eraseOne(byClientId_, bytesKey(l.clientId), a);
+        byClientId_.erase({bytesKey(l.clientId), a});
     }
     if (!l.hostname.empty()) {
-        eraseOne(byHostname_, l.hostname, a);
+        byHostname_.erase({l.hostname, a});
     }
     bySubnet_.erase({l.subnetId, a});
     activeByExpire_.erase({l.expire(), a});
@@ -72,8 +61,6 @@ void LeaseIndex::assign(LeaseMap leases) {
     bySubnet_.clear();
     activeByExpire_.clear();
     reclaimedByExpire_.clear();
-    byHw_.reserve(leases_.size());
-    byClientId_.reserve(leases_.size());
     for (const auto& [address, lease] : leases_) {
         link(lease);
     }
@@ -110,16 +97,9 @@ std::optional<Lease4> LeaseIndex::erase(Ipv4Address address) {
 }
 
 std::vector<Lease4> LeaseIndex::collect(const MultiIndex& index, const std::string& key) const {
-    std::vector<uint32_t> addresses;
-    auto [first, last] = index.equal_range(key);
-    for (auto it = first; it != last; ++it) {
-        addresses.push_back(it->second);
-    }
-    std::sort(addresses.begin(), addresses.end());
     std::vector<Lease4> out;
-    out.reserve(addresses.size());
-    for (uint32_t a : addresses) {
-        out.push_back(leases_.at(Ipv4Address(a)));
+    for (auto it = index.lower_bound({key, 0}); it != index.end() && it->first == key; ++it) {
+        out.push_back(leases_.at(Ipv4Address(it->second)));
     }
     return out;
 }

@@ -8,7 +8,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,7 +44,9 @@ public:
 
 private:
     using Key = std::pair<int64_t, uint32_t>;
-    using MultiIndex = std::unordered_multimap<std::string, uint32_t>;
+    // (key, address) pairs: erasing one lease is O(log n) even when thousands share a key
+    // (a common hostname), and a lookup comes out sorted by address.
+    using MultiIndex = std::set<std::pair<std::string, uint32_t>>;
 
     void link(const Lease4& lease);
     void unlink(const Lease4& lease);

@@ -16,6 +16,7 @@ namespace kahu::log {
 KAHU_API std::shared_ptr<spdlog::logger> get(std::string_view name);
 
 /// Kea's debuglevel (0..99) of a logger whose severity is DEBUG; -1 when debug is off.
+/// One relaxed atomic load, cheap enough for the packet path. The logger must come from get().
 KAHU_API int debugLevel(const spdlog::logger& logger) noexcept;
 
 } // namespace kahu::log

@@ -207,6 +207,10 @@ struct ServerConfig {
 
     uint32_t declineProbationPeriod = 86400;
     bool echoClientId = true;
+    /// Global values, for queries that match no subnet (e.g. INIT-REBOOT NAK rules); subnets
+    /// carry their own resolved copies.
+    bool authoritative = false;
+    bool matchClientId = true;
     uint32_t parkedPacketLimit = 256;
     std::string serverTag;
     std::string leaseChecks = "warn";  ///< sanity-checks.lease-checks

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/export.h>
-
-#include <array>
-#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,12 +24,14 @@ enum class MessageType : uint8_t {
     Release = 7,
     Inform = 8,
 };
+/// "DHCPDISCOVER", ... as Kea logs them; "UNKNOWN" for other values.
+KAHU_API const char* toString(MessageType) noexcept;
 
 /// Well-known option codes the core itself reads or writes.
 namespace opt {
 inline constexpr uint8_t kPad = 0, kSubnetMask = 1, kRouters = 3, kDnsServers = 6, kHostName = 12,
-                         kDomainName = 15, kOverload = 52, kRequestedAddress = 50,
-                         kLeaseTime = 51, kMessageType = 53, kServerId = 54, kParamRequest = 55,
+                         kDomainName = 15, kOverload = 52, kRequestedAddress = 50, kLeaseTime = 51,
+                         kMessageType = 53, kServerId = 54, kParamRequest = 55,
                          kMaxMessageSize = 57, kRenewalTime = 58, kRebindingTime = 59,
                          kVendorClass = 60, kClientId = 61, kRelayAgentInfo = 82,
                          kSubnetSelection = 118, kEnd = 255;
@@ -45,13 +46,13 @@ struct Option {
 /// Why a buffer was not accepted as a DHCPv4 packet. Every value but Ok means "count and drop".
 enum class ParseError : uint8_t {
     Ok = 0,
-    TooShort,        ///< fewer than 236 header bytes + 4 cookie bytes
-    BadMagicCookie,  ///< the cookie is not 99.130.83.99
-    BadOp,           ///< op is neither 1 (BOOTREQUEST) nor 2 (BOOTREPLY)
-    BadHlen,         ///< hlen > 16
-    OptionOverrun,   ///< an option's length runs past the end of its area
-    BadOverload,     ///< option 52 malformed, or present in sname/file (a loop)
-    NoMessageType,   ///< option 53 missing or not exactly one byte
+    TooShort,       ///< fewer than 236 header bytes + 4 cookie bytes
+    BadMagicCookie, ///< the cookie is not 99.130.83.99
+    BadOp,          ///< op is neither 1 (BOOTREQUEST) nor 2 (BOOTREPLY)
+    BadHlen,        ///< hlen > 16
+    OptionOverrun,  ///< an option's length runs past the end of its area
+    BadOverload,    ///< option 52 malformed, or present in sname/file (a loop)
+    NoMessageType,  ///< option 53 missing, not exactly one byte, or 0
 };
 KAHU_API const char* toString(ParseError) noexcept;
 
@@ -60,6 +61,11 @@ KAHU_API const char* toString(ParseError) noexcept;
 /// parse() and pack() are bounds-checked and never throw on bad input. Options are kept in the
 /// order they were first seen; pack() writes 53 first, then by code ascending, 82 last, then END
 /// (Kea's order), splitting data longer than 255 bytes into consecutive options (RFC 3396).
+///
+/// Option overload (52): parse() reads the options stored in file, then sname (RFC 2131 order),
+/// merges them into options(), then drops option 52 and zeroes the overloaded field(s), so that
+/// sname/file only ever hold names and pack() never overloads. Repeated codes are concatenated
+/// in wire order (RFC 3396). A Packet4 reused for many parse() calls reuses its option buffers.
 class KAHU_API Packet4 {
 public:
     static constexpr size_t kHeaderSize = 236;
@@ -75,19 +81,21 @@ public:
     uint16_t flags = 0;
     Ipv4Address ciaddr, yiaddr, siaddr, giaddr;
     std::array<uint8_t, 16> chaddr{};
-    std::array<uint8_t, 64> sname{};  ///< NUL-padded; holds options when overloaded
-    std::array<uint8_t, 128> file{};  ///< NUL-padded; holds options when overloaded
+    std::array<uint8_t, 64> sname{}; ///< NUL-padded; holds options when overloaded
+    std::array<uint8_t, 128> file{}; ///< NUL-padded; holds options when overloaded
 
     // --- Transport metadata (filled by the receiver / used by the sender) -----------------
-    Ipv4Address remoteAddr;  ///< source of a query, destination of a reply
-    Ipv4Address localAddr;   ///< destination of a query (may be 255.255.255.255)
+    Ipv4Address remoteAddr; ///< source of a query, destination of a reply
+    Ipv4Address localAddr;  ///< destination of a query (may be 255.255.255.255)
     uint16_t remotePort = 68;
     uint16_t localPort = 67;
     int ifindex = 0;
     std::string iface;
-    std::array<uint8_t, 6> remoteMac{};  ///< link-layer source (raw sockets) / destination
+    std::array<uint8_t, 6> remoteMac{}; ///< link-layer source (raw sockets) / destination
 
-    /// Parses a whole UDP payload into *this (replacing all fields). Never throws.
+    /// Parses a whole UDP payload into *this, replacing the header fields and the options.
+    /// The transport metadata above is left alone (the receiver fills it). Never throws; on an
+    /// error the packet's content is unspecified and must not be used.
     ParseError parse(std::span<const uint8_t> buffer) noexcept;
     /// Appends the wire form to out (clears it first). Pads to the 300-byte BOOTP minimum.
     void pack(std::vector<uint8_t>& out) const;
@@ -120,7 +128,7 @@ public:
 
 private:
     std::vector<Option> options_;
-    std::array<uint8_t, 256> index_{};  ///< option code -> position in options_ + 1; 0 = absent
+    std::array<uint8_t, 256> index_{}; ///< option code -> position in options_ + 1; 0 = absent
 };
 
 } // namespace kahu

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <kahu/command/command_registry.h>
+#include <kahu/export.h>
+#include <kahu/hooks/callout_context.h>
+#include <kahu/hooks/hook_args.h>
+#include <kahu/hooks/hook_point.h>
+#include <kahu/hooks/verdict.h>
+#include <kahu/lease/lease_store.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace kahu::hooks {
+
+class HookSet;
+
+/// A callout after type erasure: gets a pointer to ArgsFor<P>. Built by registerCallout.
+using ErasedCallout = std::function<Verdict(void* args, CalloutContext& ctx)>;
+
+/// What a library's load function gets: its parameters, its logger, and the ways to register
+/// everything it provides. Everything registered here belongs to this library entry and is
+/// removed when it is unloaded; until the hook set is activated, nothing is visible to the
+/// server (a failed reload therefore leaves nothing behind).
+///
+/// Valid only during the load call; do not keep a reference to it.
+class KAHU_API LoadContext {
+public:
+    /// The entry's "parameters" from hooks-libraries ({} when absent). Copy what you need.
+    const nlohmann::json& parameters() const noexcept;
+    /// This library's logger, "kahu-dhcp4.<name>"; keep the shared_ptr.
+    const std::shared_ptr<spdlog::logger>& logger() const noexcept;
+    /// "dhcp_example" for libdhcp_example.so.
+    const std::string& libraryName() const noexcept;
+    /// The resolved file path of the library.
+    const std::string& libraryPath() const noexcept;
+    /// True when the server runs with multi-threading: callouts then run concurrently.
+    bool multiThreading() const noexcept;
+
+    /// Registers a callout for hook point P. `fn` must be callable as
+    /// `Verdict(ArgsFor<P>&, CalloutContext&)`; anything else does not compile:
+    ///
+    ///     ctx.registerCallout<HookPoint::Pkt4Send>(
+    ///         [](Pkt4SendArgs& args, CalloutContext&) { return Verdict::Continue; });
+    ///
+    /// Callouts of one hook point run in library order, then in registration order.
+    template <HookPoint P, class F> void registerCallout(F&& fn) {
+        static_assert(std::is_invocable_r_v<Verdict, F&, ArgsFor<P>&, CalloutContext&>,
+                      "a callout for this hook point must be Verdict(ArgsFor<P>&, "
+                      "CalloutContext&)");
+        registerErased(P, [f = std::forward<F>(fn)](void* args, CalloutContext& ctx) mutable {
+            return f(*static_cast<ArgsFor<P>*>(args), ctx);
+        });
+    }
+
+    /// Registers a control command. Throws kahu::HookError when the name is already taken by
+    /// a built-in command or another library of the set.
+    void registerCommand(const std::string& name, CommandHandler handler);
+
+    /// Registers a lease-store type for "lease-database": {"type": type}. Throws
+    /// kahu::HookError on a duplicate type. Stores it makes keep the library mapped.
+    void registerLeaseStoreFactory(const std::string& type, LeaseStoreFactory factory);
+
+    /// Runs `fn` every `interval` on a thread owned by the hook set, from activation until
+    /// unload. Keep it short; exceptions are logged. Timers of one set share one thread.
+    void addTimer(std::chrono::milliseconds interval, std::function<void()> fn);
+
+    /// Built by the hook framework only.
+    LoadContext(HookSet& set, std::size_t index) noexcept : set_(set), index_(index) {}
+
+private:
+    void registerErased(HookPoint point, ErasedCallout fn);
+
+    HookSet& set_;
+    std::size_t index_;
+};
+
+} // namespace kahu::hooks

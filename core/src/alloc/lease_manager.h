@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "alloc/pool_allocator.h"
+
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
+#include <kahu/lease/lease_store.h>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace kahu {
+
+/// The one door to the leases: wraps the configured LeaseStore and keeps the free-address
+/// bitmaps and Kea's lease statistics consistent with every write, whoever makes it (the DHCP
+/// path, reclamation, lease commands, HA). Safe for concurrent use.
+///
+/// Statistics follow the lease state: a lease in state Default or Declined counts in
+/// assigned-addresses (subnet and pool) and holds its address in the allocator; Declined
+/// also counts in declined-addresses (subnet, pool, global). A write applies the difference
+/// between the old and the new lease, so no caller does statistics by hand.
+class KAHU_API LeaseManager {
+public:
+    explicit LeaseManager(std::shared_ptr<LeaseStore> store);
+
+    /// Rebuilds allocators and statistics for a configuration from the store's contents.
+    /// Called at start-up and after each successful reload (with the new config).
+    void configure(std::shared_ptr<const ServerConfig> config);
+
+    LeaseStore& store() noexcept { return *store_; }
+    const std::shared_ptr<LeaseStore>& storePtr() const noexcept { return store_; }
+
+    std::optional<Lease4> get(Ipv4Address a) const { return store_->get(a); }
+
+    /// Writes through the store and keeps bookkeeping. false = precondition failed.
+    bool add(const Lease4& lease);
+    bool update(const Lease4& old, const Lease4& updated);
+    bool remove(const Lease4& lease);
+    /// Deletes every lease of a subnet (0 = all); returns the number removed.
+    size_t wipe(SubnetId id);
+
+    /// A free address in one of the subnet's pools usable by a client with these classes,
+    /// for which accept() holds. Does not reserve it: the caller's add() does.
+    std::optional<Ipv4Address> pickFree(const Subnet& subnet,
+                                        const std::function<bool(const Pool&)>& poolAllowed,
+                                        const std::function<bool(Ipv4Address)>& accept);
+    /// The configured pool holding an address in a subnet, or null.
+    static const Pool* poolOf(const Subnet& subnet, Ipv4Address a) noexcept;
+
+    /// Serialises read-modify-write sequences on one address (striped lock).
+    std::unique_lock<std::mutex> lockAddress(Ipv4Address a) {
+        return std::unique_lock(addressLocks_[(a.value() * 2654435761u) % kStripes]);
+    }
+
+private:
+    struct SubnetState {
+        std::mutex mutex;
+        std::vector<PoolAllocator> pools;  ///< same order as Subnet::pools
+    };
+    void account(const Lease4& lease, int sign);
+    SubnetState* stateFor(SubnetId id) const;
+
+    static constexpr size_t kStripes = 1024;
+    std::shared_ptr<LeaseStore> store_;
+    std::shared_ptr<const ServerConfig> config_;
+    mutable std::mutex configMutex_;  ///< guards config_ and subnets_ (swapped on reload)
+    std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_;
+    std::array<std::mutex, kStripes> addressLocks_;
+};
+
+} // namespace kahu

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "alloc/lease_manager.h"
+
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
+
+#include <functional>
+
+namespace kahu {
+
+/// Expired-lease processing (reference §6.7): turns expired leases into expired-reclaimed
+/// ones (or deletes them when flush-reclaimed-timer-wait-time is 0), recovers declined
+/// addresses whose probation is over, and flushes reclaimed leases older than
+/// hold-reclaimed-time. The server calls reclaim() and flush() from its timers and from the
+/// leases-reclaim command.
+class KAHU_API LeaseReclaimer {
+public:
+    /// Hook seam: return false to keep a lease as it is (lease4_expire / lease4_recover SKIP).
+    using Veto = std::function<bool(const Lease4&, bool declined)>;
+
+    LeaseReclaimer(LeaseManager& leases, const ServerConfig& config, Veto veto = {})
+        : leases_(leases), config_(config), veto_(std::move(veto)) {}
+
+    /// One reclamation cycle: at most max-reclaim-leases leases and about max-reclaim-time ms
+    /// (0 = unlimited for both; `all` ignores the limits). `remove` deletes instead of keeping
+    /// the lease as expired-reclaimed. Returns the number of leases reclaimed.
+    size_t reclaim(int64_t now, bool remove, bool all = false);
+    /// Deletes expired-reclaimed leases held longer than hold-reclaimed-time.
+    size_t flush(int64_t now);
+
+private:
+    LeaseManager& leases_;
+    const ServerConfig& config_;
+    Veto veto_;
+};
+
+} // namespace kahu

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MPL-2.0
+// What the area parsers fill in before inheritance is resolved, and the entry points of each
+// area. Values that Kea inherits (global -> shared network -> subnet) stay optional until
+// config_resolve.cc folds them into each kahu::Subnet.
+#pragma once
+
+#include "config/parse_context.h"
+
+#include <kahu/config/server_config.h>
+#include <optional>
+
+namespace kahu::config {
+
+struct Inheritable {
+    std::optional<uint32_t> valid, minValid, maxValid, renew, rebind, offerLifetime;
+    std::optional<bool> calculateTee, matchClientId, authoritative;
+    std::optional<bool> resGlobal, resInSubnet, resOutOfPool;
+    std::optional<double> t1, t2;
+    std::optional<Ipv4Address> nextServer;
+    std::optional<std::string> serverHostname, bootFileName, interface, clientClass;
+    std::optional<AllocatorType> allocator;
+    std::optional<std::vector<Ipv4Address>> relay;
+};
+
+struct SubnetDraft {
+    Subnet subnet;
+    Inheritable inh;
+    bool hasId = false;
+    std::string path;
+};
+
+struct NetworkDraft {
+    SharedNetwork net;
+    Inheritable inh;
+    std::vector<SubnetDraft> subnets;
+    std::string path;
+};
+
+struct GlobalDraft {
+    ServerConfig& cfg;
+    Inheritable inh;
+    std::vector<SubnetDraft> subnets;
+    std::vector<NetworkDraft> networks;
+};
+
+// Map kinds (parse_*.cc). Each returns a static built from that area's handler table.
+const MapInfo& rootInfo();
+const MapInfo& globalInfo();
+const MapInfo& subnetInfo();
+const MapInfo& sharedNetworkInfo();
+const MapInfo& poolInfo();
+const MapInfo& reservationInfo();
+const MapInfo& relayInfo();
+const MapInfo& optionDataInfo();
+const MapInfo& optionDefInfo();
+const MapInfo& interfacesInfo();
+const MapInfo& controlSocketInfo();
+const MapInfo& leaseDatabaseInfo();
+const MapInfo& expiredLeasesInfo();
+const MapInfo& multiThreadingInfo();
+const MapInfo& sanityChecksInfo();
+const MapInfo& dhcpDdnsInfo();
+const MapInfo& loggerInfo();
+const MapInfo& loggerOutputInfo();
+const MapInfo& hookLibraryInfo();
+const MapInfo& haHintInfo();
+const MapInfo& haPeerHintInfo();
+
+/// Adds the handlers of the values every level (global, shared network, subnet) may set.
+template <class T> void addInheritable(KeyTable<T>& table);
+/// Adds relay, interface and client-class (shared network and subnet only).
+template <class T> void addNetworkLevel(KeyTable<T>& table);
+
+void parseOptionDefs(ParseContext& ctx, const Node& n);
+OptionSet parseOptionData(ParseContext& ctx, const Node& n);
+void parseSubnetList(ParseContext& ctx, const Node& n, std::vector<SubnetDraft>& out);
+void parseSharedNetworks(ParseContext& ctx, const Node& n, std::vector<NetworkDraft>& out);
+std::vector<Reservation> parseReservations(ParseContext& ctx, const Node& n);
+void parseGlobal(ParseContext& ctx, const Node& dhcp4, GlobalDraft& draft);
+
+/// Folds inheritance into the subnets, assigns missing ids and checks cross-element rules.
+void resolveSubnets(ParseContext& ctx, GlobalDraft& draft);
+
+} // namespace kahu::config

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MPL-2.0
+// Reading a Kea "Dhcp4" configuration into a kahu::ServerConfig.
+#pragma once
+
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kahu::config {
+
+struct ConfigLoadResult {
+    std::shared_ptr<ServerConfig> config;
+    /// "<file>:<line>:<col>: <text>" for each thing accepted but worth telling (trailing
+    /// commas, ignored renew-timer, ...). The caller logs them.
+    std::vector<std::string> warnings;
+};
+
+/// Reads a whole config file; the top level must be {"Dhcp4": {...}}.
+/// Throws kahu::ConfigError "<file>:<line>:<col>: <key path>: <text>" on the first problem.
+KAHU_API ConfigLoadResult loadConfigFile(const std::string& path);
+
+/// The same for text that did not come from a file (origin names it in messages).
+KAHU_API ConfigLoadResult parseConfigText(std::string_view text, std::string_view origin);
+
+/// From an already-parsed {"Dhcp4": {...}} (config-set, config-test). Elements have no
+/// positions, so messages read "<origin>:0:0: <key path>: <text>".
+KAHU_API ConfigLoadResult buildConfig(const nlohmann::json& top,
+                                      std::string_view origin = "<wire>");
+
+} // namespace kahu::config

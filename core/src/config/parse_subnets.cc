@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MPL-2.0
+// subnet4, pools, relay and shared-networks, and the values those levels inherit.
+#include "config/config_drafts.h"
+
+namespace kahu::config {
+
+template <class T> void addInheritable(KeyTable<T>& t) {
+    auto u32 = [](std::optional<uint32_t> Inheritable::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) { d.inh.*field = getU32(c, n); };
+    };
+    auto flag = [](std::optional<bool> Inheritable::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) { d.inh.*field = getBool(c, n); };
+    };
+    auto text = [](std::optional<std::string> Inheritable::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) { d.inh.*field = getString(c, n); };
+    };
+    auto percent = [](std::optional<double> Inheritable::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) {
+            d.inh.*field = getDouble(c, n, 0.0, 1.0);
+        };
+    };
+    t.push_back({"valid-lifetime", u32(&Inheritable::valid)});
+    t.push_back({"min-valid-lifetime", u32(&Inheritable::minValid)});
+    t.push_back({"max-valid-lifetime", u32(&Inheritable::maxValid)});
+    t.push_back({"renew-timer", u32(&Inheritable::renew)});
+    t.push_back({"rebind-timer", u32(&Inheritable::rebind)});
+    t.push_back({"offer-lifetime", u32(&Inheritable::offerLifetime)});
+    t.push_back({"calculate-tee-times", flag(&Inheritable::calculateTee)});
+    t.push_back({"t1-percent", percent(&Inheritable::t1)});
+    t.push_back({"t2-percent", percent(&Inheritable::t2)});
+    t.push_back({"match-client-id", flag(&Inheritable::matchClientId)});
+    t.push_back({"authoritative", flag(&Inheritable::authoritative)});
+    t.push_back({"reservations-global", flag(&Inheritable::resGlobal)});
+    t.push_back({"reservations-in-subnet", flag(&Inheritable::resInSubnet)});
+    t.push_back({"reservations-out-of-pool", flag(&Inheritable::resOutOfPool)});
+    t.push_back({"next-server",
+                 [](ParseContext& c, const Node& n, T& d) { d.inh.nextServer = getIpv4(c, n); }});
+    t.push_back({"server-hostname", text(&Inheritable::serverHostname)});
+    t.push_back({"boot-file-name", text(&Inheritable::bootFileName)});
+    t.push_back({"allocator", [](ParseContext& c, const Node& n, T& d) {
+                     auto a = getEnum(c, n, {"iterative", "random", "flq"});
+                     d.inh.allocator = a == "iterative" ? AllocatorType::Iterative
+                                       : a == "random"  ? AllocatorType::Random
+                                                        : AllocatorType::Flq;
+                 }});
+}
+
+namespace {
+
+// relay: {"ip-addresses": [...]} or the legacy {"ip-address": "..."}.
+struct RelayDraft {
+    std::vector<Ipv4Address> addresses;
+};
+
+const KeyTable<RelayDraft>& relayKeys() {
+    static const KeyTable<RelayDraft> t = {
+        {"ip-addresses",
+         [](auto& c, auto& n, auto& d) {
+             forEachElement(c, n,
+                            [&](const Node& e, size_t) { d.addresses.push_back(getIpv4(c, e)); });
+         }},
+        {"ip-address",
+         [](auto& c, auto& n, auto& d) {
+             if (n.value.is_string() && n.value.template get<std::string>() == "0.0.0.0") {
+                 return; // Kea writes this placeholder for "no relay"
+             }
+             d.addresses.push_back(getIpv4(c, n));
+         }},
+    };
+    return t;
+}
+
+} // namespace
+
+template <class T> void addNetworkLevel(KeyTable<T>& t) {
+    t.push_back({"relay",
+                 [](ParseContext& c, const Node& n, T& d) {
+                     RelayDraft r;
+                     applyMap(c, n, relayKeys(), relayInfo(), r);
+                     if (n.value.contains("ip-address") && n.value.contains("ip-addresses")) {
+                         c.fail(n, "specify either ip-address or ip-addresses, not both");
+                     }
+                     d.inh.relay = r.addresses;
+                 },
+                 &relayInfo});
+    t.push_back({"interface", [](ParseContext& c, const Node& n, T& d) {
+                     d.inh.interface = getString(c, n, false);
+                 }});
+    t.push_back({"client-class", [](ParseContext& c, const Node& n, T& d) {
+                     d.inh.clientClass = getString(c, n);
+                 }});
+}
+
+template void addInheritable(KeyTable<GlobalDraft>&);
+
+namespace {
+
+std::optional<Pool> parsePoolRange(const std::string& text) {
+    Pool p;
+    size_t dash = text.find('-');
+    auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        return s;
+    };
+    if (dash != std::string::npos) {
+        auto a = Ipv4Address::fromText(trim(text.substr(0, dash)));
+        auto b = Ipv4Address::fromText(trim(text.substr(dash + 1)));
+        if (!a || !b || *b < *a) {
+            return std::nullopt;
+        }
+        p.first = *a;
+        p.last = *b;
+        return p;
+    }
+    size_t slash = text.find('/');
+    if (slash == std::string::npos) {
+        return std::nullopt;
+    }
+    auto a = Ipv4Address::fromText(trim(text.substr(0, slash)));
+    std::string len = trim(text.substr(slash + 1));
+    if (!a || len.empty() || len.size() > 2 || len.find_first_not_of("0123456789") != len.npos ||
+        std::stoi(len) > 32) {
+        return std::nullopt;
+    }
+    Ipv4Prefix prefix{*a, uint8_t(std::stoi(len))};
+    p.first = prefix.first();
+    p.last = prefix.last();
+    return p;
+}
+
+const KeyTable<Pool>& poolKeys() {
+    static const KeyTable<Pool> t = {
+        {"pool",
+         [](auto& c, auto& n, auto& p) {
+             auto text = getString(c, n);
+             auto range = parsePoolRange(text);
+             if (!range) {
+                 c.fail(n, "invalid pool '" + text + "' (expected 'first-last' or 'prefix/len')");
+             }
+             p.first = range->first;
+             p.last = range->last;
+         }},
+        {"pool-id", [](auto& c, auto& n, auto& p) { p.poolId = getU32(c, n); }},
+        {"option-data", [](auto& c, auto& n, auto& p) { p.options = parseOptionData(c, n); },
+         &optionDataInfo},
+        {"client-class", [](auto& c, auto& n, auto& p) { p.clientClass = getString(c, n); }},
+        {"user-context", [](auto&, auto& n, auto& p) { p.userContext = n.value; }},
+    };
+    return t;
+}
+
+const KeyTable<SubnetDraft>& subnetKeys() {
+    static const KeyTable<SubnetDraft> t = [] {
+        KeyTable<SubnetDraft> k = {
+            {"id",
+             [](auto& c, auto& n, auto& d) {
+                 d.subnet.id = getU32(c, n, 1, UINT32_MAX - 1);
+                 d.hasId = true;
+             }},
+            {"subnet",
+             [](auto& c, auto& n, auto& d) {
+                 auto text = getString(c, n);
+                 size_t slash = text.find('/');
+                 auto a = Ipv4Address::fromText(text.substr(0, slash));
+                 std::string len = slash == text.npos ? "" : text.substr(slash + 1);
+                 if (!a || len.empty() || len.size() > 2 ||
+                     len.find_first_not_of("0123456789") != len.npos || std::stoi(len) > 32) {
+                     c.fail(n, "invalid subnet '" + text + "' (expected 'address/len')");
+                 }
+                 d.subnet.prefix = Ipv4Prefix{*a, uint8_t(std::stoi(len))};
+             }},
+            {"pools",
+             [](auto& c, auto& n, auto& d) {
+                 forEachElement(c, n, [&](const Node& e, size_t) {
+                     Pool p;
+                     applyMap(c, e, poolKeys(), poolInfo(), p);
+                     if (!e.value.contains("pool")) {
+                         c.fail(e, "missing 'pool'");
+                     }
+                     d.subnet.pools.push_back(std::move(p));
+                 });
+             },
+             &poolInfo},
+            {"option-data",
+             [](auto& c, auto& n, auto& d) { d.subnet.options = parseOptionData(c, n); },
+             &optionDataInfo},
+            {"reservations",
+             [](auto& c, auto& n, auto& d) { d.subnet.reservations = parseReservations(c, n); },
+             &reservationInfo},
+            {"user-context", [](auto&, auto& n, auto& d) { d.subnet.userContext = n.value; }},
+        };
+        addInheritable(k);
+        addNetworkLevel(k);
+        return k;
+    }();
+    return t;
+}
+
+const KeyTable<NetworkDraft>& sharedNetworkKeys() {
+    static const KeyTable<NetworkDraft> t = [] {
+        KeyTable<NetworkDraft> k = {
+            {"name", [](auto& c, auto& n, auto& d) { d.net.name = getString(c, n, false); }},
+            {"option-data",
+             [](auto& c, auto& n, auto& d) { d.net.options = parseOptionData(c, n); },
+             &optionDataInfo},
+            {"subnet4", [](auto& c, auto& n, auto& d) { parseSubnetList(c, n, d.subnets); },
+             &subnetInfo},
+            {"user-context", [](auto&, auto& n, auto& d) { d.net.userContext = n.value; }},
+        };
+        addInheritable(k);
+        addNetworkLevel(k);
+        return k;
+    }();
+    return t;
+}
+
+// Kea keys of these levels that Kahu does not implement: refused, never ignored.
+const std::vector<std::string> kUnsupportedNetworkKeys = {"4o6-interface",
+                                                          "4o6-interface-id",
+                                                          "4o6-subnet",
+                                                          "require-client-classes",
+                                                          "evaluate-additional-classes",
+                                                          "store-extended-info",
+                                                          "cache-threshold",
+                                                          "cache-max-age",
+                                                          "ddns-send-updates",
+                                                          "ddns-override-no-update",
+                                                          "ddns-override-client-update",
+                                                          "ddns-replace-client-name",
+                                                          "ddns-generated-prefix",
+                                                          "ddns-qualifying-suffix",
+                                                          "ddns-update-on-renew",
+                                                          "ddns-use-conflict-resolution",
+                                                          "ddns-conflict-resolution-mode",
+                                                          "ddns-ttl-percent",
+                                                          "ddns-ttl",
+                                                          "ddns-ttl-min",
+                                                          "ddns-ttl-max",
+                                                          "hostname-char-set",
+                                                          "hostname-char-replacement",
+                                                          "reservation-mode",
+                                                          "client-classes",
+                                                          "ip-reservations-unique"};
+
+} // namespace
+
+const MapInfo& relayInfo() {
+    static const MapInfo i = makeMapInfo("relay", relayKeys(), {});
+    return i;
+}
+const MapInfo& poolInfo() {
+    static const MapInfo i = makeMapInfo("pools[]", poolKeys(),
+                                         {"require-client-classes", "evaluate-additional-classes"});
+    return i;
+}
+const MapInfo& subnetInfo() {
+    static const MapInfo i = makeMapInfo("subnet4[]", subnetKeys(), kUnsupportedNetworkKeys);
+    return i;
+}
+const MapInfo& sharedNetworkInfo() {
+    static const MapInfo i =
+        makeMapInfo("shared-networks[]", sharedNetworkKeys(), kUnsupportedNetworkKeys);
+    return i;
+}
+
+void parseSubnetList(ParseContext& ctx, const Node& n, std::vector<SubnetDraft>& out) {
+    forEachElement(ctx, n, [&](const Node& e, size_t) {
+        SubnetDraft d;
+        d.path = e.path;
+        applyMap(ctx, e, subnetKeys(), subnetInfo(), d);
+        if (!e.value.contains("subnet")) {
+            ctx.fail(e, "missing 'subnet'");
+        }
+        out.push_back(std::move(d));
+    });
+}
+
+void parseSharedNetworks(ParseContext& ctx, const Node& n, std::vector<NetworkDraft>& out) {
+    forEachElement(ctx, n, [&](const Node& e, size_t) {
+        NetworkDraft d;
+        d.path = e.path;
+        applyMap(ctx, e, sharedNetworkKeys(), sharedNetworkInfo(), d);
+        if (!e.value.contains("name")) {
+            ctx.fail(e, "missing 'name'");
+        }
+        for (const auto& other : out) {
+            if (other.net.name == d.net.name) {
+                ctx.fail(e, "duplicate shared network name '" + d.net.name + "'");
+            }
+        }
+        out.push_back(std::move(d));
+    });
+}
+
+} // namespace kahu::config

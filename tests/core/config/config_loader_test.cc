@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "config/config_loader.h"
+#include "config_test_util.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <kahu/error.h>
+
+using namespace kahu;
+using namespace kahu::config;
+namespace fs = std::filesystem;
+
+namespace {
+
+// KAHU_SHARED_DIR is the repo's ../shared; a checkout elsewhere (a worktree) can point at the
+// shared directory with the environment variable of the same name.
+fs::path oasisDir() {
+    const char* env = std::getenv("KAHU_SHARED_DIR");
+    return fs::path(env ? env : KAHU_SHARED_DIR) / "scenarios/oasis";
+}
+const fs::path kOasis = oasisDir();
+
+std::string errorOfText(std::string_view text) {
+    try {
+        parseConfigText(text, "t.json");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+Ipv4Address ip(const char* s) {
+    return *Ipv4Address::fromText(s);
+}
+
+TEST(OasisConfigs, EveryDhcp4FileParsesExceptTheAsWrittenOne) {
+    ASSERT_TRUE(fs::is_directory(kOasis)) << kOasis << " missing; set KAHU_SHARED_DIR";
+    int parsed = 0;
+    for (const auto& entry : fs::directory_iterator(kOasis)) {
+        auto name = entry.path().filename().string();
+        if (name.rfind("kea-dhcp4-", 0) != 0 || name.find("as-written") != std::string::npos) {
+            continue;
+        }
+        SCOPED_TRACE(name);
+        ConfigLoadResult r;
+        ASSERT_NO_THROW(r = loadConfigFile(entry.path().string()));
+        ASSERT_EQ(r.config->subnets.size(), 1u);
+        ++parsed;
+    }
+    EXPECT_EQ(parsed, 6);
+}
+
+TEST(OasisConfigs, StandaloneValuesReachTheSubnet) {
+    auto r = loadConfigFile((kOasis / "kea-dhcp4-standalone.conf").string());
+    const auto& cfg = *r.config;
+    const Subnet& s = cfg.subnets.at(0);
+    EXPECT_EQ(s.id, 10u);
+    EXPECT_EQ(s.prefix.str(), "172.18.10.0/24");
+    ASSERT_EQ(s.pools.size(), 1u);
+    EXPECT_EQ(s.pools[0].first, ip("172.18.10.100"));
+    EXPECT_EQ(s.pools[0].last, ip("172.18.10.200"));
+    EXPECT_EQ(s.valid.value, 3600u);
+    EXPECT_EQ(s.renewTimer, 1800u);
+    EXPECT_EQ(s.rebindTimer, 3150u);
+    ASSERT_EQ(s.relayAddresses.size(), 1u);
+    EXPECT_EQ(s.relayAddresses[0], ip("172.18.10.254"));
+    ASSERT_EQ(s.reservations.size(), 1u);
+    EXPECT_EQ(s.reservations[0].hwAddress->str(), "aa:bb:cc:dd:ee:ff");
+    EXPECT_EQ(s.reservations[0].hostname, "mon-client");
+    EXPECT_EQ(cfg.interfaces.socketType, SocketType::Udp);
+    EXPECT_EQ(cfg.leaseDatabase.lfcInterval, 3600u);
+    ASSERT_EQ(cfg.controlSockets.size(), 1u);
+    EXPECT_EQ(cfg.controlSockets[0].name, "/run/kea/kea4-ctrl-socket");
+    ASSERT_EQ(cfg.loggers.size(), 1u);
+    EXPECT_EQ(cfg.loggers[0].outputs.at(0).output, "syslog");
+    EXPECT_EQ(cfg.loggers[0].outputs.at(0).pattern, "%-5p %m\n");
+    EXPECT_TRUE(cfg.json.contains("subnet4"));
+    // domain-search is an fqdn list: "oasis.local" -> 5 oasis 5 local 0.
+    bool sawSearch = false;
+    for (const auto& o : cfg.options) {
+        if (o.code == 119) {
+            sawSearch = true;
+            EXPECT_EQ(o.data, (std::vector<uint8_t>{5, 'o', 'a', 's', 'i', 's', 5, 'l', 'o', 'c',
+                                                    'a', 'l', 0}));
+        }
+    }
+    EXPECT_TRUE(sawSearch);
+}
+
+TEST(OasisConfigs, HaParametersAreKeptForTheHook) {
+    auto r = loadConfigFile((kOasis / "kea-dhcp4-load-balancing-dhcp1.conf").string());
+    ASSERT_EQ(r.config->hooksLibraries.size(), 2u);
+    const auto& ha = r.config->hooksLibraries[1];
+    EXPECT_NE(ha.library.find("libdhcp_ha.so"), std::string::npos);
+    EXPECT_EQ(ha.parameters["high-availability"][0]["heartbeat-delay"], 10000);
+    EXPECT_NE(ha.location.find("kea-dhcp4-load-balancing-dhcp1.conf:"), std::string::npos);
+}
+
+TEST(OasisConfigs, AsWrittenLoadBalancingFileIsRejectedAtTheMisplacedKey) {
+    auto path = (kOasis / "kea-dhcp4-load-balancing-as-written.conf").string();
+    try {
+        loadConfigFile(path);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        std::string msg = e.what();
+        EXPECT_NE(msg.find(path + ":41:15: Dhcp4.hooks-libraries[2]: unknown key "
+                                  "'heartbeat-delay'"),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("belongs in hooks-libraries[].parameters.high-availability[]"),
+                  std::string::npos)
+            << msg;
+    }
+}
+
+class BadCorpus : public test::SourceRootCwd {};
+
+TEST_F(BadCorpus, EveryBrokenFileFailsWithItsExpectedMessage) {
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator("tests/data/config/bad")) {
+        if (entry.path().extension() != ".json") {
+            continue;
+        }
+        std::string text = test::readFile(entry.path());
+        const std::string marker = "// expect: ";
+        ASSERT_EQ(text.rfind(marker, 0), 0u) << entry.path();
+        std::string expected = text.substr(marker.size(), text.find('\n') - marker.size());
+        SCOPED_TRACE(entry.path().string());
+        try {
+            loadConfigFile(entry.path().string());
+            ADD_FAILURE() << "accepted";
+        } catch (const ConfigError& e) {
+            std::string msg = e.what();
+            EXPECT_NE(msg.find(expected), std::string::npos) << msg;
+            EXPECT_EQ(msg.rfind("tests/data/config/bad/", 0), 0u) << msg; // file:line:col
+        }
+        ++files;
+    }
+    EXPECT_GE(files, 15);
+}
+
+class GoodConfigs : public test::SourceRootCwd {};
+
+TEST_F(GoodConfigs, FullConfigSetsEveryArea) {
+    auto r = loadConfigFile("tests/data/config/good/full.json");
+    const ServerConfig& c = *r.config;
+    EXPECT_TRUE(r.warnings.empty());
+    ASSERT_EQ(c.interfaces.interfaces.size(), 2u);
+    EXPECT_EQ(c.interfaces.interfaces[1].name, "eth1");
+    EXPECT_EQ(c.interfaces.interfaces[1].address, ip("192.0.2.1"));
+    EXPECT_TRUE(c.interfaces.outboundUseRouting);
+    EXPECT_FALSE(c.interfaces.reDetect);
+    EXPECT_EQ(c.interfaces.serviceSocketsMaxRetries, 3u);
+    ASSERT_EQ(c.controlSockets.size(), 2u);
+    EXPECT_EQ(c.controlSockets[1].type, "http");
+    EXPECT_EQ(c.controlSockets[1].httpPort, 8004);
+    EXPECT_TRUE(c.controlSockets[1].raw.contains("authentication"));
+    EXPECT_FALSE(c.leaseDatabase.persist);
+    EXPECT_EQ(c.leaseDatabase.maxRowErrors, 5u);
+    EXPECT_EQ(c.expiredLeases.reclaimTimerWaitTime, 5u);
+    EXPECT_EQ(c.expiredLeases.unwarnedReclaimCycles, 7u);
+    EXPECT_FALSE(c.multiThreading.enabled);
+    EXPECT_EQ(c.leaseChecks, "fix-del");
+    ASSERT_EQ(c.hostReservationIdentifiers.size(), 2u);
+    EXPECT_EQ(c.hostReservationIdentifiers[0], IdentifierType::CircuitId);
+    EXPECT_EQ(c.declineProbationPeriod, 600u);
+    EXPECT_FALSE(c.echoClientId);
+    EXPECT_TRUE(c.authoritative);
+    EXPECT_EQ(c.serverTag, "lab");
+    EXPECT_EQ(c.parkedPacketLimit, 128u);
+    EXPECT_EQ(c.statisticDefaultSampleAge, 60u);
+    EXPECT_EQ(c.loggers.at(0).severity, "DEBUG");
+    EXPECT_EQ(c.loggers.at(0).outputs.at(0).maxver, 3u);
+    ASSERT_EQ(c.globalReservations.size(), 1u);
+    EXPECT_EQ(c.globalReservations[0].clientId->size(), 7u);
+    ASSERT_NE(c.optionDefs->byName("wpad"), nullptr);
+    ASSERT_EQ(c.options.size(), 4u);
+
+    ASSERT_EQ(c.sharedNetworks.size(), 1u);
+    EXPECT_EQ(c.sharedNetworks[0].relayAddresses.at(0), ip("10.9.0.1"));
+    ASSERT_EQ(c.subnets.size(), 3u);
+    const Subnet& own = c.subnets[0]; // global subnets come first
+    EXPECT_EQ(own.id, 5u);
+    EXPECT_EQ(own.valid.value, 4000u);
+    EXPECT_EQ(own.valid.min, 3000u);
+    EXPECT_EQ(own.valid.max, 5000u);
+    EXPECT_EQ(own.allocator, AllocatorType::Random);
+    EXPECT_TRUE(own.authoritative);
+    EXPECT_FALSE(own.matchClientId);
+    EXPECT_EQ(own.nextServer, ip("192.0.2.5"));
+    EXPECT_TRUE(own.calculateTeeTimes);
+    EXPECT_DOUBLE_EQ(own.t1Percent, 0.4);
+    EXPECT_EQ(own.offerLifetime, 60u);
+    EXPECT_TRUE(own.reservationsOutOfPool);
+    EXPECT_EQ(own.interface, "eth1");
+    EXPECT_EQ(own.relayAddresses.at(0), ip("192.0.2.254"));
+    EXPECT_EQ(own.sharedNetwork, -1);
+    EXPECT_EQ(own.userContext["site"], "lab");
+    EXPECT_EQ(own.reservations.at(1).circuitId, (std::vector<uint8_t>{'p', 'o', 'r', 't', '1'}));
+
+    const Subnet& inNet = c.subnets[1];
+    EXPECT_EQ(inNet.id, 20u);
+    EXPECT_EQ(inNet.sharedNetwork, 0);
+    EXPECT_EQ(inNet.valid.value, 4500u); // from the shared network
+    EXPECT_FALSE(inNet.authoritative);   // network overrides global
+    EXPECT_EQ(inNet.pools.at(0).poolId, 3u);
+    EXPECT_EQ(inNet.pools.at(0).first, ip("10.20.1.0"));
+    EXPECT_EQ(inNet.pools.at(0).last, ip("10.20.1.255"));
+    EXPECT_EQ(inNet.pools.at(0).options.at(0).code, 3);
+    EXPECT_TRUE(inNet.relayAddresses.empty());
+
+    const Subnet& autoId = c.subnets[2];
+    EXPECT_EQ(autoId.id, 21u); // next above the highest configured id
+    EXPECT_EQ(autoId.allocator, AllocatorType::Flq);
+}
+
+TEST_F(GoodConfigs, IncludeAndTrailingCommaWarning) {
+    auto r = loadConfigFile("tests/data/config/good/with_include.json");
+    ASSERT_EQ(r.config->subnets.size(), 1u);
+    EXPECT_EQ(r.config->subnets[0].valid.value, 600u);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(
+        r.warnings[0].rfind("tests/data/config/good/with_include.json:5:26: Extraneous comma", 0),
+        0u)
+        << r.warnings[0];
+}
+
+TEST(ConfigDefaults, EmptyDhcp4GetsKeaDefaults) {
+    auto r = parseConfigText(R"({"Dhcp4": {"subnet4": [{"subnet": "10.0.0.0/8"}]}})", "t");
+    const ServerConfig& c = *r.config;
+    EXPECT_TRUE(c.multiThreading.enabled);
+    EXPECT_EQ(c.multiThreading.packetQueueSize, 64u);
+    EXPECT_EQ(c.declineProbationPeriod, 86400u);
+    EXPECT_TRUE(c.echoClientId);
+    EXPECT_EQ(c.leaseDatabase.type, "memfile");
+    EXPECT_TRUE(c.leaseDatabase.persist);
+    EXPECT_EQ(c.leaseDatabase.lfcInterval, 3600u);
+    EXPECT_EQ(c.expiredLeases.flushReclaimedTimerWaitTime, 25u);
+    EXPECT_EQ(c.parkedPacketLimit, 256u);
+    EXPECT_EQ(c.leaseChecks, "warn");
+    EXPECT_EQ(c.hostReservationIdentifiers.size(), 4u);
+    EXPECT_TRUE(c.interfaces.reDetect);
+    const Subnet& s = c.subnets.at(0);
+    EXPECT_EQ(s.id, 1u);
+    EXPECT_EQ(s.valid.value, 7200u);
+    EXPECT_EQ(s.valid.min, 7200u);
+    EXPECT_FALSE(s.renewTimer.has_value());
+    EXPECT_FALSE(s.rebindTimer.has_value());
+    EXPECT_FALSE(s.calculateTeeTimes);
+    EXPECT_DOUBLE_EQ(s.t2Percent, 0.875);
+    EXPECT_TRUE(s.matchClientId);
+    EXPECT_FALSE(s.authoritative);
+    EXPECT_TRUE(s.reservationsInSubnet);
+    EXPECT_FALSE(s.reservationsGlobal);
+    EXPECT_EQ(s.allocator, AllocatorType::Iterative);
+    EXPECT_EQ(c.optionDefs->byName("routers")->code, 3);
+}
+
+TEST(ConfigMessages, UnknownKeyNamesPathAndWhereItBelongs) {
+    EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"subnet4\": [{\"subnet\": \"10.0.0.0/8\",\n"
+                          "  \"lease-checks\": \"warn\"}]}}"),
+              "t.json:2:3: Dhcp4.subnet4[0]: unknown key 'lease-checks' ('lease-checks' "
+              "belongs in sanity-checks)");
+    EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"foo\": 1}}"), "t.json:1:12: Dhcp4: unknown key 'foo'");
+}
+
+TEST(ConfigMessages, RenewAboveRebindIsIgnoredWithWarning) {
+    auto r = parseConfigText(R"({"Dhcp4": {"renew-timer": 50, "rebind-timer": 40,
+        "subnet4": [{"id": 3, "subnet": "10.0.0.0/8"}]}})",
+                             "t");
+    EXPECT_FALSE(r.config->subnets[0].renewTimer.has_value());
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_NE(r.warnings[0].find("renew-timer is greater than rebind-timer"), std::string::npos);
+}
+
+TEST(ConfigFromJson, WireConfigUsesWireLocationsAndSameChecks) {
+    nlohmann::json top = {{"Dhcp4", {{"subnet4", {{{"subnet", "10.0.0.0/8"}, {"bogus", 1}}}}}}};
+    try {
+        buildConfig(top);
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()), "<wire>:0:0: Dhcp4.subnet4[0]: unknown key 'bogus'");
+    }
+    nlohmann::json ok = {{"Dhcp4", {{"valid-lifetime", 99}}}};
+    EXPECT_EQ(buildConfig(ok).config->json["valid-lifetime"], 99);
+}
+
+TEST(ConfigMessages, MysqlDatabaseNeedsName) {
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"lease-database": {"type": "mysql"}}})")
+                  .find("must specify a name for the database"),
+              std::string::npos);
+    auto r = parseConfigText(
+        R"({"Dhcp4": {"lease-database": {"type": "mysql", "name": "kea", "host": "db",
+            "on-fail": "serve-retry-continue", "retry-on-startup": true}}})",
+        "t");
+    EXPECT_EQ(r.config->leaseDatabase.raw["host"], "db");
+}
+
+} // namespace

@@ -78,17 +78,22 @@ TEST(AddressBlockIndex, EraseReturnsTheSlotAndDropsEmptyBlocks) {
 
 TEST(SlotHashTable, DuplicateKeysAreAllFoundAndDeletedOneByOne) {
     SlotHashTable table;
-    for (uint32_t slot = 0; slot < 10; ++slot) {
-        table.insert(42, slot);
+    // One run that stays inside the table (home 0) and one that wraps around its end.
+    for (uint32_t kA : {0x100u, 0x10eu}) {
+        const uint32_t kB = kA + 1;
+        table.clear();
+        for (uint32_t slot = 0; slot < 10; ++slot) {
+            table.insert(kA, slot);
+        }
+        table.insert(kB, 100); // lands inside the run of kAs
+        EXPECT_EQ(findAll(table, kA), (std::vector<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        EXPECT_TRUE(table.erase(kA, 3));
+        EXPECT_FALSE(table.erase(kA, 3));
+        EXPECT_TRUE(table.erase(kA, 0));
+        EXPECT_EQ(findAll(table, kA), (std::vector<uint32_t>{1, 2, 4, 5, 6, 7, 8, 9}));
+        EXPECT_EQ(findAll(table, kB), (std::vector<uint32_t>{100}));
+        EXPECT_EQ(table.size(), 9u);
     }
-    table.insert(43, 100); // lands inside the run of 42s
-    EXPECT_EQ(findAll(table, 42), (std::vector<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-    EXPECT_TRUE(table.erase(42, 3));
-    EXPECT_FALSE(table.erase(42, 3));
-    EXPECT_TRUE(table.erase(42, 0));
-    EXPECT_EQ(findAll(table, 42), (std::vector<uint32_t>{1, 2, 4, 5, 6, 7, 8, 9}));
-    EXPECT_EQ(findAll(table, 43), (std::vector<uint32_t>{100}));
-    EXPECT_EQ(table.size(), 9u);
 }
 
 TEST(SlotHashTable, MatchesAMultimapUnderRandomInsertsAndDeletes) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace kahu {
 
@@ -37,6 +38,19 @@ public:
         b.slots[address & 63] = slot;
         ++size_;
         return true;
+    }
+
+    /// The slot entry of the address, and whether it was added (its slot then unset): one
+    /// lookup where find + insert would take two. The reference stays valid until the
+    /// address's block is erased.
+    std::pair<uint32_t&, bool> emplace(uint32_t address) {
+        Block& b = blocks_[address >> 6];
+        bool added = !(b.used & bit(address));
+        if (added) {
+            b.used |= bit(address);
+            ++size_;
+        }
+        return {b.slots[address & 63], added};
     }
 
     /// The slot the address had, or std::nullopt if it was absent.

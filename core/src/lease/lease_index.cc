@@ -221,9 +221,11 @@ bool LeaseIndex::replace(const Lease4& lease) {
 }
 
 void LeaseIndex::upsert(const Lease4& lease) {
-    if (!replace(lease)) {
-        insert(lease);
+    auto [slot, added] = byAddress_.emplace(lease.address.value());
+    if (added) {
+        slot = allocSlot();
     }
+    store(slot, lease, added);
 }
 
 std::optional<Lease4> LeaseIndex::erase(Ipv4Address address) {

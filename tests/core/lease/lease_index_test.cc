@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "lease/address_block_index.h"
 #include "lease/csv_lease_codec.h"
+#include "lease/csv_lease_file.h"
 #include "lease/lease_index.h"
 #include "lease/memfile_store.h"
 #include "lease/slot_hash_table.h"
@@ -288,4 +289,29 @@ TEST(CsvLeaseCodec, FastRowParserAgreesWithTheFullParser) {
     EXPECT_TRUE(fast.userContext.is_null());
     EXPECT_TRUE(CsvLeaseCodec::parseRowFast(rows[7], CsvLeaseCodec::kColumns, fast));
     EXPECT_FALSE(CsvLeaseCodec::parseRowFast(rows[6], CsvLeaseCodec::kColumns, fast));
+}
+
+TEST(CsvLeaseFile, RowsAcrossReadChunksLoadWhole) {
+    // More than one 4 MiB read: some row straddles the chunk boundary.
+    test::TempDir dir;
+    std::string text(CsvLeaseCodec::kHeader);
+    text += '\n';
+    std::vector<Lease4> leases;
+    for (uint32_t n = 0; n < 70000; ++n) {
+        Lease4 l = makeLease(n);
+        l.hostname = "h" + std::to_string(n) + (n % 7 ? "" : ",comma");
+        leases.push_back(l);
+        CsvLeaseCodec::appendRow(text, l);
+    }
+    ASSERT_GT(text.size(), size_t(4) << 20);
+    test::writeFile(dir.file("leases4.csv"), text);
+    LeaseIndex index;
+    LeaseLoadReport report;
+    CsvLeaseFile::load(dir.file("leases4.csv"), index, report, 0);
+    EXPECT_EQ(report.rows, leases.size());
+    EXPECT_EQ(report.badRows, 0u);
+    ASSERT_EQ(index.size(), leases.size());
+    size_t same = 0;
+    index.forEach([&](const Lease4& l) { same += l == leases[l.address.value() - 0x0a4d0000u]; });
+    EXPECT_EQ(same, leases.size());
 }

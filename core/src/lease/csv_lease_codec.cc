@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <kahu/error.h>
 #include <sstream>
 
@@ -356,6 +357,118 @@ std::optional<Lease4> CsvLeaseCodec::parseRow(std::string_view line, size_t colu
         return std::nullopt;
     }
     return l;
+}
+
+namespace {
+
+int hexDigit(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// Strictly "hh:hh:...:hh" with 1..maxBytes bytes (a subset of what fromHexText accepts, with
+// the same result).
+bool parseColonHex(std::string_view text, size_t maxBytes, std::vector<uint8_t>& out) {
+    out.clear();
+    if (text.size() % 3 != 2 || text.size() / 3 + 1 > maxBytes) {
+        return false;
+    }
+    for (size_t i = 0; i < text.size(); i += 3) {
+        int hi = hexDigit(text[i]), lo = hexDigit(text[i + 1]);
+        if (hi < 0 || lo < 0 || (i + 2 < text.size() && text[i + 2] != ':')) {
+            return false;
+        }
+        out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+    }
+    return true;
+}
+
+template <typename T> bool parseNumber(std::string_view text, T& value) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+
+} // namespace
+
+bool CsvLeaseCodec::parseRowFast(std::string_view line, size_t columns, Lease4& l) {
+    std::array<std::string_view, kColumns> f{};
+    size_t count = 0;
+    const char* p = line.data();
+    const char* end = p + line.size();
+    while (true) {
+        const char* comma = static_cast<const char*>(std::memchr(p, ',', size_t(end - p)));
+        const char* stop = comma ? comma : end;
+        if (count < kColumns) {
+            f[count] = std::string_view(p, size_t(stop - p));
+        }
+        ++count;
+        if (!comma) {
+            break;
+        }
+        p = comma + 1;
+    }
+    if (count != columns) {
+        return false;
+    }
+    auto addr = Ipv4Address::fromText(f[0]);
+    if (!addr) {
+        return false;
+    }
+    l.address = *addr;
+    l.hwAddr.htype = 1;
+    if (f[1].empty()) {
+        l.hwAddr.bytes.clear();
+    } else if (!parseColonHex(f[1], 20, l.hwAddr.bytes)) {
+        return false;
+    }
+    if (f[2].empty()) {
+        l.clientId.clear();
+    } else if (!parseColonHex(f[2], 255, l.clientId)) {
+        return false;
+    }
+    uint64_t expire = 0;
+    if (!parseNumber(f[3], l.validLifetime) || !parseNumber(f[4], expire) ||
+        !parseNumber(f[5], l.subnetId)) {
+        return false;
+    }
+    l.cltt = static_cast<int64_t>(expire - l.validLifetime);
+    if ((f[6] != "0" && f[6] != "1") || (f[7] != "0" && f[7] != "1")) {
+        return false;
+    }
+    l.fqdnFwd = f[6][0] == '1';
+    l.fqdnRev = f[7][0] == '1';
+    if (f[8].find('&') == std::string_view::npos) {
+        l.hostname.assign(f[8]);
+    } else {
+        l.hostname = unescape(f[8]);
+    }
+    l.state = LeaseState::Default;
+    if (columns > 9) {
+        uint32_t state = 0;
+        if (!parseNumber(f[9], state) || state > uint32_t(LeaseState::ExpiredReclaimed)) {
+            return false;
+        }
+        l.state = static_cast<LeaseState>(state);
+    }
+    if (columns > 10 && !f[10].empty()) {
+        return false; // user context: JSON, left to parseRow
+    }
+    if (!l.userContext.is_null()) {
+        l.userContext = nullptr;
+    }
+    l.poolId = 0;
+    if (columns > 11 && !parseNumber(f[11], l.poolId)) {
+        return false;
+    }
+    return !(l.hwAddr.empty() && l.clientId.empty() && l.state != LeaseState::Declined);
 }
 
 } // namespace kahu

@@ -40,6 +40,12 @@ public:
     /// set when the row is malformed.
     static std::optional<Lease4> parseRow(std::string_view line, size_t columns,
                                           std::string* error);
+    /// The loader's fast path: parses a well-formed row into out, reusing its buffers (no
+    /// allocation per row). Returns false, with out unspecified, whenever the row is not in
+    /// the plain form Kahu and Kea write (bad, or unusual, e.g. with a user context): the
+    /// caller then asks parseRow, which decides and explains. When it returns true, out is
+    /// exactly what parseRow would return.
+    static bool parseRowFast(std::string_view line, size_t columns, Lease4& out);
 
     /// `,` → `&#x2c`, `&` → `&#x26` (Kea's CSVFile::escapeCharacters for ",").
     static std::string escape(std::string_view text);

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <kahu/error.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,27 +116,30 @@ void CsvLeaseFile::append(std::string_view rows) {
     writeFully(fd_, rows, path_);
 }
 
-void CsvLeaseFile::load(const std::string& path, LeaseMap& leases, LeaseLoadReport& report,
+void CsvLeaseFile::load(const std::string& path, LeaseIndex& leases, LeaseLoadReport& report,
                         uint32_t maxRowErrors) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (::access(path.c_str(), F_OK) != 0) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
             return; // missing: nothing to load
         }
         throw StoreError(errnoText("cannot read lease file", path));
     }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
     ++report.files;
-    std::string line;
-    if (!std::getline(in, line)) {
-        return; // empty file
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+        // Slab room for every row (untouched pages cost nothing), so it never moves.
+        leases.reserve(leases.size() + static_cast<size_t>(st.st_size) / 48);
     }
+
+    std::optional<size_t> columns;
     std::string error;
-    auto columns = CsvLeaseCodec::parseHeader(line, &error);
-    if (!columns) {
-        throw StoreError(path + ": " + error);
-    }
     size_t fileErrors = 0;
-    size_t lineNo = 1;
+    size_t lineNo = 0;
     auto bad = [&](const std::string& why) {
         ++report.badRows;
         ++fileErrors;
@@ -147,30 +150,75 @@ void CsvLeaseFile::load(const std::string& path, LeaseMap& leases, LeaseLoadRepo
                              "); last: " + why);
         }
     };
-    while (std::getline(in, line)) {
+    Lease4 row; // reused: the fast parser fills its buffers in place
+    // Returns false to stop (after a torn last line).
+    auto line = [&](std::string_view text, bool terminated) {
         ++lineNo;
-        if (line.empty()) {
-            continue;
+        if (!columns) {
+            columns = CsvLeaseCodec::parseHeader(text, &error);
+            if (!columns) {
+                throw StoreError(path + ": " + error);
+            }
+            return true;
+        }
+        if (text.empty()) {
+            return true;
         }
         ++report.rows;
-        if (in.eof()) {
+        if (!terminated) {
             bad("truncated last line (no newline), skipped");
-            break;
+            return false;
         }
-        auto lease = CsvLeaseCodec::parseRow(line, *columns, &error);
-        if (!lease) {
-            bad(error + ", row skipped");
-            continue;
+        const Lease4* lease = &row;
+        std::optional<Lease4> slow;
+        if (!CsvLeaseCodec::parseRowFast(text, *columns, row)) {
+            slow = CsvLeaseCodec::parseRow(text, *columns, &error);
+            if (!slow) {
+                bad(error + ", row skipped");
+                return true;
+            }
+            lease = &*slow;
         }
         if (lease->validLifetime == 0) {
-            leases.erase(lease->address);
+            leases.discard(lease->address);
         } else {
-            leases.insert_or_assign(lease->address, std::move(*lease));
+            leases.upsert(*lease);
         }
+        return true;
+    };
+
+    std::vector<char> buf(size_t(4) << 20);
+    size_t have = 0; // bytes in buf not yet consumed (a partial line at its front)
+    while (true) {
+        if (have == buf.size()) {
+            buf.resize(buf.size() * 2); // a line longer than the buffer
+        }
+        ssize_t n = ::read(fd, buf.data() + have, buf.size() - have);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw StoreError(errnoText("cannot read lease file", path));
+        }
+        if (n == 0) {
+            if (have > 0) {
+                line(std::string_view(buf.data(), have), false);
+            }
+            return;
+        }
+        const char* start = buf.data();
+        const char* end = buf.data() + have + n;
+        while (const char* nl =
+                   static_cast<const char*>(std::memchr(start, '\n', size_t(end - start)))) {
+            line(std::string_view(start, size_t(nl - start)), true);
+            start = nl + 1;
+        }
+        have = size_t(end - start);
+        std::memmove(buf.data(), start, have);
     }
 }
 
-void CsvLeaseFile::writeAll(const std::string& path, const LeaseMap& leases) {
+void CsvLeaseFile::writeAll(const std::string& path, const LeaseIndex& leases) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         throw StoreError(errnoText("cannot create lease file", path));
@@ -178,13 +226,13 @@ void CsvLeaseFile::writeAll(const std::string& path, const LeaseMap& leases) {
     try {
         std::string buf(CsvLeaseCodec::kHeader);
         buf += '\n';
-        for (const auto& [address, lease] : leases) {
+        leases.forEach([&](const Lease4& lease) {
             CsvLeaseCodec::appendRow(buf, lease);
             if (buf.size() > (1u << 20)) {
                 writeFully(fd, buf, path);
                 buf.clear();
             }
-        }
+        });
         writeFully(fd, buf, path);
     } catch (...) {
         ::close(fd);

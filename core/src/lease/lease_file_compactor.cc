@@ -62,7 +62,7 @@ LeaseLoadReport LeaseFileCompactor::run() const {
     PidFile pid(name_ + ".pid");
     LeaseLoadReport report;
     if (!exists(finish)) {
-        LeaseMap leases;
+        LeaseIndex leases;
         CsvLeaseFile::load(previous, leases, report, kMaxRowErrors);
         CsvLeaseFile::load(copy, leases, report, kMaxRowErrors);
         CsvLeaseFile::writeAll(output, leases);

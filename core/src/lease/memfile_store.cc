@@ -45,6 +45,10 @@ uint32_t readUint32(const nlohmann::json& map, const char* key, uint32_t fallbac
 }
 
 void validate(const Lease4& lease) {
+    if (lease.hwAddr.bytes.size() > 255 || lease.clientId.size() > 255) {
+        throw StoreError("Lease4: " + lease.address.str() +
+                         " has a hardware address or client id longer than 255 bytes");
+    }
     if (lease.hwAddr.empty() && lease.clientId.empty() && lease.state != LeaseState::Declined) {
         throw StoreError("Lease4: " + lease.address.str() +
                          " has neither hardware address or client id");
@@ -127,7 +131,7 @@ void MemfileStore::load() {
                          "progress (" +
                          name + ".pid)");
     }
-    LeaseMap leases;
+    LeaseIndex leases;
     if (exists(name + ".completed")) {
         CsvLeaseFile::load(name + ".completed", leases, loadReport_, config_.maxRowErrors);
     } else {
@@ -140,7 +144,7 @@ void MemfileStore::load() {
     }
     logger()->info("DHCPSRV_MEMFILE_LEASES_LOADED {} lease(s) from {} ({} row(s), {} skipped)",
                    leases.size(), name, loadReport_.rows, loadReport_.badRows);
-    index_.assign(std::move(leases));
+    index_ = std::move(leases);
     file_ = std::make_unique<CsvLeaseFile>(name);
     if (!file_->hasCurrentHeader()) {
         // Another schema's file (Kea 2.2's, or a newer one): our rows would not match its
@@ -278,8 +282,7 @@ size_t MemfileStore::wipe(SubnetId id) {
 
 std::optional<Lease4> MemfileStore::get(Ipv4Address address) const {
     std::shared_lock lock(mutex_);
-    const Lease4* l = index_.find(address);
-    return l ? std::optional<Lease4>(*l) : std::nullopt;
+    return index_.get(address);
 }
 
 std::vector<Lease4> MemfileStore::getByHwAddr(const HwAddr& hw) const {
@@ -304,12 +307,7 @@ std::vector<Lease4> MemfileStore::getBySubnet(SubnetId id) const {
 
 std::vector<Lease4> MemfileStore::getAll() const {
     std::shared_lock lock(mutex_);
-    std::vector<Lease4> out;
-    out.reserve(index_.size());
-    for (const auto& [address, lease] : index_.all()) {
-        out.push_back(lease);
-    }
-    return out;
+    return index_.all();
 }
 
 std::vector<Lease4> MemfileStore::getPage(Ipv4Address after, size_t limit) const {
@@ -324,9 +322,7 @@ std::vector<Lease4> MemfileStore::getExpired(int64_t now, size_t max) const {
 
 void MemfileStore::forEach(const std::function<void(const Lease4&)>& visit) const {
     std::shared_lock lock(mutex_);
-    for (const auto& [address, lease] : index_.all()) {
-        visit(lease);
-    }
+    index_.forEach(visit);
 }
 
 size_t MemfileStore::size() const {
@@ -335,10 +331,12 @@ size_t MemfileStore::size() const {
 }
 
 void MemfileStore::writeCsv(const std::string& path) const {
-    LeaseMap copy;
+    LeaseIndex copy;
     {
+        // A snapshot is a few flat copies: much shorter than formatting every row under the
+        // lock.
         std::shared_lock lock(mutex_);
-        copy = index_.all();
+        copy = index_;
     }
     CsvLeaseFile::writeAll(path, copy);
 }

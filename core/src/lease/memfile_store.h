@@ -63,6 +63,7 @@ public:
     size_t flushReclaimed(int64_t before) override;
     size_t wipe(SubnetId id) override;
     /// Runs under the reader lock: the visitor must not call back into this store's writes.
+    /// The lease passed is a scratch object reused for every visit: copy it to keep it.
     void forEach(const std::function<void(const Lease4&)>& visit) const override;
     size_t size() const override;
     void writeCsv(const std::string& path) const override;

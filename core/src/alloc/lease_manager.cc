@@ -79,13 +79,54 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         }
         fresh.emplace(subnet.id, st);
     }
-    stats.set("declined-addresses", 0);
-    {
-        std::lock_guard lock(configMutex_);
-        config_ = std::move(config);
-        subnets_ = std::move(fresh);
+    // Count every lease once, before publishing, without locks or per-lease counter updates:
+    // with a million leases this is most of the start-up time after loading the file.
+    struct Counts {
+        int64_t assigned = 0;
+        int64_t declined = 0;
+        std::vector<std::pair<int64_t, int64_t>> pools;  // assigned, declined per pool index
+    };
+    std::map<SubnetId, Counts> counts;
+    for (auto& [id, st] : fresh) {
+        counts[id].pools.resize(st->pools.size());
     }
-    store_->forEach([this](const Lease4& l) { account(l, +1); });
+    int64_t globalDeclined = 0;
+    store_->forEach([&](const Lease4& l) {
+        if (!holdsAddress(l)) {
+            return;
+        }
+        bool declined = l.state == LeaseState::Declined;
+        globalDeclined += declined;
+        auto it = fresh.find(l.subnetId);
+        if (it == fresh.end()) {
+            return;
+        }
+        Counts& c = counts[l.subnetId];
+        ++c.assigned;
+        c.declined += declined;
+        auto& pools = it->second->pools;
+        for (size_t i = 0; i < pools.size(); ++i) {
+            if (pools[i].contains(l.address)) {
+                pools[i].markUsed(l.address);
+                ++c.pools[i].first;
+                c.pools[i].second += declined;
+                break;
+            }
+        }
+    });
+    for (auto& [id, st] : fresh) {
+        const Counts& c = counts[id];
+        st->counters.assigned->set(c.assigned);
+        st->counters.declined->set(c.declined);
+        for (size_t i = 0; i < c.pools.size(); ++i) {
+            st->poolCounters[i].assigned->add(c.pools[i].first);
+            st->poolCounters[i].declined->add(c.pools[i].second);
+        }
+    }
+    stats.set("declined-addresses", globalDeclined);
+    std::lock_guard lock(configMutex_);
+    config_ = std::move(config);
+    subnets_ = std::move(fresh);
 }
 
 void LeaseManager::account(const Lease4& lease, int sign) {

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "alloc/lease_manager.h"
+
+#include "../dhcp4/fake_lease_store.h"
+
+#include <kahu/stats.h>
+
+#include <gtest/gtest.h>
+
+namespace kahu {
+namespace {
+
+Ipv4Address ip(const char* t) { return *Ipv4Address::fromText(t); }
+
+std::shared_ptr<ServerConfig> twoPoolConfig() {
+    auto c = std::make_shared<ServerConfig>();
+    Subnet s;
+    s.id = 88;
+    s.prefix = {ip("10.88.0.0"), 24};
+    Pool a;
+    a.first = ip("10.88.0.10");
+    a.last = ip("10.88.0.19");
+    a.poolId = 1;
+    Pool b;
+    b.first = ip("10.88.0.100");
+    b.last = ip("10.88.0.104");
+    b.poolId = 2;
+    s.pools = {a, b};
+    c->subnets.push_back(s);
+    return c;
+}
+
+Lease4 lease(const char* a, LeaseState state = LeaseState::Default) {
+    Lease4 l;
+    l.address = ip(a);
+    l.hwAddr = *HwAddr::fromText("02:00:00:00:00:09");
+    l.subnetId = 88;
+    l.cltt = 1000;
+    l.validLifetime = 3600;
+    l.state = state;
+    return l;
+}
+
+int64_t stat(const std::string& n) { return Statistics::instance().get(n); }
+
+TEST(LeaseManager, StatisticsAtStartUpCountWhatTheStoreHolds) {
+    auto store = std::make_shared<test::FakeLeaseStore>();
+    store->add(lease("10.88.0.10"));
+    store->add(lease("10.88.0.11", LeaseState::Declined));
+    store->add(lease("10.88.0.12", LeaseState::ExpiredReclaimed));
+    store->add(lease("10.88.0.100"));
+    LeaseManager m(store);
+    m.configure(twoPoolConfig());
+    EXPECT_EQ(stat("subnet[88].total-addresses"), 15);
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 3) << "default + declined, not reclaimed";
+    EXPECT_EQ(stat("subnet[88].declined-addresses"), 1);
+    EXPECT_EQ(stat("subnet[88].pool[1].assigned-addresses"), 2);
+    EXPECT_EQ(stat("subnet[88].pool[2].assigned-addresses"), 1);
+    EXPECT_EQ(stat("subnet[88].pool[1].declined-addresses"), 1);
+    EXPECT_EQ(stat("declined-addresses"), 1);
+}
+
+TEST(LeaseManager, WritesKeepStatisticsAndAllocatorInStep) {
+    auto store = std::make_shared<test::FakeLeaseStore>();
+    LeaseManager m(store);
+    auto cfg = twoPoolConfig();
+    m.configure(cfg);
+    const Subnet& s = cfg->subnets[0];
+    auto all = [](const Pool&) { return true; };
+    auto yes = [](Ipv4Address) { return true; };
+    ASSERT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.10");
+    ASSERT_TRUE(m.add(lease("10.88.0.10")));
+    EXPECT_FALSE(m.add(lease("10.88.0.10"))) << "the address is taken";
+    EXPECT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.11");
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 1);
+
+    Lease4 declined = lease("10.88.0.10", LeaseState::Declined);
+    ASSERT_TRUE(m.update(lease("10.88.0.10"), declined));
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 1);
+    EXPECT_EQ(stat("subnet[88].declined-addresses"), 1);
+
+    ASSERT_TRUE(m.remove(declined));
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 0);
+    EXPECT_EQ(stat("subnet[88].declined-addresses"), 0);
+    EXPECT_EQ(stat("subnet[88].pool[1].assigned-addresses"), 0);
+    EXPECT_EQ(m.wipe(88), 0u);
+}
+
+TEST(LeaseManager, WipeEmptiesASubnetAndFreesItsAddresses) {
+    auto store = std::make_shared<test::FakeLeaseStore>();
+    LeaseManager m(store);
+    auto cfg = twoPoolConfig();
+    m.configure(cfg);
+    for (const char* a : {"10.88.0.100", "10.88.0.101", "10.88.0.102", "10.88.0.103",
+                          "10.88.0.104"}) {
+        ASSERT_TRUE(m.add(lease(a)));
+    }
+    EXPECT_EQ(m.wipe(88), 5u);
+    EXPECT_EQ(store->size(), 0u);
+    EXPECT_EQ(stat("subnet[88].pool[2].assigned-addresses"), 0);
+}
+
+} // namespace
+} // namespace kahu

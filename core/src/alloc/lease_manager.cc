@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "alloc/lease_manager.h"
 
+#include <kahu/log.h>
 #include <kahu/stats.h>
 
 #include <string>
@@ -91,6 +92,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         counts[id].pools.resize(st->pools.size());
     }
     int64_t globalDeclined = 0;
+    size_t inconsistent = 0;
     store_->forEach([&](const Lease4& l) {
         if (!holdsAddress(l)) {
             return;
@@ -98,7 +100,13 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         bool declined = l.state == LeaseState::Declined;
         globalDeclined += declined;
         auto it = fresh.find(l.subnetId);
-        if (it == fresh.end()) {
+        if (it == fresh.end() || !it->second->subnet->prefix.contains(l.address)) {
+            if (++inconsistent <= 10 && config->leaseChecks == "warn") {
+                KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
+                          "lease {} has subnet id {}, which is not configured or does not hold "
+                          "the address; the lease is kept",
+                          l.address.str(), l.subnetId);
+            }
             return;
         }
         Counts& c = counts[l.subnetId];
@@ -124,6 +132,10 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         }
     }
     stats.set("declined-addresses", globalDeclined);
+    if (inconsistent > 10 && config->leaseChecks == "warn") {
+        KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
+                  "{} leases in all do not match the configured subnets", inconsistent);
+    }
     std::lock_guard lock(configMutex_);
     config_ = std::move(config);
     subnets_ = std::move(fresh);

@@ -36,6 +36,10 @@ const KeyTable<InterfacesConfig>& interfacesKeys() {
          [](auto& c, auto& n, auto& d) {
              d.outboundUseRouting =
                  getEnum(c, n, {"same-as-inbound", "use-routing"}) == "use-routing";
+             if (d.outboundUseRouting) {
+                 c.fail(n, "'outbound-interface: use-routing' is not supported by Kahu (replies "
+                           "leave through the interface the query came in on)");
+             }
          }},
         {"re-detect", [](auto& c, auto& n, auto& d) { d.reDetect = getBool(c, n); }},
         {"service-sockets-require-all",
@@ -162,6 +166,10 @@ const KeyTable<ServerConfig>& sanityKeys() {
     static const KeyTable<ServerConfig> t = {
         {"lease-checks", [](auto& c, auto& n, auto& d) {
              d.leaseChecks = getEnum(c, n, {"none", "warn", "fix", "fix-del", "del"});
+             if (d.leaseChecks != "none" && d.leaseChecks != "warn") {
+                 c.fail(n, "'lease-checks: " + d.leaseChecks +
+                               "' is not supported by Kahu (use \"warn\" or \"none\")");
+             }
          }}};
     return t;
 }

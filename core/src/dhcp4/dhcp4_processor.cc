@@ -501,13 +501,31 @@ void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
     ex->subnet = chosen;
     ex->candidate = makeLease(*chosen, *address, *ex);
     hooks::Lease4SelectArgs args{ex->query, *chosen, true, ex->candidate};
-    if (parkable<hooks::HookPoint::Lease4Select>(ex, args, done,
-                                                 [this, ex, done] { finishDiscover(ex, done); })) {
+    if (parkable<hooks::HookPoint::Lease4Select>(
+            ex, args, done, [this, ex, done] { finishDiscover(ex, done); }, &ex->skipCommit)) {
         finishDiscover(ex, done);
     }
 }
 
 void Dhcp4Processor::finishDiscover(const ExchangePtr& ex, const Done& done) {
+    const Subnet& s = *ex->subnet;
+    if (s.offerLifetime > 0 && !ex->skipCommit) {
+        // offer-lifetime (Kea 2.4+): the offered address is held with a short lease until the
+        // client requests it, so concurrent DISCOVERs are not offered the same address.
+        Lease4 held = ex->candidate;
+        held.validLifetime = s.offerLifetime;
+        auto lock = leases_.lockAddress(held.address);
+        auto old = leases_.get(held.address);
+        if (old && !(old->belongsTo(ex->client.hw, ex->client.idFor(s)) ||
+                     old->expired(ex->now) || old->state == LeaseState::ExpiredReclaimed)) {
+            ex->markDrop("ALLOC_ENGINE_V4_OFFER_ADDRESS_TAKEN");
+            return done(ex);
+        }
+        if (!(old ? leases_.update(*old, held) : leases_.add(held))) {
+            ex->markDrop("ALLOC_ENGINE_V4_OFFER_WRITE_FAILED");
+            return done(ex);
+        }
+    }
     Packet4 r = makeReply(*ex, MessageType::Offer);
     finishReply(*ex, r, *ex->subnet, &ex->candidate);
     ex->response = std::move(r);

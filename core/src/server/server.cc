@@ -131,9 +131,31 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
         store = openStore(*config, false, staging.get());
     }
     auto sockets = std::make_shared<net::SocketSet>();
-    sockets->open(config->interfaces, opts_.serverPort);
+    const auto& ifc = config->interfaces;
+    for (uint32_t attempt = 0;; ++attempt) {
+        try {
+            sockets->open(ifc, opts_.serverPort);
+            break;
+        } catch (const std::exception& e) {
+            if (attempt >= ifc.serviceSocketsMaxRetries) {
+                throw;
+            }
+            KAHU_WARN(logger(), "DHCP4_OPEN_SOCKETS_FAILED",
+                      "{}; retry {} of {} in {} ms (service-sockets-max-retries)", e.what(),
+                      attempt + 1, ifc.serviceSocketsMaxRetries, ifc.serviceSocketsRetryWaitTime);
+            std::this_thread::sleep_for(std::chrono::milliseconds(ifc.serviceSocketsRetryWaitTime));
+        }
+    }
     runConfigured(*staging, *config);
     log::configureLogging(config->loggers, opts_.debug);
+    Statistics::instance().applySampleDefaults(config->statisticDefaultSampleCount,
+                                               config->statisticDefaultSampleAge);
+    if (!config->controlSockets.empty()) {
+        KAHU_WARN(logger(), "DHCP4_CONTROL_CHANNEL_UNAVAILABLE",
+                  "control-socket '{}' is configured, but this version of Kahu has no control "
+                  "channel yet: commands cannot be sent to it",
+                  config->controlSockets.front().name);
+    }
 
     stopWorkers();  // in-flight packets finish on the old generation first
     if (store) {
@@ -393,7 +415,17 @@ void Server::runTimers(int64_t now) {
     const auto& exp = gen->config->expiredLeases;
     try {
         if (exp.reclaimTimerWaitTime && now >= nextReclaim_) {
-            gen->reclaimer->reclaim(now, exp.flushReclaimedTimerWaitTime == 0);
+            size_t done = gen->reclaimer->reclaim(now, exp.flushReclaimedTimerWaitTime == 0);
+            // A cycle that hit its lease limit probably left expired leases behind.
+            bool full = exp.maxReclaimLeases && done >= exp.maxReclaimLeases;
+            unwarnedCycles_ = full ? unwarnedCycles_ + 1 : 0;
+            if (exp.unwarnedReclaimCycles && unwarnedCycles_ >= exp.unwarnedReclaimCycles) {
+                KAHU_WARN(logger(), "ALLOC_ENGINE_V4_LEASES_RECLAMATION_SLOW",
+                          "expired leases still exist after {} reclamation cycles; consider "
+                          "raising max-reclaim-leases or max-reclaim-time",
+                          unwarnedCycles_);
+                unwarnedCycles_ = 0;
+            }
             nextReclaim_ = nowSeconds() + exp.reclaimTimerWaitTime;
         }
         if (exp.flushReclaimedTimerWaitTime && now >= nextFlush_) {

@@ -91,6 +91,7 @@ private:
     int wakeFd_ = -1;  ///< eventfd: wakes the event loop for shutdown
     int64_t nextReclaim_ = 0;
     int64_t nextFlush_ = 0;
+    uint32_t unwarnedCycles_ = 0;  ///< consecutive reclamation cycles that hit their limit
 };
 
 } // namespace kahu

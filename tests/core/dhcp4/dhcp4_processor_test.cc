@@ -212,6 +212,29 @@ TEST_F(Dhcp4ProcessorTest, DeclineHoldsTheAddressForProbation) {
     EXPECT_EQ(Statistics::instance().get("subnet[10].declined-addresses"), 1);
 }
 
+TEST_F(Dhcp4ProcessorTest, OfferLifetimeHoldsTheOfferedAddressUntilTheRequest) {
+    config_->subnets[0].offerLifetime = 60;
+    Dhcp4Processor proc(config_, *leases_, {});
+    auto offer = proc.process(query(MessageType::Discover, 30), 1000);
+    ASSERT_TRUE(offer.response);
+    auto held = store_->get(offer.response->yiaddr);
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->validLifetime, 60u);
+    EXPECT_EQ(offer.response->getAddress(opt::kLeaseTime)->value(), 3600u)
+        << "the offer still announces the full lifetime";
+    auto other = proc.process(query(MessageType::Discover, 31), 1001);
+    ASSERT_TRUE(other.response);
+    EXPECT_NE(other.response->yiaddr, offer.response->yiaddr);
+
+    Packet4 req = query(MessageType::Request, 30);
+    req.setAddress(opt::kRequestedAddress, offer.response->yiaddr);
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto ack = proc.process(req, 1002);
+    ASSERT_TRUE(ack.response);
+    EXPECT_EQ(ack.response->messageType(), MessageType::Ack);
+    EXPECT_EQ(store_->get(offer.response->yiaddr)->validLifetime, 3600u);
+}
+
 TEST_F(Dhcp4ProcessorTest, QueryForAnotherServerIsDropped) {
     Packet4 req = query(MessageType::Request, 13);
     req.setAddress(opt::kRequestedAddress, ip("172.18.10.150"));

@@ -48,16 +48,37 @@ int main(int argc, char** argv) {
     int ch;
     while ((ch = getopt(argc, argv, "dvVWc:p:P:t:T:")) != -1) {
         switch (ch) {
-        case 'd': opts.debug = true; break;
-        case 'v': std::cout << kahu::versionText() << std::endl; return EXIT_SUCCESS;
-        case 'V': std::cout << kahu::extendedVersionText() << std::endl; return EXIT_SUCCESS;
-        case 'W': std::cout << kahu::buildReportText() << std::endl; return EXIT_SUCCESS;
-        case 'c': opts.configFile = optarg; break;
-        case 't': opts.configFile = optarg; mode = Mode::Check; break;
-        case 'T': opts.configFile = optarg; mode = Mode::CheckWithHooks; break;
-        case 'p': opts.serverPort = port(optarg, "server"); break;
-        case 'P': opts.clientPort = port(optarg, "client"); break;
-        default: usage();
+        case 'd':
+            opts.debug = true;
+            break;
+        case 'v':
+            std::cout << kahu::versionText() << std::endl;
+            return EXIT_SUCCESS;
+        case 'V':
+            std::cout << kahu::extendedVersionText() << std::endl;
+            return EXIT_SUCCESS;
+        case 'W':
+            std::cout << kahu::buildReportText() << std::endl;
+            return EXIT_SUCCESS;
+        case 'c':
+            opts.configFile = optarg;
+            break;
+        case 't':
+            opts.configFile = optarg;
+            mode = Mode::Check;
+            break;
+        case 'T':
+            opts.configFile = optarg;
+            mode = Mode::CheckWithHooks;
+            break;
+        case 'p':
+            opts.serverPort = port(optarg, "server");
+            break;
+        case 'P':
+            opts.clientPort = port(optarg, "client");
+            break;
+        default:
+            usage();
         }
     }
     if (optind < argc) {
@@ -67,8 +88,7 @@ int main(int argc, char** argv) {
         usage("Configuration file not specified.");
     }
     if (mode != Mode::Run) {
-        return kahu::Server::checkConfig(opts.configFile, mode == Mode::CheckWithHooks,
-                                         opts.debug);
+        return kahu::Server::checkConfig(opts.configFile, mode == Mode::CheckWithHooks, opts.debug);
     }
     return kahu::Server(opts).run();
 }

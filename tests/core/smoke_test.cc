@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-#include <kahu/dhcp/ipv4_address.h>
-
 #include <gtest/gtest.h>
+#include <kahu/dhcp/ipv4_address.h>
 
 namespace kahu {
 

@@ -2,10 +2,9 @@
 // libFuzzer target: any byte string through Packet4::parse, and whatever parses through
 // pack -> parse -> pack, which must reproduce the same wire bytes (the codec is its own
 // inverse once overload and split options are normalised away by the first parse).
-#include <kahu/dhcp/packet4.h>
-
 #include <cstdint>
 #include <cstdlib>
+#include <kahu/dhcp/packet4.h>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,10 +2,8 @@
 #pragma once
 
 #include <kahu/export.h>
-
-#include <spdlog/spdlog.h>
-
 #include <memory>
+#include <spdlog/spdlog.h>
 #include <string_view>
 
 namespace kahu::log {
@@ -24,19 +22,19 @@ KAHU_API int debugLevel(const spdlog::logger& logger) noexcept;
 /// Log with a stable message ID: KAHU_INFO(lg, "DHCP4_STARTING", "version {}", v) prints
 /// "DHCP4_STARTING version 0.1.0". The ID must be a string literal. The arguments are evaluated
 /// only when the level is enabled, so building them may cost something.
-#define KAHU_LOG_(lg, lvl, id, fmt, ...)                                                         \
-    do {                                                                                         \
-        if ((lg)->should_log(lvl)) {                                                             \
-            (lg)->log(lvl, id " " fmt __VA_OPT__(, ) __VA_ARGS__);                               \
-        }                                                                                        \
+#define KAHU_LOG_(lg, lvl, id, fmt, ...)                                                           \
+    do {                                                                                           \
+        if ((lg)->should_log(lvl)) {                                                               \
+            (lg)->log(lvl, id " " fmt __VA_OPT__(, ) __VA_ARGS__);                                 \
+        }                                                                                          \
     } while (0)
 #define KAHU_ERROR(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::err, id, fmt, __VA_ARGS__)
 #define KAHU_WARN(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::warn, id, fmt, __VA_ARGS__)
 #define KAHU_INFO(lg, id, fmt, ...) KAHU_LOG_(lg, spdlog::level::info, id, fmt, __VA_ARGS__)
 /// Debug with Kea's debug level: printed only when the logger's debuglevel >= dbg.
-#define KAHU_DEBUG(lg, dbg, id, fmt, ...)                                                        \
-    do {                                                                                         \
-        if (::kahu::log::debugLevel(*(lg)) >= (dbg)) {                                           \
-            KAHU_LOG_(lg, spdlog::level::debug, id, fmt, __VA_ARGS__);                           \
-        }                                                                                        \
+#define KAHU_DEBUG(lg, dbg, id, fmt, ...)                                                          \
+    do {                                                                                           \
+        if (::kahu::log::debugLevel(*(lg)) >= (dbg)) {                                             \
+            KAHU_LOG_(lg, spdlog::level::debug, id, fmt, __VA_ARGS__);                             \
+        }                                                                                          \
     } while (0)

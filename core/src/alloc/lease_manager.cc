@@ -3,7 +3,6 @@
 
 #include <kahu/log.h>
 #include <kahu/stats.h>
-
 #include <string>
 
 namespace kahu {
@@ -60,7 +59,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         st->counters.declined->set(0);
         for (const char* name : {"reclaimed-leases", "reclaimed-declined-addresses",
                                  "v4-reservation-conflicts", "v4-lease-reuses"}) {
-            stats.counter(subnetStat(subnet.id, name));  // created with 0, kept across reloads
+            stats.counter(subnetStat(subnet.id, name)); // created with 0, kept across reloads
         }
         for (auto [pid, size] : poolTotals) {
             stats.set(poolStat(subnet.id, pid, "total-addresses"), static_cast<int64_t>(size));
@@ -85,7 +84,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     struct Counts {
         int64_t assigned = 0;
         int64_t declined = 0;
-        std::vector<std::pair<int64_t, int64_t>> pools;  // assigned, declined per pool index
+        std::vector<std::pair<int64_t, int64_t>> pools; // assigned, declined per pool index
     };
     std::map<SubnetId, Counts> counts;
     for (auto& [id, st] : fresh) {
@@ -155,7 +154,7 @@ void LeaseManager::account(const Lease4& lease, int sign) {
         std::lock_guard lock(configMutex_);
         auto it = subnets_.find(lease.subnetId);
         if (it == subnets_.end()) {
-            return;  // a lease of a subnet no longer configured: kept, not counted
+            return; // a lease of a subnet no longer configured: kept, not counted
         }
         st = it->second;
     }
@@ -235,9 +234,9 @@ size_t LeaseManager::wipe(SubnetId id) {
     return removed;
 }
 
-std::optional<Ipv4Address> LeaseManager::pickFree(
-    const Subnet& subnet, const std::function<bool(const Pool&)>& poolAllowed,
-    const std::function<bool(Ipv4Address)>& accept) {
+std::optional<Ipv4Address>
+LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool&)>& poolAllowed,
+                       const std::function<bool(Ipv4Address)>& accept) {
     std::shared_ptr<SubnetState> st;
     {
         std::lock_guard lock(configMutex_);

@@ -3,13 +3,12 @@
 
 #include "alloc/pool_allocator.h"
 
+#include <array>
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
 #include <kahu/stats.h>
-
-#include <array>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,9 +71,9 @@ private:
     };
     struct SubnetState {
         std::mutex mutex;
-        std::vector<PoolAllocator> pools;  ///< same order as Subnet::pools
-        std::vector<PoolCounters> poolCounters;  ///< same order as Subnet::pools
-        PoolCounters counters;                   ///< the subnet's own
+        std::vector<PoolAllocator> pools;       ///< same order as Subnet::pools
+        std::vector<PoolCounters> poolCounters; ///< same order as Subnet::pools
+        PoolCounters counters;                  ///< the subnet's own
         const Subnet* subnet = nullptr;
     };
     void account(const Lease4& lease, int sign);
@@ -83,7 +82,7 @@ private:
     static constexpr size_t kStripes = 1024;
     std::shared_ptr<LeaseStore> store_;
     std::shared_ptr<const ServerConfig> config_;
-    mutable std::mutex configMutex_;  ///< guards config_ and subnets_ (swapped on reload)
+    mutable std::mutex configMutex_; ///< guards config_ and subnets_ (swapped on reload)
     std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_;
     std::array<std::mutex, kStripes> addressLocks_;
 };

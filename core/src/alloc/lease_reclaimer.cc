@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "alloc/lease_reclaimer.h"
 
+#include <chrono>
 #include <kahu/log.h>
 #include <kahu/stats.h>
-
-#include <chrono>
 #include <string>
 
 namespace kahu {
@@ -12,7 +11,8 @@ namespace kahu {
 size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
     const auto& exp = config_.expiredLeases;
     size_t max = all ? 0 : exp.maxReclaimLeases;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(exp.maxReclaimTime);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(exp.maxReclaimTime);
     bool timed = !all && exp.maxReclaimTime > 0;
     auto& stats = Statistics::instance();
     size_t done = 0;
@@ -23,7 +23,7 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         auto lock = leases_.lockAddress(candidate.address);
         auto lease = leases_.get(candidate.address);
         if (!lease || !lease->expired(now) || lease->state == LeaseState::ExpiredReclaimed) {
-            continue;  // renewed or handled meanwhile
+            continue; // renewed or handled meanwhile
         }
         bool declined = lease->state == LeaseState::Declined;
         bool removeThis = remove;

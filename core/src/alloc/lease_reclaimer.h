@@ -3,10 +3,9 @@
 
 #include "alloc/lease_manager.h"
 
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
-
-#include <functional>
 
 namespace kahu {
 

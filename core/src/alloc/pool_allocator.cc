@@ -10,8 +10,7 @@ namespace kahu {
 PoolAllocator::PoolAllocator(const Pool& pool, AllocatorType type)
     : first_(pool.first.value()), size_(static_cast<uint32_t>(pool.size())), poolId_(pool.poolId),
       type_(type), used_((size_ + 63) / 64, 0), summary_((used_.size() + 63) / 64, 0), free_(size_),
-      rng_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) |
-           1) {
+      rng_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) | 1) {
     // Bits past the end of the pool are permanently "used" so they are never picked.
     if (size_ % 64) {
         used_.back() = ~0ull << (size_ % 64);
@@ -73,7 +72,7 @@ std::optional<uint32_t> PoolAllocator::nextFree(uint32_t from) const noexcept {
         size_t sw = cw / 64;
         uint64_t s = summary_[sw] & (~0ull << (cw % 64));
         if (!s) {
-            size_t next = std::min((sw + 1) * 64, words);  // first word of the next summary word
+            size_t next = std::min((sw + 1) * 64, words); // first word of the next summary word
             step += next - cw - 1;
             continue;
         }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/config/server_config.h>
-#include <kahu/export.h>
-
 #include <cstdint>
 #include <functional>
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
 #include <optional>
 #include <vector>
 
@@ -42,10 +41,10 @@ private:
     uint32_t size_;
     uint32_t poolId_;
     AllocatorType type_;
-    std::vector<uint64_t> used_;     ///< bit set = address in use
-    std::vector<uint64_t> summary_;  ///< bit set = word of used_ has a free bit
+    std::vector<uint64_t> used_;    ///< bit set = address in use
+    std::vector<uint64_t> summary_; ///< bit set = word of used_ has a free bit
     uint64_t free_;
-    uint32_t cursor_ = 0;  ///< offset of the next candidate (iterative)
+    uint32_t cursor_ = 0; ///< offset of the next candidate (iterative)
     uint64_t rng_;
 };
 

@@ -4,14 +4,12 @@
 #include "dhcp4/reply_options.h"
 #include "hooks/hook_set.h"
 
+#include <algorithm>
+#include <cctype>
 #include <kahu/log.h>
 #include <kahu/stats.h>
 
-#include <algorithm>
-#include <cctype>
-
 namespace kahu {
-
 
 namespace {
 
@@ -20,16 +18,17 @@ std::shared_ptr<spdlog::logger> logger() {
     return lg;
 }
 
-Counter& stat(const char* name) { return Statistics::instance().counter(name); }
+Counter& stat(const char* name) {
+    return Statistics::instance().counter(name);
+}
 
 /// Received-packet counters by message type, resolved once.
 Counter& receivedCounter(std::optional<MessageType> type) {
-    static Counter* byType[] = {
-        &stat("pkt4-unknown-received"), &stat("pkt4-discover-received"),
-        &stat("pkt4-offer-received"),   &stat("pkt4-request-received"),
-        &stat("pkt4-decline-received"), &stat("pkt4-ack-received"),
-        &stat("pkt4-nak-received"),     &stat("pkt4-release-received"),
-        &stat("pkt4-inform-received")};
+    static Counter* byType[] = {&stat("pkt4-unknown-received"), &stat("pkt4-discover-received"),
+                                &stat("pkt4-offer-received"),   &stat("pkt4-request-received"),
+                                &stat("pkt4-decline-received"), &stat("pkt4-ack-received"),
+                                &stat("pkt4-nak-received"),     &stat("pkt4-release-received"),
+                                &stat("pkt4-inform-received")};
     auto t = static_cast<size_t>(type.value_or(MessageType{0}));
     return *byType[t < std::size(byType) ? t : 0];
 }
@@ -201,7 +200,7 @@ void Dhcp4Processor::setDestination(const Packet4& q, Packet4& r) const {
     if (q.isRelayed()) {
         r.remoteAddr = q.giaddr;
         r.remotePort = q.remotePort ? q.remotePort : 67;
-        return;  // Kea leaves the broadcast flag as the client set it, NAK included
+        return; // Kea leaves the broadcast flag as the client set it, NAK included
     }
     r.remotePort = q.remotePort ? q.remotePort : 68;
     if (!q.ciaddr.isZero() && type != MessageType::Nak) {
@@ -210,7 +209,7 @@ void Dhcp4Processor::setDestination(const Packet4& q, Packet4& r) const {
                config_->interfaces.socketType == SocketType::Udp || r.yiaddr.isZero()) {
         r.remoteAddr = Ipv4Address(0xffffffffu);
     } else {
-        r.remoteAddr = r.yiaddr;  // unicast to the client's new address at its chaddr
+        r.remoteAddr = r.yiaddr; // unicast to the client's new address at its chaddr
     }
 }
 
@@ -220,8 +219,8 @@ void Dhcp4Processor::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
     if (lease) {
         r.yiaddr = lease->address;
         uint32_t mask = s.prefix.mask();
-        r.set(opt::kSubnetMask, {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8),
-                                 uint8_t(mask)});
+        r.set(opt::kSubnetMask,
+              {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8), uint8_t(mask)});
         addLeaseTimes(r, s, lease->validLifetime);
         bool wantsName = ex.query.get(opt::kHostName) != nullptr;
         if (const Option* prl = ex.query.get(opt::kParamRequest)) {
@@ -229,14 +228,13 @@ void Dhcp4Processor::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
                                                opt::kHostName) != prl->data.end();
         }
         if (!lease->hostname.empty() && wantsName) {
-            r.set(opt::kHostName, std::vector<uint8_t>(lease->hostname.begin(),
-                                                      lease->hostname.end()));
+            r.set(opt::kHostName,
+                  std::vector<uint8_t>(lease->hostname.begin(), lease->hostname.end()));
         }
     }
     const Reservation* res = ex.reservation;
     r.siaddr = res && res->nextServer ? *res->nextServer : s.nextServer;
-    const std::string& sname =
-        res && res->serverHostname ? *res->serverHostname : s.serverHostname;
+    const std::string& sname = res && res->serverHostname ? *res->serverHostname : s.serverHostname;
     const std::string& file = res && res->bootFileName ? *res->bootFileName : s.bootFileName;
     std::copy_n(sname.begin(), std::min(sname.size(), r.sname.size() - 1), r.sname.begin());
     std::copy_n(file.begin(), std::min(file.size(), r.file.size() - 1), r.file.begin());
@@ -283,15 +281,16 @@ bool Dhcp4Processor::parkable(const ExchangePtr& ex, Args& args, const Done& don
     if (!ex->hooks || !ex->hooks->has(P)) {
         return true;
     }
-    auto verdict = ex->hooks->run<P>(
-        args, ex->context.get(), [ex, done, resume = guarded(ex, done, std::move(resume))](bool go) {
-            if (go) {
-                resume();
-            } else {
-                ex->markDrop("HOOKS_PARKED_PACKET_DROPPED");
-                done(ex);
-            }
-        });
+    auto verdict =
+        ex->hooks->run<P>(args, ex->context.get(),
+                          [ex, done, resume = guarded(ex, done, std::move(resume))](bool go) {
+                              if (go) {
+                                  resume();
+                              } else {
+                                  ex->markDrop("HOOKS_PARKED_PACKET_DROPPED");
+                                  done(ex);
+                              }
+                          });
     switch (verdict) {
     case hooks::Verdict::Park:
         return false;
@@ -329,8 +328,7 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         }
         ex->classes.push_back("ALL");
         if (const Option* vc = q.get(opt::kVendorClass)) {
-            ex->classes.push_back("VENDOR_CLASS_" +
-                                  std::string(vc->data.begin(), vc->data.end()));
+            ex->classes.push_back("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
         }
         ex->client.hw = q.hwAddr();
         if (const Option* cid = q.get(opt::kClientId)) {
@@ -408,9 +406,10 @@ const Reservation* Dhcp4Processor::reservationFor(const Subnet& s, const Exchang
     return nullptr;
 }
 
-std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(
-    Exchange& ex, const std::vector<const Subnet*>& network, std::optional<Ipv4Address> requested,
-    const Subnet*& chosen) {
+std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
+                                                         const std::vector<const Subnet*>& network,
+                                                         std::optional<Ipv4Address> requested,
+                                                         const Subnet*& chosen) {
     const ClientIdentity& c = ex.client;
     // 1. The client's reserved address.
     for (const Subnet* s : network) {
@@ -470,7 +469,7 @@ Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Exchange&
         l.validLifetime = s.valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
     }
     l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
-                                                                      : ex.client.hostname;
+                                                                     : ex.client.hostname;
     if (const Pool* p = LeaseManager::poolOf(s, a)) {
         l.poolId = p->poolId;
     }
@@ -491,8 +490,8 @@ void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
         chooseAddress(*ex, network, ex->query.getAddress(opt::kRequestedAddress), chosen);
     if (!address) {
         stat("v4-allocation-fail").add(1);
-        Statistics::instance().add(
-            "subnet[" + std::to_string(subnet->id) + "].v4-allocation-fail", 1);
+        Statistics::instance().add("subnet[" + std::to_string(subnet->id) + "].v4-allocation-fail",
+                                   1);
         KAHU_WARN(logger(), "ALLOC_ENGINE_V4_ALLOC_FAIL", "{}: no address available in subnet {}",
                   ex->query.summary(), subnet->prefix.str());
         ex->markDrop("ALLOC_ENGINE_V4_ALLOC_FAIL");
@@ -516,8 +515,8 @@ void Dhcp4Processor::finishDiscover(const ExchangePtr& ex, const Done& done) {
         held.validLifetime = s.offerLifetime;
         auto lock = leases_.lockAddress(held.address);
         auto old = leases_.get(held.address);
-        if (old && !(old->belongsTo(ex->client.hw, ex->client.idFor(s)) ||
-                     old->expired(ex->now) || old->state == LeaseState::ExpiredReclaimed)) {
+        if (old && !(old->belongsTo(ex->client.hw, ex->client.idFor(s)) || old->expired(ex->now) ||
+                     old->state == LeaseState::ExpiredReclaimed)) {
             ex->markDrop("ALLOC_ENGINE_V4_OFFER_ADDRESS_TAKEN");
             return done(ex);
         }
@@ -615,7 +614,7 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
             return done(ex);
         }
         if (v == hooks::Verdict::Skip) {
-            x.candidate = *x.existing;  // keep the old values
+            x.candidate = *x.existing; // keep the old values
             x.skipCommit = true;
         }
     } else if (!renewal) {
@@ -635,8 +634,8 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
     if (!x.skipCommit) {
         auto lock = leases_.lockAddress(lease.address);
         auto old = leases_.get(lease.address);
-        if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) ||
-                     old->expired(x.now) || old->state == LeaseState::ExpiredReclaimed)) {
+        if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) || old->expired(x.now) ||
+                     old->state == LeaseState::ExpiredReclaimed)) {
             nak(x, "requested address was taken meanwhile");
             return done(ex);
         }

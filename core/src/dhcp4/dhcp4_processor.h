@@ -6,11 +6,10 @@
 #include "dhcp4/host_index.h"
 #include "dhcp4/subnet_selector.h"
 
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <kahu/hooks/hook_point.h>
-
-#include <functional>
 #include <memory>
 
 namespace kahu {
@@ -56,8 +55,8 @@ private:
     /// Runs a hook point that may park. Returns true when the caller goes on now; false when
     /// the exchange was handed over (parked: `resume` runs later; dropped: `done` ran).
     template <hooks::HookPoint P, class Args>
-    bool parkable(const ExchangePtr& ex, Args& args, const Done& done,
-                  std::function<void()> resume, bool* skipped = nullptr);
+    bool parkable(const ExchangePtr& ex, Args& args, const Done& done, std::function<void()> resume,
+                  bool* skipped = nullptr);
     /// Wraps a continuation so an exception becomes a dropped exchange, not a lost one.
     std::function<void()> guarded(const ExchangePtr& ex, const Done& done,
                                   std::function<void()> step);
@@ -87,7 +86,7 @@ private:
     HostIndex hosts_;
     SubnetSelector selector_;
     std::vector<Ipv4Address> configuredServerIds_;
-    bool flexId_ = false;  ///< flex-id is among host-reservation-identifiers
+    bool flexId_ = false; ///< flex-id is among host-reservation-identifiers
 };
 
 } // namespace kahu

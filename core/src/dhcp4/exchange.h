@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
 #include <kahu/hooks/packet_context.h>
 #include <kahu/lease/lease4.h>
-
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,8 +20,8 @@ class HookSet;
 /// Who sent a query, as the protocol compares clients.
 struct ClientIdentity {
     HwAddr hw;
-    ClientId clientId;     ///< option 61 as sent (empty if none)
-    std::string hostname;  ///< option 12, sanitised and lower-cased
+    ClientId clientId;    ///< option 61 as sent (empty if none)
+    std::string hostname; ///< option 12, sanitised and lower-cased
 
     /// The client-id to compare leases with in a subnet (none when match-client-id is false).
     const ClientId& idFor(const Subnet& s) const {
@@ -35,25 +34,25 @@ struct ClientIdentity {
 /// (std::shared_ptr) because a hook may park it and resume it later on another thread.
 struct Exchange {
     Packet4 query;
-    std::optional<Packet4> response;  ///< empty = no answer (DECLINE, RELEASE, drop)
+    std::optional<Packet4> response; ///< empty = no answer (DECLINE, RELEASE, drop)
     ClientIdentity client;
     const Subnet* subnet = nullptr;
     const Reservation* reservation = nullptr;
     std::vector<std::string> classes;
-    std::vector<Lease4> leases;         ///< new or updated by this exchange
-    std::vector<Lease4> deletedLeases;  ///< removed (or released) by this exchange
+    std::vector<Lease4> leases;        ///< new or updated by this exchange
+    std::vector<Lease4> deletedLeases; ///< removed (or released) by this exchange
     bool drop = false;
-    const char* dropReason = nullptr;  ///< message ID of the reason, for logs
-    int64_t now = 0;                   ///< Unix seconds when processing started
+    const char* dropReason = nullptr; ///< message ID of the reason, for logs
+    int64_t now = 0;                  ///< Unix seconds when processing started
 
     // Pipeline state.
-    std::shared_ptr<hooks::HookSet> hooks;           ///< null when no library is loaded
-    std::shared_ptr<hooks::PacketContext> context;   ///< per-library storage, with hooks
-    std::shared_ptr<const void> keepAlive;           ///< the configuration generation
-    Lease4 candidate;                   ///< the lease lease4_select / lease4_renew may change
-    std::optional<Lease4> existing;     ///< the client's lease found before allocation
-    bool skipCommit = false;            ///< a callout took over the lease write (Skip)
-    std::vector<uint8_t> flexId;        ///< host4_identifier result, for flex-id reservations
+    std::shared_ptr<hooks::HookSet> hooks;         ///< null when no library is loaded
+    std::shared_ptr<hooks::PacketContext> context; ///< per-library storage, with hooks
+    std::shared_ptr<const void> keepAlive;         ///< the configuration generation
+    Lease4 candidate;               ///< the lease lease4_select / lease4_renew may change
+    std::optional<Lease4> existing; ///< the client's lease found before allocation
+    bool skipCommit = false;        ///< a callout took over the lease write (Skip)
+    std::vector<uint8_t> flexId;    ///< host4_identifier result, for flex-id reservations
 
     void markDrop(const char* reason) noexcept {
         drop = true;

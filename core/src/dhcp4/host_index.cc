@@ -53,7 +53,8 @@ const Reservation* HostIndex::find(SubnetId subnet, const Packet4& query,
         std::vector<uint8_t> id;
         switch (t) {
         case IdentifierType::HwAddress:
-            id.assign(query.chaddr.begin(), query.chaddr.begin() + std::min<size_t>(query.hlen, 16));
+            id.assign(query.chaddr.begin(),
+                      query.chaddr.begin() + std::min<size_t>(query.hlen, 16));
             break;
         case IdentifierType::Duid:
             // Option 61 of type 255 (RFC 4361): the DUID follows the type and the 4-byte IAID.

@@ -4,7 +4,6 @@
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
 #include <kahu/export.h>
-
 #include <map>
 #include <string>
 #include <unordered_map>

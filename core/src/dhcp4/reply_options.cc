@@ -7,8 +7,8 @@ namespace kahu {
 namespace {
 
 // Sent whenever configured, requested or not (Kea's appendBasicOptions).
-constexpr std::array<uint8_t, 4> kBasicOptions = {opt::kRouters, opt::kDnsServers,
-                                                  opt::kDomainName, opt::kServerId};
+constexpr std::array<uint8_t, 4> kBasicOptions = {opt::kRouters, opt::kDnsServers, opt::kDomainName,
+                                                  opt::kServerId};
 
 struct Levels {
     std::array<const OptionSet*, 5> sets{};

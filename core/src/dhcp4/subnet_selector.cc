@@ -51,9 +51,8 @@ const Subnet* SubnetSelector::select(const Packet4& q, const InterfaceAddresses*
     // Directly connected client without an address: the subnet pinned to the interface, else
     // the one holding the interface's address.
     for (const auto& s : config_.subnets) {
-        const std::string& pinned = s.interface.empty() && s.sharedNetwork >= 0
-                                        ? config_.sharedNetworks[s.sharedNetwork].interface
-                                        : s.interface;
+        const std::string& pinned =
+            s.interface.empty() && s.sharedNetwork >= 0 ? config_.sharedNetworks[s.sharedNetwork].interface : s.interface;
         if (!pinned.empty() && pinned == q.iface && classAllowed(s.clientClass, classes)) {
             return &s;
         }

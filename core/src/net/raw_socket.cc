@@ -35,7 +35,7 @@ RawSocket::RawSocket(const InterfaceInfo& iface, uint16_t port)
     }
     auto filter = dhcpServerFilter(port);
     sock_fprog prog{static_cast<unsigned short>(filter.size()), filter.data()};
-    int rcvbuf = 4 << 20;  // see UdpSocket: drained once per tick when busy
+    int rcvbuf = 4 << 20; // see UdpSocket: drained once per tick when busy
     setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     if (setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
         fail(iface, "SO_ATTACH_FILTER");

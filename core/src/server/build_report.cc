@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "server/build_report.h"
 
-#include <kahu/build_info.h>
-
 #include <boost/version.hpp>
+#include <kahu/build_info.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/version.h>
-
 #include <sstream>
 
 namespace kahu {
 
-std::string versionText() { return KAHU_VERSION; }
+std::string versionText() {
+    return KAHU_VERSION;
+}
 
 std::string extendedVersionText() {
     std::ostringstream s;

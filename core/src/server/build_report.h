@@ -2,7 +2,6 @@
 #pragma once
 
 #include <kahu/export.h>
-
 #include <string>
 
 namespace kahu {

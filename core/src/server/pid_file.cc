@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "server/pid_file.h"
 
-#include <kahu/build_info.h>
-#include <kahu/error.h>
-
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <kahu/build_info.h>
+#include <kahu/error.h>
 #include <unistd.h>
 
 namespace kahu {
@@ -19,8 +18,8 @@ PidFile::PidFile(const std::string& configFile, const std::string& process) {
         dir = std::getenv("KEA_PIDFILE_DIR");
     }
     std::string base = std::filesystem::path(configFile).stem().string();
-    path_ = std::string(dir && *dir ? dir : KAHU_RUN_DIR_DEFAULT) + "/" + base + "." + process +
-            ".pid";
+    path_ =
+        std::string(dir && *dir ? dir : KAHU_RUN_DIR_DEFAULT) + "/" + base + "." + process + ".pid";
 }
 
 PidFile::~PidFile() {

@@ -2,14 +2,14 @@
 #pragma once
 
 #include <kahu/export.h>
-
 #include <string>
 
 namespace kahu {
 
-/// The daemon's PID file, named like Kea's: <dir>/<config basename without extension>.<process>.pid,
-/// dir = $KAHU_PIDFILE_DIR, else $KEA_PIDFILE_DIR, else the build-time run directory.
-/// create() refuses when the file names a live process (a second instance on the same config).
+/// The daemon's PID file, named like Kea's: <dir>/<config basename without
+/// extension>.<process>.pid, dir = $KAHU_PIDFILE_DIR, else $KEA_PIDFILE_DIR, else the build-time
+/// run directory. create() refuses when the file names a live process (a second instance on the
+/// same config).
 class KAHU_API PidFile {
 public:
     PidFile(const std::string& configFile, const std::string& process);

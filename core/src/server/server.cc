@@ -8,15 +8,14 @@
 #include "server/build_report.h"
 #include "server/pid_file.h"
 
-#include <kahu/error.h>
-#include <kahu/log.h>
-#include <kahu/stats.h>
-
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <kahu/error.h>
+#include <kahu/log.h>
+#include <kahu/stats.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -30,25 +29,45 @@ std::shared_ptr<spdlog::logger> logger() {
     return lg;
 }
 
-int64_t nowSeconds() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t nowSeconds() {
+    return static_cast<int64_t>(std::time(nullptr));
+}
 
 // Kea's global statistics, present (0) from start-up.
-constexpr const char* kGlobalStats[] = {
-    "pkt4-received", "pkt4-discover-received", "pkt4-offer-received", "pkt4-request-received",
-    "pkt4-ack-received", "pkt4-nak-received", "pkt4-release-received", "pkt4-decline-received",
-    "pkt4-inform-received", "pkt4-unknown-received", "pkt4-sent", "pkt4-offer-sent",
-    "pkt4-ack-sent", "pkt4-nak-sent", "pkt4-parse-failed", "pkt4-receive-drop",
-    "cumulative-assigned-addresses", "declined-addresses", "reclaimed-declined-addresses",
-    "reclaimed-leases", "v4-allocation-fail", "v4-allocation-fail-shared-network",
-    "v4-allocation-fail-subnet", "v4-allocation-fail-no-pools", "v4-allocation-fail-classes",
-    "v4-reservation-conflicts", "v4-lease-reuses"};
+constexpr const char* kGlobalStats[] = {"pkt4-received",
+                                        "pkt4-discover-received",
+                                        "pkt4-offer-received",
+                                        "pkt4-request-received",
+                                        "pkt4-ack-received",
+                                        "pkt4-nak-received",
+                                        "pkt4-release-received",
+                                        "pkt4-decline-received",
+                                        "pkt4-inform-received",
+                                        "pkt4-unknown-received",
+                                        "pkt4-sent",
+                                        "pkt4-offer-sent",
+                                        "pkt4-ack-sent",
+                                        "pkt4-nak-sent",
+                                        "pkt4-parse-failed",
+                                        "pkt4-receive-drop",
+                                        "cumulative-assigned-addresses",
+                                        "declined-addresses",
+                                        "reclaimed-declined-addresses",
+                                        "reclaimed-leases",
+                                        "v4-allocation-fail",
+                                        "v4-allocation-fail-shared-network",
+                                        "v4-allocation-fail-subnet",
+                                        "v4-allocation-fail-no-pools",
+                                        "v4-allocation-fail-classes",
+                                        "v4-reservation-conflicts",
+                                        "v4-lease-reuses"};
 
 std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
                                       const hooks::HookSet* staging) {
     registerMemfileStore();
     LeaseStoreParams params;
-    params.config = cfg.leaseDatabase.raw.is_object() ? cfg.leaseDatabase.raw
-                                                      : nlohmann::json::object();
+    params.config =
+        cfg.leaseDatabase.raw.is_object() ? cfg.leaseDatabase.raw : nlohmann::json::object();
     params.config["type"] = cfg.leaseDatabase.type;
     params.checkOnly = checkOnly;
     // A store type registered by a library of the new set is not published until the set is
@@ -157,7 +176,7 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
                   config->controlSockets.front().name);
     }
 
-    stopWorkers();  // in-flight packets finish on the old generation first
+    stopWorkers(); // in-flight packets finish on the old generation first
     if (store) {
         store_ = std::move(store);
         leases_ = std::make_unique<LeaseManager>(store_);
@@ -186,15 +205,15 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
         };
     }
     gen->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config, std::move(veto));
-    hooks::HookManager::instance().activate(staging);  // unloads the previous set
+    hooks::HookManager::instance().activate(staging); // unloads the previous set
     gen_.store(gen);
     startWorkers(config->multiThreading);
     nextReclaim_ = nowSeconds() + config->expiredLeases.reclaimTimerWaitTime;
     nextFlush_ = nowSeconds() + config->expiredLeases.flushReclaimedTimerWaitTime;
-    std::string summary = fmt::format(
-        "{} subnet(s), {} socket(s), {} hook library(ies), multi-threading {}",
-        config->subnets.size(), sockets->fds().size(), staging->size(),
-        config->multiThreading.enabled ? "on" : "off");
+    std::string summary =
+        fmt::format("{} subnet(s), {} socket(s), {} hook library(ies), multi-threading {}",
+                    config->subnets.size(), sockets->fds().size(), staging->size(),
+                    config->multiThreading.enabled ? "on" : "off");
     if (initial) {
         KAHU_INFO(logger(), "DHCP4_CONFIG_COMPLETE", "configuration loaded: {}", summary);
     } else {
@@ -275,8 +294,8 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
         if (err != ParseError::Ok) {
             counters().parseFailed.add(1);
             counters().receiveDrop.add(1);
-            KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001",
-                       "failed to parse packet from {}: {}", rp.src.str(), toString(err));
+            KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001", "failed to parse packet from {}: {}",
+                       rp.src.str(), toString(err));
             return;
         }
     }
@@ -296,7 +315,7 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
         if (v == hooks::Verdict::Park) {
             return;
         }
-        if (v != hooks::Verdict::Continue) {  // Skip and Drop both drop here
+        if (v != hooks::Verdict::Continue) { // Skip and Drop both drop here
             counters().receiveDrop.add(1);
             return;
         }
@@ -371,9 +390,15 @@ void Server::stageSend(const ExchangePtr& ex) noexcept {
     }
     counters().sent.add(1);
     switch (response.messageType().value_or(MessageType::Ack)) {
-    case MessageType::Offer: counters().offerSent.add(1); break;
-    case MessageType::Nak: counters().nakSent.add(1); break;
-    default: counters().ackSent.add(1); break;
+    case MessageType::Offer:
+        counters().offerSent.add(1);
+        break;
+    case MessageType::Nak:
+        counters().nakSent.add(1);
+        break;
+    default:
+        counters().ackSent.add(1);
+        break;
     }
 }
 
@@ -466,7 +491,7 @@ int Server::run() {
     sigaddset(&signals, SIGHUP);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr); // before any thread starts
     int sigFd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
 
     std::unique_ptr<PidFile> pid;
@@ -485,8 +510,7 @@ int Server::run() {
         pid->create();
         applyConfig(result.config, true);
     } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_INIT_FAIL", "failed to initialize Kahu server: {}",
-                   e.what());
+        KAHU_ERROR(logger(), "DHCP4_INIT_FAIL", "failed to initialize Kahu server: {}", e.what());
         return EXIT_FAILURE;
     }
 
@@ -563,7 +587,7 @@ int Server::run() {
         }
     }
     stopWorkers();
-    hooks::HookManager::instance().clear();  // unloads libraries, drops parked packets
+    hooks::HookManager::instance().clear(); // unloads libraries, drops parked packets
     sockets_.store(nullptr);
     ::close(ep);
     ::close(sigFd);

@@ -8,10 +8,9 @@
 #include "net/socket_set.h"
 #include "server/packet_queue.h"
 
+#include <atomic>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
-
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,7 +30,7 @@ public:
         std::string configFile;
         bool debug = false;
         uint16_t serverPort = 67;
-        uint16_t clientPort = 0;  ///< 0 = the standard 68
+        uint16_t clientPort = 0; ///< 0 = the standard 68
     };
 
     explicit Server(Options opts);
@@ -52,7 +51,7 @@ public:
 private:
     struct Generation {
         std::shared_ptr<const ServerConfig> config;
-        std::shared_ptr<hooks::HookSet> hooks;  ///< null when no library is configured
+        std::shared_ptr<hooks::HookSet> hooks; ///< null when no library is configured
         std::unique_ptr<Dhcp4Processor> processor;
         std::unique_ptr<LeaseReclaimer> reclaimer;
     };
@@ -71,15 +70,15 @@ private:
     size_t drain(int fd) noexcept;
     void runTimers(int64_t now);
 
-    static constexpr size_t kBusyPps = 1000;  ///< above this rate the loop polls per tick
+    static constexpr size_t kBusyPps = 1000; ///< above this rate the loop polls per tick
     static constexpr int kTickUs = 2000;
-    static constexpr size_t kChunk = 8;  ///< packets per hand-over to a worker
+    static constexpr size_t kChunk = 8; ///< packets per hand-over to a worker
     std::vector<InterfaceAddresses> interfaceAddresses() const;
 
     Options opts_;
     std::atomic<std::shared_ptr<Generation>> gen_;
     std::shared_ptr<LeaseStore> store_;
-    std::string storeConfig_;  ///< lease-database as JSON text, to notice a change on reload
+    std::string storeConfig_; ///< lease-database as JSON text, to notice a change on reload
     std::unique_ptr<LeaseManager> leases_;
     /// Swapped whole on reload; a reply resumed by a hook on its own thread loads it too.
     std::atomic<std::shared_ptr<net::SocketSet>> sockets_;
@@ -88,10 +87,10 @@ private:
     std::vector<net::ReceivedPacket> receiveBatch_ = std::vector<net::ReceivedPacket>(32);
     std::atomic<bool> stopping_{false};
     std::atomic<int> exitValue_{0};
-    int wakeFd_ = -1;  ///< eventfd: wakes the event loop for shutdown
+    int wakeFd_ = -1; ///< eventfd: wakes the event loop for shutdown
     int64_t nextReclaim_ = 0;
     int64_t nextFlush_ = 0;
-    uint32_t unwarnedCycles_ = 0;  ///< consecutive reclamation cycles that hit their limit
+    uint32_t unwarnedCycles_ = 0; ///< consecutive reclamation cycles that hit their limit
 };
 
 } // namespace kahu

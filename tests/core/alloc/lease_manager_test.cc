@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "../dhcp4/fake_lease_store.h"
 #include "alloc/lease_manager.h"
 
-#include "../dhcp4/fake_lease_store.h"
-
-#include <kahu/stats.h>
-
 #include <gtest/gtest.h>
+#include <kahu/stats.h>
 
 namespace kahu {
 namespace {
 
-Ipv4Address ip(const char* t) { return *Ipv4Address::fromText(t); }
+Ipv4Address ip(const char* t) {
+    return *Ipv4Address::fromText(t);
+}
 
 std::shared_ptr<ServerConfig> twoPoolConfig() {
     auto c = std::make_shared<ServerConfig>();
@@ -41,7 +41,9 @@ Lease4 lease(const char* a, LeaseState state = LeaseState::Default) {
     return l;
 }
 
-int64_t stat(const std::string& n) { return Statistics::instance().get(n); }
+int64_t stat(const std::string& n) {
+    return Statistics::instance().get(n);
+}
 
 TEST(LeaseManager, StatisticsAtStartUpCountWhatTheStoreHolds) {
     auto store = std::make_shared<test::FakeLeaseStore>();
@@ -91,8 +93,8 @@ TEST(LeaseManager, WipeEmptiesASubnetAndFreesItsAddresses) {
     LeaseManager m(store);
     auto cfg = twoPoolConfig();
     m.configure(cfg);
-    for (const char* a : {"10.88.0.100", "10.88.0.101", "10.88.0.102", "10.88.0.103",
-                          "10.88.0.104"}) {
+    for (const char* a :
+         {"10.88.0.100", "10.88.0.101", "10.88.0.102", "10.88.0.103", "10.88.0.104"}) {
         ASSERT_TRUE(m.add(lease(a)));
     }
     EXPECT_EQ(m.wipe(88), 5u);

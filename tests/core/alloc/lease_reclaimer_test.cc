@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "../dhcp4/fake_lease_store.h"
 #include "alloc/lease_reclaimer.h"
 
-#include "../dhcp4/fake_lease_store.h"
-
-#include <kahu/stats.h>
-
 #include <gtest/gtest.h>
+#include <kahu/stats.h>
 
 namespace kahu {
 namespace {
 
-Ipv4Address ip(const char* t) { return *Ipv4Address::fromText(t); }
+Ipv4Address ip(const char* t) {
+    return *Ipv4Address::fromText(t);
+}
 
 class LeaseReclaimerTest : public ::testing::Test {
 protected:

@@ -2,7 +2,6 @@
 #include "alloc/pool_allocator.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 namespace kahu {
@@ -26,8 +25,8 @@ TEST(PoolAllocator, IterativeHandsOutAscendingAddressesAndWraps) {
         got.push_back(a->str());
         pa.markUsed(*a);
     }
-    EXPECT_EQ(got, (std::vector<std::string>{"10.0.0.100", "10.0.0.101", "10.0.0.102",
-                                             "10.0.0.103"}));
+    EXPECT_EQ(got,
+              (std::vector<std::string>{"10.0.0.100", "10.0.0.101", "10.0.0.102", "10.0.0.103"}));
     EXPECT_FALSE(pa.pick(any));
     pa.markFree(*Ipv4Address::fromText("10.0.0.101"));
     auto again = pa.pick(any);

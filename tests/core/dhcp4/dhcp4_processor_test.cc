@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/dhcp4_processor.h"
-
 #include "fake_lease_store.h"
 
-#include <kahu/stats.h>
-
 #include <gtest/gtest.h>
+#include <kahu/stats.h>
 
 namespace kahu {
 namespace {
 
-Ipv4Address ip(const char* t) { return *Ipv4Address::fromText(t); }
+Ipv4Address ip(const char* t) {
+    return *Ipv4Address::fromText(t);
+}
 
 OptionData option(uint8_t code, std::vector<uint8_t> data) {
     OptionData o;
@@ -23,8 +23,9 @@ OptionData option(uint8_t code, std::vector<uint8_t> data) {
 std::shared_ptr<ServerConfig> oasisConfig() {
     auto c = std::make_shared<ServerConfig>();
     c->interfaces.socketType = SocketType::Udp;
-    c->options = {option(opt::kDnsServers, {172, 18, 20, 1}),
-                  option(opt::kDomainName, {'o', 'a', 's', 'i', 's', '.', 'l', 'o', 'c', 'a', 'l'})};
+    c->options = {
+        option(opt::kDnsServers, {172, 18, 20, 1}),
+        option(opt::kDomainName, {'o', 'a', 's', 'i', 's', '.', 'l', 'o', 'c', 'a', 'l'})};
     Subnet s;
     s.id = 10;
     s.prefix = {ip("172.18.10.0"), 24};

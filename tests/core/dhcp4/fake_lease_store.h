@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/lease/lease_store.h>
-
 #include <algorithm>
+#include <kahu/lease/lease_store.h>
 #include <map>
 #include <mutex>
 

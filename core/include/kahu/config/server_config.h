@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <cstdint>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/lease/lease4.h>
-
-#include <nlohmann/json.hpp>
-
-#include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,13 +17,13 @@ namespace kahu {
 /// One configured option (option-data), already encoded to wire bytes.
 struct OptionData {
     uint8_t code = 0;
-    std::string name;  ///< from the definition, "" for unnamed custom codes
+    std::string name; ///< from the definition, "" for unnamed custom codes
     std::string space = "dhcp4";
     std::vector<uint8_t> data;
     bool alwaysSend = false;
     bool neverSend = false;
     bool csvFormat = true;
-    std::string text;  ///< the "data" string as written (config-get)
+    std::string text; ///< the "data" string as written (config-get)
 };
 using OptionSet = std::vector<OptionData>;
 
@@ -55,7 +53,7 @@ struct Pool {
     Ipv4Address last;
     uint32_t poolId = 0;
     OptionSet options;
-    std::string clientClass;  ///< "" = any client
+    std::string clientClass; ///< "" = any client
     nlohmann::json userContext;
 
     bool contains(Ipv4Address a) const noexcept { return first <= a && a <= last; }
@@ -89,11 +87,11 @@ struct Subnet {
     Ipv4Prefix prefix;
     std::vector<Pool> pools;
     OptionSet options;
-    int sharedNetwork = -1;  ///< index into ServerConfig::sharedNetworks, -1 = none
+    int sharedNetwork = -1; ///< index into ServerConfig::sharedNetworks, -1 = none
     std::vector<Ipv4Address> relayAddresses;
     std::string interface;
     std::vector<Reservation> reservations;
-    std::string clientClass;  ///< "" = any client
+    std::string clientClass; ///< "" = any client
 
     Lifetime valid;
     std::optional<uint32_t> renewTimer;
@@ -118,14 +116,14 @@ struct Subnet {
 enum class SocketType : uint8_t { Raw, Udp };
 
 struct InterfaceSpec {
-    std::string name;  ///< "*" = every interface with an IPv4 address
-    std::optional<Ipv4Address> address;  ///< "name/address" form
+    std::string name;                   ///< "*" = every interface with an IPv4 address
+    std::optional<Ipv4Address> address; ///< "name/address" form
 };
 
 struct InterfacesConfig {
     std::vector<InterfaceSpec> interfaces;
     SocketType socketType = SocketType::Raw;
-    bool outboundUseRouting = false;  ///< outbound-interface: "use-routing"
+    bool outboundUseRouting = false; ///< outbound-interface: "use-routing"
     bool reDetect = true;
     bool serviceSocketsRequireAll = false;
     uint32_t serviceSocketsRetryWaitTime = 5000;
@@ -134,11 +132,11 @@ struct InterfacesConfig {
 
 struct LeaseDatabaseConfig {
     std::string type = "memfile";
-    std::string name;  ///< memfile: the CSV path ("" = default location)
+    std::string name; ///< memfile: the CSV path ("" = default location)
     bool persist = true;
     uint32_t lfcInterval = 3600;
     uint32_t maxRowErrors = 0;
-    nlohmann::json raw;  ///< the whole map, for stores registered by hooks
+    nlohmann::json raw; ///< the whole map, for stores registered by hooks
 };
 
 struct ExpiredLeasesProcessing {
@@ -152,38 +150,38 @@ struct ExpiredLeasesProcessing {
 
 struct MultiThreadingConfig {
     bool enabled = true;
-    uint32_t threadPoolSize = 0;  ///< 0 = number of cores
+    uint32_t threadPoolSize = 0; ///< 0 = number of cores
     uint32_t packetQueueSize = 64;
 };
 
 struct ControlSocketConfig {
-    std::string type = "unix";  ///< unix | http | https
-    std::string name;            ///< unix socket path
+    std::string type = "unix"; ///< unix | http | https
+    std::string name;          ///< unix socket path
     std::string httpHost = "127.0.0.1";
     uint16_t httpPort = 8000;
-    nlohmann::json raw;  ///< the whole entry (auth, TLS) for the control channel
+    nlohmann::json raw; ///< the whole entry (auth, TLS) for the control channel
 };
 
 /// One "output-options" entry of a logger.
 struct LoggerOutput {
-    std::string output = "stdout";  ///< stdout | stderr | syslog[:facility] | file path
-    std::string pattern;            ///< Kea/log4cplus pattern; "" = default
+    std::string output = "stdout"; ///< stdout | stderr | syslog[:facility] | file path
+    std::string pattern;           ///< Kea/log4cplus pattern; "" = default
     bool flush = true;
     uint64_t maxsize = 10240000;
     uint32_t maxver = 1;
 };
 
 struct LoggerConfig {
-    std::string name;                 ///< "kea-dhcp4", "kea-dhcp4.ha", "kahu-dhcp4.*"
-    std::string severity = "INFO";    ///< FATAL ERROR WARN INFO DEBUG NONE
-    uint32_t debuglevel = 0;          ///< 0..99
+    std::string name;              ///< "kea-dhcp4", "kea-dhcp4.ha", "kahu-dhcp4.*"
+    std::string severity = "INFO"; ///< FATAL ERROR WARN INFO DEBUG NONE
+    uint32_t debuglevel = 0;       ///< 0..99
     std::vector<LoggerOutput> outputs;
 };
 
 struct HookLibraryConfig {
-    std::string library;          ///< as written
-    nlohmann::json parameters;    ///< null when absent
-    std::string location;         ///< "file:line:col" of the entry, for messages
+    std::string library;       ///< as written
+    nlohmann::json parameters; ///< null when absent
+    std::string location;      ///< "file:line:col" of the entry, for messages
 };
 
 /// The whole "Dhcp4" configuration, validated and immutable once built. Shared with
@@ -196,14 +194,14 @@ struct ServerConfig {
     MultiThreadingConfig multiThreading;
 
     std::vector<SharedNetwork> sharedNetworks;
-    std::vector<Subnet> subnets;  ///< config order (subnet selection order)
+    std::vector<Subnet> subnets; ///< config order (subnet selection order)
     std::vector<Reservation> globalReservations;
     std::vector<IdentifierType> hostReservationIdentifiers = {
         IdentifierType::HwAddress, IdentifierType::Duid, IdentifierType::CircuitId,
         IdentifierType::ClientId};
 
-    OptionSet options;  ///< global option-data
-    std::shared_ptr<const OptionDefinitions> optionDefs;  ///< standard + option-def
+    OptionSet options;                                   ///< global option-data
+    std::shared_ptr<const OptionDefinitions> optionDefs; ///< standard + option-def
 
     uint32_t declineProbationPeriod = 86400;
     bool echoClientId = true;
@@ -213,7 +211,7 @@ struct ServerConfig {
     bool matchClientId = true;
     uint32_t parkedPacketLimit = 256;
     std::string serverTag;
-    std::string leaseChecks = "warn";  ///< sanity-checks.lease-checks
+    std::string leaseChecks = "warn"; ///< sanity-checks.lease-checks
     uint32_t statisticDefaultSampleCount = 20;
     uint32_t statisticDefaultSampleAge = 0;
 

@@ -24,7 +24,9 @@ inline std::string toColonHex(const uint8_t* data, size_t size) {
     }
     return s;
 }
-inline std::string toColonHex(const std::vector<uint8_t>& v) { return toColonHex(v.data(), v.size()); }
+inline std::string toColonHex(const std::vector<uint8_t>& v) {
+    return toColonHex(v.data(), v.size());
+}
 
 /// Parses hex bytes separated by ':' (or '-', or nothing, as Kea accepts: "aa:bb", "aa-bb",
 /// "aabb", "0x0aabb"). Single-digit groups between separators are allowed ("a:b" = 0a:0b).

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
-
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <kahu/export.h>
 #include <optional>
 #include <string>
 #include <string_view>

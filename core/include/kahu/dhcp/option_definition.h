@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
-
 #include <cstdint>
+#include <kahu/export.h>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,7 +30,7 @@ enum class OptionDataType : uint8_t {
     Tuple,
     Fqdn,
     Record,
-    InternalPrefixList,  ///< placeholder for formats Kea handles specially (e.g. option 121)
+    InternalPrefixList, ///< placeholder for formats Kea handles specially (e.g. option 121)
 };
 
 /// Kea's text name of a type ("uint32", "ipv4-address", ...), and back.
@@ -46,8 +45,8 @@ struct OptionDefinition {
     std::string space = "dhcp4";
     OptionDataType type = OptionDataType::Binary;
     bool array = false;
-    std::vector<OptionDataType> recordTypes;  ///< only for type == Record
-    std::string encapsulate;                  ///< sub-option space, if any
+    std::vector<OptionDataType> recordTypes; ///< only for type == Record
+    std::string encapsulate;                 ///< sub-option space, if any
 };
 
 /// A set of definitions looked up by name or by (space, code). The standard DHCPv4 set is

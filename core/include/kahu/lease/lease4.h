@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <cstdint>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
-
 #include <nlohmann/json.hpp>
-
-#include <cstdint>
 #include <string>
 
 namespace kahu {
@@ -28,13 +26,13 @@ struct Lease4 {
     HwAddr hwAddr;
     ClientId clientId;
     uint32_t validLifetime = 0;
-    int64_t cltt = 0;  ///< client last transmission time, Unix seconds
+    int64_t cltt = 0; ///< client last transmission time, Unix seconds
     SubnetId subnetId = 0;
     bool fqdnFwd = false;
     bool fqdnRev = false;
     std::string hostname;
     LeaseState state = LeaseState::Default;
-    nlohmann::json userContext;  ///< null when absent
+    nlohmann::json userContext; ///< null when absent
     uint32_t poolId = 0;
 
     /// cltt + valid lifetime (what the lease file and the database store).

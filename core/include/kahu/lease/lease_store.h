@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <functional>
 #include <kahu/export.h>
 #include <kahu/lease/lease4.h>
-
-#include <nlohmann/json.hpp>
-
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -3,6 +3,8 @@
 
 #include "net/received_packet.h"
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -33,6 +35,13 @@ public:
             }
             packets_ += batch.size();
             queue_.push_back(std::move(batch));
+            // Kea's packet-queue-statistics: average queue length seen by the last 10, 100
+            // and 1000 packets (exponential averages).
+            for (size_t i = 0; i < averages_.size(); ++i) {
+                double alpha = kAlpha[i];
+                double v = averages_[i].load(std::memory_order_relaxed);
+                averages_[i].store(v + alpha * (double(packets_) - v), std::memory_order_relaxed);
+            }
         }
         cv_.notify_one();
         return dropped;
@@ -50,6 +59,10 @@ public:
         return b;
     }
 
+    std::array<double, 3> averages() const {
+        return {averages_[0].load(), averages_[1].load(), averages_[2].load()};
+    }
+
     void close() {
         {
             std::lock_guard lock(mutex_);
@@ -59,6 +72,8 @@ public:
     }
 
 private:
+    static constexpr double kAlpha[3] = {0.1, 0.01, 0.001};
+    std::array<std::atomic<double>, 3> averages_{};
     size_t capacity_;
     size_t packets_ = 0;
     std::mutex mutex_;

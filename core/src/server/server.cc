@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <future>
 #include <iostream>
 #include <kahu/error.h>
 #include <kahu/log.h>
@@ -207,6 +208,7 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
     gen->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config, std::move(veto));
     hooks::HookManager::instance().activate(staging); // unloads the previous set
     gen_.store(gen);
+    configuredAt_ = nowSeconds();
     startWorkers(config->multiThreading);
     nextReclaim_ = nowSeconds() + config->expiredLeases.reclaimTimerWaitTime;
     nextFlush_ = nowSeconds() + config->expiredLeases.flushReclaimedTimerWaitTime;
@@ -495,6 +497,7 @@ int Server::run() {
     int sigFd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
 
     std::unique_ptr<PidFile> pid;
+    startedAt_ = nowSeconds();
     try {
         for (const char* name : kGlobalStats) {
             Statistics::instance().counter(name);
@@ -522,7 +525,9 @@ int Server::run() {
         ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
     };
     std::vector<int> watched;
+    const net::SocketSet* watchedSet = nullptr;
     auto rewatch = [&] {
+        watchedSet = sockets_.load().get();
         for (int fd : watched) {
             ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
         }
@@ -545,6 +550,9 @@ int Server::run() {
         // Idle: sleep until a packet, a signal or a timer. Busy (>= kBusyPps): poll every
         // socket once per tick instead of waking for every packet; the tick adds at most
         // kTickUs of latency and turns thousands of wake-ups per second into a thousand.
+        if (sockets_.load().get() != watchedSet) {
+            rewatch(); // a reload (signal or command) opened new sockets
+        }
         int n = ::epoll_wait(ep, events, 16, busy ? 0 : 1000);
         size_t got = 0;
         for (int i = 0; i < n && !stopping_; ++i) {
@@ -555,16 +563,17 @@ int Server::run() {
                     if (si.ssi_signo == SIGHUP) {
                         KAHU_INFO(logger(), "DHCP4_DYNRECONF", "SIGHUP: reloading {}",
                                   opts_.configFile);
-                        if (reload().empty()) {
-                            rewatch();
-                        }
+                        reload();
                     } else {
                         KAHU_INFO(logger(), "DHCP4_SHUTDOWN_REQUEST", "signal {}: shutting down",
                                   si.ssi_signo);
                         stopping_ = true;
                     }
                 }
-            } else if (fd != wakeFd_ && !busy) {
+            } else if (fd == wakeFd_) {
+                uint64_t count;
+                [[maybe_unused]] auto r = ::read(wakeFd_, &count, sizeof count);
+            } else if (!busy) {
                 got += drain(fd);
             }
         }
@@ -573,6 +582,7 @@ int Server::run() {
                 got += drain(fd);
             }
         }
+        runLoopTasks();
         windowPackets += got;
         auto now = std::chrono::steady_clock::now();
         if (now - windowStart >= std::chrono::milliseconds(100)) {
@@ -594,6 +604,104 @@ int Server::run() {
     KAHU_INFO(logger(), "DHCP4_SHUTDOWN", "server shutdown");
     spdlog::shutdown();
     return exitValue_;
+}
+
+} // namespace kahu
+
+namespace kahu {
+
+std::shared_ptr<const ServerConfig> Server::config() const {
+    auto gen = gen_.load();
+    return gen ? gen->config : nullptr;
+}
+
+std::string Server::runOnLoop(std::function<std::string()> task) {
+    auto promise = std::make_shared<std::promise<std::string>>();
+    auto result = promise->get_future();
+    {
+        std::lock_guard lock(tasksMutex_);
+        tasks_.push_back([task = std::move(task), promise] {
+            try {
+                promise->set_value(task());
+            } catch (const std::exception& e) {
+                promise->set_value(e.what());
+            }
+        });
+    }
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wakeFd_, &one, sizeof one);
+    return result.get();
+}
+
+void Server::runLoopTasks() {
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard lock(tasksMutex_);
+        tasks.swap(tasks_);
+    }
+    for (auto& t : tasks) {
+        t();
+    }
+}
+
+std::string Server::reloadFromFile() {
+    return runOnLoop([this] { return reload(); });
+}
+
+std::string Server::applyJson(const nlohmann::json& top, bool checkOnly) {
+    try {
+        auto result = config::buildConfig(top, "<wire>");
+        if (checkOnly) {
+            // config-test: everything but applying; hook libraries are opened and checked.
+            loadHooks(*result.config, hooks::LoadMode::Validate)->unload();
+            return {};
+        }
+        return runOnLoop([this, cfg = result.config]() -> std::string {
+            try {
+                applyConfig(cfg, false);
+                return {};
+            } catch (const std::exception& e) {
+                KAHU_ERROR(logger(), "DHCP4_DYNRECONF_FAIL",
+                           "reconfiguration failed; the previous configuration stays: {}",
+                           e.what());
+                return e.what();
+            }
+        });
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+void Server::reclaimNow(bool remove) {
+    auto gen = gen_.load();
+    gen->reclaimer->reclaim(nowSeconds(), remove, true);
+}
+
+int64_t Server::uptimeSeconds() const {
+    return nowSeconds() - startedAt_;
+}
+
+int64_t Server::secondsSinceReload() const {
+    return nowSeconds() - configuredAt_;
+}
+
+nlohmann::json Server::socketStatus() const {
+    auto sockets = sockets_.load();
+    if (sockets && !sockets->empty()) {
+        return {{"status", "ready"}};
+    }
+    return {{"status", "failed"}, {"errors", {"no DHCP socket is open"}}};
+}
+
+nlohmann::json Server::packetQueueStatistics() const {
+    // queue_ is replaced only on the loop thread while the workers are stopped; a command reads
+    // it racily at worst between two reconfigurations, which is harmless for averages.
+    auto* q = queue_.get();
+    if (!q) {
+        return nlohmann::json::array({0.0, 0.0, 0.0});
+    }
+    auto avg = q->averages();
+    return nlohmann::json::array({avg[0], avg[1], avg[2]});
 }
 
 } // namespace kahu

@@ -3,15 +3,18 @@
 
 #include "alloc/lease_manager.h"
 #include "alloc/lease_reclaimer.h"
+#include "control/control_host.h"
 #include "dhcp4/dhcp4_processor.h"
 #include "hooks/hook_set.h"
 #include "net/socket_set.h"
 #include "server/packet_queue.h"
 
 #include <atomic>
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,7 +27,7 @@ namespace kahu {
 /// A configuration generation (config + processor) is immutable and reference counted: each
 /// packet holds the generation it started with, a reload builds a new one and swaps it in,
 /// and a failed reload leaves the running one untouched.
-class KAHU_API Server {
+class KAHU_API Server : public ControlHost {
 public:
     struct Options {
         std::string configFile;
@@ -43,10 +46,22 @@ public:
     /// the error text, empty on success.
     std::string reload();
     /// Asks the event loop to stop (any thread).
-    void shutdown(int exitValue = 0);
+    void shutdown(int exitValue = 0) override;
 
     /// -t / -T: checks a configuration file; prints errors to stderr; returns the exit code.
     static int checkConfig(const std::string& file, bool loadHooks, bool verbose);
+
+    // ControlHost: called from the control channel's thread. Whatever changes the running
+    // configuration runs on the event-loop thread (runOnLoop), so it never races the packet path.
+    std::shared_ptr<const ServerConfig> config() const override;
+    std::string reloadFromFile() override;
+    std::string applyJson(const nlohmann::json& top, bool checkOnly) override;
+    std::string configFile() const override { return opts_.configFile; }
+    void reclaimNow(bool remove) override;
+    int64_t uptimeSeconds() const override;
+    int64_t secondsSinceReload() const override;
+    nlohmann::json socketStatus() const override;
+    nlohmann::json packetQueueStatistics() const override;
 
 private:
     struct Generation {
@@ -69,6 +84,9 @@ private:
     /// the workers; returns the number of packets.
     size_t drain(int fd) noexcept;
     void runTimers(int64_t now);
+    /// Runs a task on the event-loop thread and waits for its result.
+    std::string runOnLoop(std::function<std::string()> task);
+    void runLoopTasks();
 
     static constexpr size_t kBusyPps = 1000; ///< above this rate the loop polls per tick
     static constexpr int kTickUs = 2000;
@@ -87,7 +105,11 @@ private:
     std::vector<net::ReceivedPacket> receiveBatch_ = std::vector<net::ReceivedPacket>(32);
     std::atomic<bool> stopping_{false};
     std::atomic<int> exitValue_{0};
-    int wakeFd_ = -1; ///< eventfd: wakes the event loop for shutdown
+    int wakeFd_ = -1; ///< eventfd: wakes the event loop (shutdown, tasks)
+    std::mutex tasksMutex_;
+    std::vector<std::function<void()>> tasks_;
+    std::atomic<int64_t> startedAt_{0};
+    std::atomic<int64_t> configuredAt_{0};
     int64_t nextReclaim_ = 0;
     int64_t nextFlush_ = 0;
     uint32_t unwarnedCycles_ = 0; ///< consecutive reclamation cycles that hit their limit

@@ -57,18 +57,6 @@ std::vector<std::string> splitCsv(std::string_view data) {
     throw Error(msg);
 }
 
-int hexNibble(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // Plain hex digits; an odd count gets a leading 0 when `padOdd` (as Kea does for
 // csv-format false), otherwise it is an error.

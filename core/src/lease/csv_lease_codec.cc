@@ -186,18 +186,7 @@ std::string CsvLeaseCodec::escape(std::string_view text) {
 }
 
 std::string CsvLeaseCodec::unescape(std::string_view text) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
+    constexpr auto hex = hexNibble;
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
@@ -361,18 +350,7 @@ std::optional<Lease4> CsvLeaseCodec::parseRow(std::string_view line, size_t colu
 
 namespace {
 
-int hexDigit(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
+constexpr auto hexDigit = hexNibble;
 
 // Strictly "hh:hh:...:hh" with 1..maxBytes bytes (a subset of what fromHexText accepts, with
 // the same result).

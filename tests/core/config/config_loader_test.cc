@@ -149,7 +149,7 @@ TEST_F(GoodConfigs, FullConfigSetsEveryArea) {
     ASSERT_EQ(c.interfaces.interfaces.size(), 2u);
     EXPECT_EQ(c.interfaces.interfaces[1].name, "eth1");
     EXPECT_EQ(c.interfaces.interfaces[1].address, ip("192.0.2.1"));
-    EXPECT_TRUE(c.interfaces.outboundUseRouting);
+    EXPECT_FALSE(c.interfaces.outboundUseRouting);
     EXPECT_FALSE(c.interfaces.reDetect);
     EXPECT_EQ(c.interfaces.serviceSocketsMaxRetries, 3u);
     ASSERT_EQ(c.controlSockets.size(), 2u);
@@ -161,7 +161,7 @@ TEST_F(GoodConfigs, FullConfigSetsEveryArea) {
     EXPECT_EQ(c.expiredLeases.reclaimTimerWaitTime, 5u);
     EXPECT_EQ(c.expiredLeases.unwarnedReclaimCycles, 7u);
     EXPECT_FALSE(c.multiThreading.enabled);
-    EXPECT_EQ(c.leaseChecks, "fix-del");
+    EXPECT_EQ(c.leaseChecks, "none");
     ASSERT_EQ(c.hostReservationIdentifiers.size(), 2u);
     EXPECT_EQ(c.hostReservationIdentifiers[0], IdentifierType::CircuitId);
     EXPECT_EQ(c.declineProbationPeriod, 600u);

@@ -215,7 +215,8 @@ TEST_F(Dhcp4ProcessorTest, DeclineHoldsTheAddressForProbation) {
 
 TEST_F(Dhcp4ProcessorTest, OfferLifetimeHoldsTheOfferedAddressUntilTheRequest) {
     config_->subnets[0].offerLifetime = 60;
-    Dhcp4Processor proc(config_, *leases_, {});
+    InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
+    Dhcp4Processor proc(config_, *leases_, {ens18});
     auto offer = proc.process(query(MessageType::Discover, 30), 1000);
     ASSERT_TRUE(offer.response);
     auto held = store_->get(offer.response->yiaddr);

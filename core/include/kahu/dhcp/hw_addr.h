@@ -28,22 +28,25 @@ inline std::string toColonHex(const std::vector<uint8_t>& v) {
     return toColonHex(v.data(), v.size());
 }
 
+/// The value of one hex digit, or -1 when the character is not one.
+constexpr int hexNibble(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 /// Parses hex bytes separated by ':' (or '-', or nothing, as Kea accepts: "aa:bb", "aa-bb",
 /// "aabb", "0x0aabb"). Single-digit groups between separators are allowed ("a:b" = 0a:0b).
 /// std::nullopt on any other character or an odd digit count without separators.
 inline std::optional<std::vector<uint8_t>> fromHexText(std::string_view text) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
+    constexpr auto nibble = hexNibble;
     std::vector<uint8_t> out;
     if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
         text.remove_prefix(2);

@@ -5,6 +5,7 @@
 #include "hooks/hook_manager.h"
 
 #include <exception>
+#include <kahu/log.h>
 #include <string>
 
 namespace kahu {
@@ -35,6 +36,12 @@ std::string checkCommand(const nlohmann::json& command) {
     return "";
 }
 
+// Kea logs commands under kea-dhcp4.commands; Kea's logger name configures this one too.
+const std::shared_ptr<spdlog::logger>& commandLogger() {
+    static auto lg = log::get("kahu-dhcp4.commands");
+    return lg;
+}
+
 void runHookManagerCallouts(hooks::CommandProcessedArgs& args) {
     auto set = hooks::HookManager::instance().current();
     set->run<hooks::HookPoint::CommandProcessed>(args);
@@ -49,9 +56,14 @@ CommandDispatcher::CommandDispatcher(CommandRegistry& registry, ProcessedHook pr
 nlohmann::json CommandDispatcher::dispatch(const nlohmann::json& command) const noexcept {
     try {
         if (std::string problem = checkCommand(command); !problem.empty()) {
+            KAHU_WARN(commandLogger(), "COMMAND_PROCESS_ERROR2",
+                      "Error during command "
+                      "processing: {}",
+                      problem);
             return errorAnswer(std::string(kProcessingError) + problem);
         }
         const std::string name = command["command"].get<std::string>();
+        KAHU_INFO(commandLogger(), "COMMAND_RECEIVED", "Received command '{}'", name);
         static const nlohmann::json kNoArguments;
         auto it = command.find("arguments");
         const nlohmann::json& arguments = it != command.end() ? *it : kNoArguments;

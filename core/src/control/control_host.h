@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/config/server_config.h>
-#include <kahu/export.h>
-
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 namespace kahu {
 
@@ -41,6 +41,16 @@ public:
     virtual nlohmann::json socketStatus() const = 0;
     /// Average packet-queue length over the last 10, 100 and 1000 packets.
     virtual nlohmann::json packetQueueStatistics() const = 0;
+
+    /// Whether packets are processed by a thread pool right now. The default reads the
+    /// config; a server that fell back to one thread (a hook not MT-compatible) overrides it.
+    virtual bool multiThreadingEnabled() const { return config()->multiThreading.enabled; }
+    /// Worker threads in use (the config's 0 resolved to the core count).
+    virtual uint32_t threadPoolSize() const {
+        uint32_t n = config()->multiThreading.threadPoolSize;
+        return n != 0 ? n : std::max(1u, std::thread::hardware_concurrency());
+    }
+    virtual uint32_t packetQueueSize() const { return config()->multiThreading.packetQueueSize; }
 };
 
 /// Runs one command map ({"command", "arguments", "service", "remote-address"}) and returns

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "control/config_json.h"
+
+#include <kahu/error.h>
+#include <memory>
+#include <openssl/evp.h>
+
+namespace kahu::control {
+
+namespace {
+
+using nlohmann::json;
+
+// Kea 2.2's global defaults that Kahu's parser accepts (others, e.g. the DDNS family, are not
+// added: Kahu refuses most of them, and config-get's output must go back into config-set).
+const json& globalDefaults() {
+    static const json kDefaults = {
+        {"valid-lifetime", 7200},
+        {"decline-probation-period", 86400},
+        {"calculate-tee-times", false},
+        {"t1-percent", 0.5},
+        {"t2-percent", 0.875},
+        {"echo-client-id", true},
+        {"match-client-id", true},
+        {"authoritative", false},
+        {"next-server", "0.0.0.0"},
+        {"server-hostname", ""},
+        {"boot-file-name", ""},
+        {"server-tag", ""},
+        {"reservations-global", false},
+        {"reservations-in-subnet", true},
+        {"reservations-out-of-pool", false},
+        {"parked-packet-limit", 256},
+        {"statistic-default-sample-count", 20},
+        {"statistic-default-sample-age", 0},
+        {"host-reservation-identifiers", {"hw-address", "duid", "circuit-id", "client-id"}},
+        {"option-def", json::array()},
+        {"option-data", json::array()},
+        {"shared-networks", json::array()},
+        {"subnet4", json::array()},
+        {"hooks-libraries", json::array()},
+    };
+    return kDefaults;
+}
+
+void addMissing(json& map, const json& defaults) {
+    for (const auto& [key, value] : defaults.items()) {
+        if (!map.contains(key)) {
+            map[key] = value;
+        }
+    }
+}
+
+} // namespace
+
+json configToJson(const ServerConfig& config) {
+    json dhcp4 = config.json.is_object() ? config.json : json::object();
+    addMissing(dhcp4, globalDefaults());
+
+    // Maps whose effective values the parsed config knows: fill in what the file left out.
+    if (!dhcp4.contains("multi-threading") || dhcp4["multi-threading"].is_object()) {
+        addMissing(dhcp4["multi-threading"],
+                   {{"enable-multi-threading", config.multiThreading.enabled},
+                    {"thread-pool-size", config.multiThreading.threadPoolSize},
+                    {"packet-queue-size", config.multiThreading.packetQueueSize}});
+    }
+    if (!dhcp4.contains("expired-leases-processing") ||
+        dhcp4["expired-leases-processing"].is_object()) {
+        const auto& e = config.expiredLeases;
+        addMissing(dhcp4["expired-leases-processing"],
+                   {{"reclaim-timer-wait-time", e.reclaimTimerWaitTime},
+                    {"flush-reclaimed-timer-wait-time", e.flushReclaimedTimerWaitTime},
+                    {"hold-reclaimed-time", e.holdReclaimedTime},
+                    {"max-reclaim-leases", e.maxReclaimLeases},
+                    {"max-reclaim-time", e.maxReclaimTime},
+                    {"unwarned-reclaim-cycles", e.unwarnedReclaimCycles}});
+    }
+    if (!dhcp4.contains("lease-database")) {
+        dhcp4["lease-database"] = {{"type", config.leaseDatabase.type}};
+    }
+    if (!dhcp4.contains("sanity-checks")) {
+        dhcp4["sanity-checks"] = {{"lease-checks", config.leaseChecks}};
+    }
+    if (dhcp4.contains("interfaces-config") && dhcp4["interfaces-config"].is_object()) {
+        addMissing(dhcp4["interfaces-config"], {{"re-detect", config.interfaces.reDetect}});
+    }
+    return json{{"Dhcp4", std::move(dhcp4)}};
+}
+
+namespace {
+
+void appendKeaStr(std::string& out, const json& v) {
+    switch (v.type()) {
+    case json::value_t::object: {
+        out += "{ ";
+        bool first = true;
+        for (const auto& [key, member] : v.items()) { // nlohmann keeps keys sorted
+            if (!first) {
+                out += ", ";
+            }
+            first = false;
+            out += json(key).dump();
+            out += ": ";
+            appendKeaStr(out, member);
+        }
+        out += " }";
+        break;
+    }
+    case json::value_t::array: {
+        out += "[ ";
+        bool first = true;
+        for (const auto& element : v) {
+            if (!first) {
+                out += ", ";
+            }
+            first = false;
+            appendKeaStr(out, element);
+        }
+        out += " ]";
+        break;
+    }
+    default:
+        out += v.dump();
+    }
+}
+
+} // namespace
+
+std::string keaStr(const json& value) {
+    std::string out;
+    appendKeaStr(out, value);
+    return out;
+}
+
+std::string sha256Hex(std::string_view bytes) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
+        throw Error("SHA-256 digest failed");
+    }
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string hex;
+    hex.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xf];
+    }
+    return hex;
+}
+
+std::string configHash(const json& top) {
+    return sha256Hex(keaStr(top));
+}
+
+} // namespace kahu::control

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MPL-2.0
+// The configuration as config-get and config-write show it, and its hash.
+#pragma once
+
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace kahu::control {
+
+/// {"Dhcp4": {...}}: the map as parsed, plus Kea's global defaults (simple_parser4.cc
+/// GLOBAL4_DEFAULTS, reference §9.7) for the keys the file did not set and Kahu supports, so
+/// the shape matches what Kea shows. The result is accepted by config-set unchanged.
+KAHU_API nlohmann::json configToJson(const ServerConfig& config);
+
+/// Kea's Element::str() serialisation: maps sorted by key as { "k": v, "k2": v2 }, lists as
+/// [ a, b ], empty ones as {  } and [  ].
+KAHU_API std::string keaStr(const nlohmann::json& value);
+
+/// Upper-case hex SHA-256 of the bytes (Kea's encodeHex of cryptolink's digest).
+KAHU_API std::string sha256Hex(std::string_view bytes);
+
+/// The "hash" of config-get / config-hash-get / config-set: sha256Hex(keaStr(top)).
+KAHU_API std::string configHash(const nlohmann::json& top);
+
+} // namespace kahu::control

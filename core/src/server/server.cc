@@ -2,6 +2,7 @@
 #include "server/server.h"
 
 #include "config/config_loader.h"
+#include "control/builtin_commands.h"
 #include "hooks/hook_manager.h"
 #include "lease/memfile_store.h"
 #include "log/logging.h"
@@ -271,6 +272,11 @@ PacketCounters& counters() {
 } // namespace
 
 void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
+    if (!networkState_.isEnabled()) {
+        // dhcp-disable (an operator, HA, a lost database): dropped before any hook or
+        // statistic, as Kea does (DHCP4_PACKET_DROP_0008).
+        return;
+    }
     counters().received.add(1);
     std::shared_ptr<Generation> gen = gen_.load();
     auto ex = std::make_shared<Exchange>();
@@ -438,6 +444,7 @@ size_t Server::drain(int fd) noexcept {
 }
 
 void Server::runTimers(int64_t now) {
+    networkState_.tick(); // max-period of dhcp-disable
     auto gen = gen_.load();
     const auto& exp = gen->config->expiredLeases;
     try {
@@ -511,6 +518,8 @@ int Server::run() {
         }
         pid = std::make_unique<PidFile>(opts_.configFile, "kahu-dhcp4");
         pid->create();
+        // Built-ins first: a hook library may not take their names.
+        registerBuiltinCommands(CommandRegistry::instance(), *this, networkState_);
         applyConfig(result.config, true);
     } catch (const std::exception& e) {
         KAHU_ERROR(logger(), "DHCP4_INIT_FAIL", "failed to initialize Kahu server: {}", e.what());
@@ -598,6 +607,7 @@ int Server::run() {
     }
     stopWorkers();
     hooks::HookManager::instance().clear(); // unloads libraries, drops parked packets
+    unregisterBuiltinCommands(CommandRegistry::instance());
     sockets_.store(nullptr);
     ::close(ep);
     ::close(sigFd);

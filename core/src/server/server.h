@@ -3,7 +3,9 @@
 
 #include "alloc/lease_manager.h"
 #include "alloc/lease_reclaimer.h"
+#include "control/command_dispatcher.h"
 #include "control/control_host.h"
+#include "control/network_state.h"
 #include "dhcp4/dhcp4_processor.h"
 #include "hooks/hook_set.h"
 #include "net/socket_set.h"
@@ -45,6 +47,9 @@ public:
     /// Re-reads the configuration file; on failure the running configuration stays. Returns
     /// the error text, empty on success.
     std::string reload();
+    /// The control channel's entry point: a command map in, Kea's answer out.
+    const CommandDispatcher& dispatcher() const noexcept { return dispatcher_; }
+    NetworkState& networkState() noexcept { return networkState_; }
     /// Asks the event loop to stop (any thread).
     void shutdown(int exitValue = 0) override;
 
@@ -94,6 +99,8 @@ private:
     std::vector<InterfaceAddresses> interfaceAddresses() const;
 
     Options opts_;
+    NetworkState networkState_; ///< dhcp-disable / dhcp-enable; checked for every packet
+    CommandDispatcher dispatcher_;
     std::atomic<std::shared_ptr<Generation>> gen_;
     std::shared_ptr<LeaseStore> store_;
     std::string storeConfig_; ///< lease-database as JSON text, to notice a change on reload

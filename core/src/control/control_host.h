@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/config/server_config.h>
-#include <kahu/export.h>
-
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
+#include <kahu/config/server_config.h>
+#include <kahu/export.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace kahu {

@@ -3,6 +3,7 @@
 
 #include "control/control_host.h"
 
+#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -12,11 +13,11 @@ namespace kahu {
 /// JSON) and runs it. Never throws: a parse error, a value that is not a map and an exception
 /// from the executor all become a result-1 answer with Kea's texts.
 /// remoteAddress, when not empty, is added as "remote-address" (what Kea's HTTP side does).
-nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view text,
-                               std::string_view remoteAddress = {}) noexcept;
+KAHU_API nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view text,
+                                        std::string_view remoteAddress = {}) noexcept;
 
 /// The same for a command already parsed.
-nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
-                           std::string_view remoteAddress = {}) noexcept;
+KAHU_API nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
+                                    std::string_view remoteAddress = {}) noexcept;
 
 } // namespace kahu

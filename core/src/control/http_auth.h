@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -11,7 +12,7 @@ namespace kahu {
 /// Kea's basic HTTP authentication ("authentication": {"type": "basic", "realm", "directory",
 /// "clients": [{"user"|"user-file", "password"|"password-file"}]}). A client given only a
 /// password-file reads "user:password" from it. Files are relative to "directory".
-class BasicAuth {
+class KAHU_API BasicAuth {
 public:
     BasicAuth() = default;
     /// Throws kahu::ConfigError naming `where` (e.g. "Control-agent.authentication").

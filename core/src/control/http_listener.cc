@@ -72,6 +72,13 @@ std::string getString(const nlohmann::json& m, const char* key, const std::strin
     return m[key].get<std::string>();
 }
 
+struct CommandCall {
+    const CommandExecutor* executor;
+    nlohmann::json command;
+    std::string remote;
+    nlohmann::json operator()() { return callCommand(*executor, std::move(command), remote); }
+};
+
 } // namespace
 
 HttpListenerOptions HttpListenerOptions::fromJson(const nlohmann::json& e, const std::string& where,
@@ -127,7 +134,7 @@ struct HttpListener::Impl {
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<ssl::context> tls;
     std::atomic<size_t> active{0};
-    std::shared_ptr<spdlog::logger> log = log::get("kahu-dhcp4.http");
+    std::shared_ptr<spdlog::logger> log;
 
     asio::awaitable<void> acceptLoop();
     template <class Stream> asio::awaitable<void> serve(Stream& stream, std::string remote);
@@ -172,12 +179,9 @@ asio::awaitable<Response> HttpListener::Impl::respond(const Request& req,
     } catch (const std::exception&) {
         co_return errorResponse(http::status::bad_request, req.version());
     }
-    nlohmann::json answer = co_await asio::co_spawn(
-        rt->workers(),
-        [this, command = std::move(command), remote]() mutable -> asio::awaitable<nlohmann::json> {
-            co_return callCommand(executor, std::move(command), remote);
-        },
-        asio::use_awaitable);
+    auto call = callOnWorker<nlohmann::json>(CommandCall{&executor, std::move(command), remote});
+    nlohmann::json answer =
+        co_await asio::co_spawn(rt->workers(), std::move(call), asio::use_awaitable);
     if (options.emulateAgent && !answer.is_array()) {
         answer = nlohmann::json::array({std::move(answer)});
     }
@@ -298,6 +302,7 @@ HttpListener::HttpListener(std::string host, uint16_t port, CommandExecutor exec
     impl_->port = port;
     impl_->executor = std::move(executor);
     impl_->options = std::move(options);
+    impl_->log = log::get(impl_->options.logger);
 }
 
 HttpListener::~HttpListener() {

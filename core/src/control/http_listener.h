@@ -14,7 +14,7 @@
 
 namespace kahu {
 
-struct HttpListenerOptions {
+struct KAHU_API HttpListenerOptions {
     BasicAuth auth; ///< no clients: no authentication
     /// TLS: all three set = HTTPS. trustAnchor is a CA file or a directory of them.
     std::string trustAnchor;
@@ -30,6 +30,8 @@ struct HttpListenerOptions {
     std::chrono::milliseconds requestTimeout{10000}; ///< Kea's request receive timeout
     std::chrono::milliseconds idleTimeout{30000};    ///< Kea's keep-alive idle timeout
     size_t maxConnections = 32;
+    /// The logger the listener writes to.
+    std::string logger = "kahu-dhcp4.http";
 
     bool tls() const { return !certFile.empty(); }
 

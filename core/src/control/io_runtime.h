@@ -13,6 +13,13 @@ namespace kahu {
 
 namespace asio = boost::asio;
 
+/// Runs `call` on the worker thread and resumes the awaiting coroutine with its result. A free
+/// coroutine rather than a lambda: GCC 12 miscompiles lambda coroutines whose captures are
+/// non-trivial (double destruction).
+template <class T, class Call> asio::awaitable<T> callOnWorker(Call call) {
+    co_return call();
+}
+
 class IoRuntime {
 public:
     IoRuntime() : work_(asio::make_work_guard(io_)), pool_(1) {}

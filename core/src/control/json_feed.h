@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <kahu/export.h>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,7 @@ namespace kahu {
 /// control socket (there is no length prefix): it counts braces and brackets outside strings,
 /// follows string escapes and skips '#', '//' and '/* */' comments. It does not validate the
 /// value; the collected text is parsed afterwards.
-class JsonFeed {
+class KAHU_API JsonFeed {
 public:
     enum class State { Incomplete, Complete, Error };
 

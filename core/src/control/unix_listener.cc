@@ -92,6 +92,12 @@ void replaceStaleSocket(const std::string& path) {
     ::unlink(path.c_str());
 }
 
+struct TextCall {
+    const CommandExecutor* executor;
+    std::string text;
+    nlohmann::json operator()() { return callCommandText(*executor, text); }
+};
+
 } // namespace
 
 struct UnixListener::Impl {
@@ -204,13 +210,9 @@ asio::awaitable<void> UnixListener::Impl::session(Local::socket sock) {
             }
             if (feed.state() == JsonFeed::State::Complete) {
                 conn->timer.cancel();
-                std::string text = feed.text();
-                answer = co_await asio::co_spawn(
-                    rt->workers(),
-                    [this, text]() -> asio::awaitable<nlohmann::json> {
-                        co_return callCommandText(executor, text);
-                    },
-                    asio::use_awaitable);
+                auto call = callOnWorker<nlohmann::json>(TextCall{&executor, feed.text()});
+                answer =
+                    co_await asio::co_spawn(rt->workers(), std::move(call), asio::use_awaitable);
                 break;
             }
         }

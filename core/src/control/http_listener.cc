@@ -4,6 +4,7 @@
 #include "control/command_call.h"
 #include "control/io_runtime.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -199,13 +200,29 @@ asio::awaitable<void> HttpListener::Impl::serve(Stream& stream, std::string remo
         http::request_parser<http::string_body> parser;
         parser.body_limit(options.maxRequestBytes);
         parser.header_limit(64 * 1024);
-        // Between requests a keep-alive connection may idle; once bytes come the request must
-        // complete within the receive timeout. Beast has one deadline per operation, so the
-        // first request gets the receive timeout and later ones the idle one.
-        beast::get_lowest_layer(stream).expires_after(first ? options.requestTimeout
-                                                            : options.idleTimeout);
+        // Between requests a keep-alive connection may idle; the first request must arrive
+        // within the receive timeout. Our own timer cancels the read (Beast's stream deadline
+        // would close the socket, and Kea still answers 408 to a partial request).
+        auto& sock = beast::get_lowest_layer(stream).socket();
+        beast::get_lowest_layer(stream).expires_never();
+        // [0] read finished (the socket may be gone: do not touch it), [1] timed out.
+        auto flags = std::make_shared<std::array<bool, 2>>();
+        asio::steady_timer timer(sock.get_executor());
+        timer.expires_after(first ? options.requestTimeout : options.idleTimeout);
+        timer.async_wait([flags, &sock](boost::system::error_code e) {
+            if (!e && !(*flags)[0]) {
+                (*flags)[1] = true;
+                boost::system::error_code ignored;
+                sock.cancel(ignored);
+            }
+        });
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
+        (*flags)[0] = true;
+        timer.cancel();
+        if ((*flags)[1]) {
+            ec = beast::error::timeout;
+        }
         Response res;
         if (ec == http::error::end_of_stream || ec == asio::error::eof ||
             ec == asio::error::connection_reset) {

@@ -226,7 +226,22 @@ asio::awaitable<void> UnixListener::Impl::session(Local::socket sock) {
         conn->timedOut = false;
         co_await writeAnswer(conn, answer);
     }
-    conn->sock.shutdown(Local::socket::shutdown_both, ec);
+    // Closing with unread input makes the kernel send a reset that can destroy the answer
+    // before the client reads it (a client still writing a huge or second command). So: end
+    // our side, then discard input until the client closes, for at most a second.
+    conn->sock.shutdown(Local::socket::shutdown_send, ec);
+    conn->timer.expires_after(std::chrono::seconds(1));
+    conn->timer.async_wait([conn](boost::system::error_code e) {
+        if (!e) {
+            conn->sock.cancel();
+        }
+    });
+    std::array<char, 65536> sink;
+    while (!ec) {
+        co_await conn->sock.async_read_some(asio::buffer(sink),
+                                            asio::redirect_error(asio::use_awaitable, ec));
+    }
+    conn->timer.cancel();
     conn->sock.close(ec);
 }
 

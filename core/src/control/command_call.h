@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "control/control_host.h"
+
+#include <kahu/export.h>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace kahu {
+
+/// Parses one command text as the control channel does (comments allowed, otherwise strict
+/// JSON) and runs it. Never throws: a parse error, a value that is not a map and an exception
+/// from the executor all become a result-1 answer with Kea's texts.
+/// remoteAddress, when not empty, is added as "remote-address" (what Kea's HTTP side does).
+KAHU_API nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view text,
+                                        std::string_view remoteAddress = {}) noexcept;
+
+/// The same for a command already parsed.
+KAHU_API nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
+                                    std::string_view remoteAddress = {}) noexcept;
+
+} // namespace kahu

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "control/control_host.h"
+
+#include <chrono>
+#include <cstddef>
+#include <kahu/export.h>
+#include <memory>
+#include <string>
+
+namespace kahu {
+
+struct UnixListenerLimits {
+    /// A command larger than this is answered with result 1 and the connection closed.
+    size_t maxRequestBytes = 1 << 20;
+    /// Kea's TIMEOUT_DHCP_SERVER_RECEIVE_COMMAND: the whole command must arrive within it.
+    std::chrono::milliseconds receiveTimeout{10000};
+    /// Connections over this number are answered with result 1 and closed at once.
+    size_t maxConnections = 32;
+};
+
+/// The unix control socket with Kea's framing: a client writes one JSON value (no length
+/// prefix, comments allowed), gets one JSON answer and the server closes the connection.
+/// Runs its own I/O thread; commands run one at a time on a second thread so a slow command
+/// never stops timeouts from firing. Thread-safe start/stop; stop() must not be called from
+/// inside the executor.
+class KAHU_API UnixListener {
+public:
+    /// socketName: a path (its directory must be the control socket directory) or a bare
+    /// file name (placed in that directory).
+    UnixListener(std::string socketName, CommandExecutor executor, UnixListenerLimits limits = {});
+    ~UnixListener();
+    UnixListener(const UnixListener&) = delete;
+    UnixListener& operator=(const UnixListener&) = delete;
+
+    /// Checks the path, takes "<path>.lock", replaces a stale socket file, binds (mode 0600)
+    /// and starts serving. Throws kahu::Error with an operator-facing message (another
+    /// process listening, directory not allowed, bind failure).
+    void start();
+    /// Stops serving, closes every connection and removes the socket file. Idempotent.
+    void stop();
+
+    /// The resolved socket path (valid after construction).
+    const std::string& path() const;
+
+    /// KAHU_CONTROL_SOCKET_DIR, else the build's run directory (like Kea >= 2.6.3).
+    static std::string controlSocketDir();
+    /// Resolves a configured socket-name against controlSocketDir(); throws kahu::ConfigError
+    /// naming both paths when it lies elsewhere.
+    static std::string resolvePath(const std::string& socketName);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace kahu

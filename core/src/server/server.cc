@@ -13,6 +13,7 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <fmt/ranges.h>
 #include <future>
 #include <iostream>
 #include <kahu/error.h>
@@ -117,6 +118,7 @@ int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {
         for (const auto& w : result.warnings) {
             std::cerr << "WARN  DHCP4_CONFIG_SYNTAX_WARNING " << w << "\n";
         }
+        ControlListeners::validate(result.config->controlSockets);
         auto set = loadHooks(*result.config,
                              withHooks ? hooks::LoadMode::Load : hooks::LoadMode::Validate);
         if (withHooks) {
@@ -167,16 +169,11 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
             std::this_thread::sleep_for(std::chrono::milliseconds(ifc.serviceSocketsRetryWaitTime));
         }
     }
+    ControlListeners::validate(config->controlSockets);
     runConfigured(*staging, *config);
     log::configureLogging(config->loggers, opts_.debug);
     Statistics::instance().applySampleDefaults(config->statisticDefaultSampleCount,
                                                config->statisticDefaultSampleAge);
-    if (!config->controlSockets.empty()) {
-        KAHU_WARN(logger(), "DHCP4_CONTROL_CHANNEL_UNAVAILABLE",
-                  "control-socket '{}' is configured, but this version of Kahu has no control "
-                  "channel yet: commands cannot be sent to it",
-                  config->controlSockets.front().name);
-    }
 
     stopWorkers(); // in-flight packets finish on the old generation first
     if (store) {
@@ -210,6 +207,7 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
     hooks::HookManager::instance().activate(staging); // unloads the previous set
     gen_.store(gen);
     configuredAt_ = nowSeconds();
+    listenersDirty_ = true;
     startWorkers(config->multiThreading);
     nextReclaim_ = nowSeconds() + config->expiredLeases.reclaimTimerWaitTime;
     nextFlush_ = nowSeconds() + config->expiredLeases.flushReclaimedTimerWaitTime;
@@ -520,7 +518,10 @@ int Server::run() {
         pid->create();
         // Built-ins first: a hook library may not take their names.
         registerBuiltinCommands(CommandRegistry::instance(), *this, networkState_);
+        listeners_ = std::make_unique<ControlListeners>(dispatcher_.executor());
         applyConfig(result.config, true);
+        listeners_->apply(result.config->controlSockets); // failing to listen is fatal here
+        listenersDirty_ = false;
     } catch (const std::exception& e) {
         KAHU_ERROR(logger(), "DHCP4_INIT_FAIL", "failed to initialize Kahu server: {}", e.what());
         return EXIT_FAILURE;
@@ -592,6 +593,9 @@ int Server::run() {
             }
         }
         runLoopTasks();
+        if (listenersDirty_) {
+            applyListeners();
+        }
         windowPackets += got;
         auto now = std::chrono::steady_clock::now();
         if (now - windowStart >= std::chrono::milliseconds(100)) {
@@ -607,6 +611,9 @@ int Server::run() {
     }
     stopWorkers();
     hooks::HookManager::instance().clear(); // unloads libraries, drops parked packets
+    if (listeners_) {
+        listeners_->stop();
+    }
     unregisterBuiltinCommands(CommandRegistry::instance());
     sockets_.store(nullptr);
     ::close(ep);
@@ -643,6 +650,19 @@ std::string Server::runOnLoop(std::function<std::string()> task) {
     return result.get();
 }
 
+void Server::applyListeners() noexcept {
+    listenersDirty_ = false;
+    auto cfg = config();
+    try {
+        listeners_->apply(cfg->controlSockets);
+        KAHU_INFO(logger(), "DHCP4_CONTROL_CHANNEL", "control channel: {}",
+                  fmt::join(listeners_->describe(), ", "));
+    } catch (const std::exception& e) {
+        KAHU_ERROR(logger(), "DHCP4_CONTROL_CHANNEL_FAILED",
+                   "control socket could not be (re)opened: {}", e.what());
+    }
+}
+
 void Server::runLoopTasks() {
     std::vector<std::function<void()>> tasks;
     {
@@ -663,6 +683,7 @@ std::string Server::applyJson(const nlohmann::json& top, bool checkOnly) {
         auto result = config::buildConfig(top, "<wire>");
         if (checkOnly) {
             // config-test: everything but applying; hook libraries are opened and checked.
+            ControlListeners::validate(result.config->controlSockets);
             loadHooks(*result.config, hooks::LoadMode::Validate)->unload();
             return {};
         }

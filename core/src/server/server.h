@@ -5,6 +5,7 @@
 #include "alloc/lease_reclaimer.h"
 #include "control/command_dispatcher.h"
 #include "control/control_host.h"
+#include "control/control_listeners.h"
 #include "control/network_state.h"
 #include "dhcp4/dhcp4_processor.h"
 #include "hooks/hook_set.h"
@@ -92,6 +93,7 @@ private:
     /// Runs a task on the event-loop thread and waits for its result.
     std::string runOnLoop(std::function<std::string()> task);
     void runLoopTasks();
+    void applyListeners() noexcept;
 
     static constexpr size_t kBusyPps = 1000; ///< above this rate the loop polls per tick
     static constexpr int kTickUs = 2000;
@@ -101,6 +103,11 @@ private:
     Options opts_;
     NetworkState networkState_; ///< dhcp-disable / dhcp-enable; checked for every packet
     CommandDispatcher dispatcher_;
+    /// The control sockets (unix, http, https). Applied on the loop thread after a
+    /// (re)configuration, never from inside a command: applying may wait for the listener
+    /// thread that is running that very command.
+    std::unique_ptr<ControlListeners> listeners_;
+    bool listenersDirty_ = false;
     std::atomic<std::shared_ptr<Generation>> gen_;
     std::shared_ptr<LeaseStore> store_;
     std::string storeConfig_; ///< lease-database as JSON text, to notice a change on reload

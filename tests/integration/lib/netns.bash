@@ -245,6 +245,7 @@ start_server() { # config [role=srv1]
     mkdir -p "$LAB_TMP/run-$role"
     ip netns exec "$ns" env KEA_PIDFILE_DIR="$LAB_TMP/run-$role" \
         KEA_LOCKFILE_DIR="$LAB_TMP/run-$role" KAHU_PIDFILE_DIR="$LAB_TMP/run-$role" \
+        KAHU_CONTROL_SOCKET_DIR="$LAB_TMP" KEA_CONTROL_SOCKET_DIR="$LAB_TMP" \
         "$bin" "${args[@]}" >>"$LAB_TMP/$role-server.log" 2>&1 &
     pid=$!
     LAB_PIDS+=("$pid")

@@ -8,6 +8,7 @@
 #include "log/logging.h"
 #include "server/build_report.h"
 #include "server/pid_file.h"
+#include "server/server_detail.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,16 +26,12 @@
 #include <unistd.h>
 
 namespace kahu {
+
+using server_detail::loadHooks;
+using server_detail::logger;
+using server_detail::nowSeconds;
+
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-    static auto lg = log::get("kahu-dhcp4");
-    return lg;
-}
-
-int64_t nowSeconds() {
-    return static_cast<int64_t>(std::time(nullptr));
-}
 
 // Kea's global statistics, present (0) from start-up.
 constexpr const char* kGlobalStats[] = {"pkt4-received",
@@ -83,13 +80,6 @@ std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
     return LeaseStoreFactories::instance().create(cfg.leaseDatabase.type, params);
 }
 
-std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode) {
-    hooks::HookSetOptions o;
-    o.parkedPacketLimit = cfg.parkedPacketLimit;
-    o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
-    return hooks::loadHookSet(cfg.hooksLibraries, mode, cfg.multiThreading.enabled, o);
-}
-
 /// dhcp4_srv_configured: a callout may refuse the new configuration.
 void runConfigured(hooks::HookSet& set, const ServerConfig& cfg) {
     std::string error;
@@ -100,6 +90,17 @@ void runConfigured(hooks::HookSet& set, const ServerConfig& cfg) {
 }
 
 } // namespace
+
+namespace server_detail {
+
+std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode) {
+    hooks::HookSetOptions o;
+    o.parkedPacketLimit = cfg.parkedPacketLimit;
+    o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
+    return hooks::loadHookSet(cfg.hooksLibraries, mode, cfg.multiThreading.enabled, o);
+}
+
+} // namespace server_detail
 
 Server::Server(Options opts) : opts_(std::move(opts)) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -248,197 +249,6 @@ void Server::stopWorkers() {
     }
     workers_.clear();
     queue_.reset();
-}
-
-namespace {
-
-struct PacketCounters {
-    Counter& received = Statistics::instance().counter("pkt4-received");
-    Counter& parseFailed = Statistics::instance().counter("pkt4-parse-failed");
-    Counter& receiveDrop = Statistics::instance().counter("pkt4-receive-drop");
-    Counter& sent = Statistics::instance().counter("pkt4-sent");
-    Counter& offerSent = Statistics::instance().counter("pkt4-offer-sent");
-    Counter& ackSent = Statistics::instance().counter("pkt4-ack-sent");
-    Counter& nakSent = Statistics::instance().counter("pkt4-nak-sent");
-};
-
-PacketCounters& counters() {
-    static PacketCounters c;
-    return c;
-}
-
-} // namespace
-
-void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
-    if (!networkState_.isEnabled()) {
-        // dhcp-disable (an operator, HA, a lost database): dropped before any hook or
-        // statistic, as Kea does (DHCP4_PACKET_DROP_0008).
-        return;
-    }
-    counters().received.add(1);
-    std::shared_ptr<Generation> gen = gen_.load();
-    auto ex = std::make_shared<Exchange>();
-    ex->now = nowSeconds();
-    ex->keepAlive = gen;
-    if (gen->hooks) {
-        ex->hooks = gen->hooks;
-        ex->context = std::make_shared<hooks::PacketContext>();
-    }
-    rp.fillTransport(ex->query);
-    bool parse = true;
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Receive)) {
-        hooks::Buffer4ReceiveArgs args{rp.data, ex->query};
-        auto v = ex->hooks->run<hooks::HookPoint::Buffer4Receive>(args, ex->context.get());
-        if (v == hooks::Verdict::Drop) {
-            counters().receiveDrop.add(1);
-            return;
-        }
-        parse = v != hooks::Verdict::Skip;
-    }
-    if (parse) {
-        ParseError err = ex->query.parse(rp.data);
-        if (err != ParseError::Ok) {
-            counters().parseFailed.add(1);
-            counters().receiveDrop.add(1);
-            KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001", "failed to parse packet from {}: {}",
-                       rp.src.str(), toString(err));
-            return;
-        }
-    }
-    if (opts_.clientPort && ex->query.giaddr.isZero()) {
-        ex->query.remotePort = opts_.clientPort;
-    }
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Receive)) {
-        hooks::Pkt4ReceiveArgs args{ex->query};
-        auto v = ex->hooks->run<hooks::HookPoint::Pkt4Receive>(
-            args, ex->context.get(), [this, gen, ex](bool resume) {
-                if (resume) {
-                    stageProcess(gen, ex);
-                } else {
-                    counters().receiveDrop.add(1);
-                }
-            });
-        if (v == hooks::Verdict::Park) {
-            return;
-        }
-        if (v != hooks::Verdict::Continue) { // Skip and Drop both drop here
-            counters().receiveDrop.add(1);
-            return;
-        }
-    }
-    stageProcess(gen, ex);
-}
-
-void Server::stageProcess(const std::shared_ptr<Generation>& gen, const ExchangePtr& ex) noexcept {
-    gen->processor->process(ex, [this](const ExchangePtr& done) { stageCommitted(done); });
-}
-
-void Server::stageCommitted(const ExchangePtr& ex) noexcept {
-    if (ex->drop) {
-        KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP", "{}: dropped ({})", ex->query.summary(),
-                   ex->dropReason ? ex->dropReason : "unspecified");
-        return;
-    }
-    // leases4_committed: only for REQUEST, RELEASE and DECLINE, as in Kea.
-    auto type = ex->query.messageType();
-    bool committing = type == MessageType::Request || type == MessageType::Release ||
-                      type == MessageType::Decline;
-    if (committing && ex->hooks && ex->hooks->has(hooks::HookPoint::Leases4Committed)) {
-        hooks::Leases4CommittedArgs args{ex->query, ex->response ? &*ex->response : nullptr,
-                                         ex->leases, ex->deletedLeases};
-        auto v = ex->hooks->run<hooks::HookPoint::Leases4Committed>(
-            args, ex->context.get(), [this, ex](bool resume) {
-                if (resume) {
-                    stageSend(ex);
-                } else {
-                    KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                               "{}: a hook dropped the parked response", ex->query.summary());
-                }
-            });
-        if (v == hooks::Verdict::Park) {
-            return;
-        }
-        if (v == hooks::Verdict::Drop) {
-            KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                       "{}: a hook dropped the response", ex->query.summary());
-            return;
-        }
-    }
-    stageSend(ex);
-}
-
-void Server::stageSend(const ExchangePtr& ex) noexcept {
-    if (!ex->response) {
-        return;
-    }
-    Packet4& response = *ex->response;
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Send)) {
-        hooks::Pkt4SendArgs args{ex->query, response, ex->subnet};
-        if (ex->hooks->run<hooks::HookPoint::Pkt4Send>(args, ex->context.get()) ==
-            hooks::Verdict::Drop) {
-            return;
-        }
-    }
-    thread_local std::vector<uint8_t> wire;
-    response.pack(wire);
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Send)) {
-        hooks::Buffer4SendArgs args{response, wire};
-        if (ex->hooks->run<hooks::HookPoint::Buffer4Send>(args, ex->context.get()) !=
-            hooks::Verdict::Continue) {
-            return;
-        }
-    }
-    // The sockets of the running generation: a reply resumed after a reload still goes out.
-    if (!sockets_.load()->send(response, wire)) {
-        KAHU_WARN(logger(), "DHCP4_PACKET_SEND_FAIL", "{}: failed to send the response to {}",
-                  ex->query.summary(), response.remoteAddr.str());
-        return;
-    }
-    counters().sent.add(1);
-    switch (response.messageType().value_or(MessageType::Ack)) {
-    case MessageType::Offer:
-        counters().offerSent.add(1);
-        break;
-    case MessageType::Nak:
-        counters().nakSent.add(1);
-        break;
-    default:
-        counters().ackSent.add(1);
-        break;
-    }
-}
-
-size_t Server::drain(int fd) noexcept {
-    auto sockets = sockets_.load();
-    size_t total = 0;
-    for (;;) {
-        size_t got = sockets->receive(fd, receiveBatch_);
-        total += got;
-        // Small bursts from a store that never blocks cost less on this thread than the
-        // hand-over (a worker wake-up); larger ones, or a blocking store, go to the workers.
-        if (queue_ && (got > kChunk || store_->mayBlock())) {
-            // Hand over in chunks so that a large burst still spreads over the workers.
-            for (size_t k = 0; k < got; k += kChunk) {
-                PacketQueue::Batch chunk;
-                size_t end = std::min(got, k + kChunk);
-                chunk.reserve(end - k);
-                for (size_t j = k; j < end; ++j) {
-                    chunk.push_back(std::move(receiveBatch_[j]));
-                    receiveBatch_[j] = net::ReceivedPacket{};
-                }
-                if (size_t dropped = queue_->push(std::move(chunk))) {
-                    Statistics::instance().add("pkt4-receive-drop", static_cast<int64_t>(dropped));
-                }
-            }
-        } else {
-            for (size_t k = 0; k < got; ++k) {
-                handlePacket(receiveBatch_[k]);
-            }
-        }
-        if (got < receiveBatch_.size()) {
-            return total;
-        }
-    }
 }
 
 void Server::runTimers(int64_t now) {
@@ -621,118 +431,6 @@ int Server::run() {
     KAHU_INFO(logger(), "DHCP4_SHUTDOWN", "server shutdown");
     spdlog::shutdown();
     return exitValue_;
-}
-
-} // namespace kahu
-
-namespace kahu {
-
-std::shared_ptr<const ServerConfig> Server::config() const {
-    auto gen = gen_.load();
-    return gen ? gen->config : nullptr;
-}
-
-std::string Server::runOnLoop(std::function<std::string()> task) {
-    auto promise = std::make_shared<std::promise<std::string>>();
-    auto result = promise->get_future();
-    {
-        std::lock_guard lock(tasksMutex_);
-        tasks_.push_back([task = std::move(task), promise] {
-            try {
-                promise->set_value(task());
-            } catch (const std::exception& e) {
-                promise->set_value(e.what());
-            }
-        });
-    }
-    uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wakeFd_, &one, sizeof one);
-    return result.get();
-}
-
-void Server::applyListeners() noexcept {
-    listenersDirty_ = false;
-    auto cfg = config();
-    try {
-        listeners_->apply(cfg->controlSockets);
-        KAHU_INFO(logger(), "DHCP4_CONTROL_CHANNEL", "control channel: {}",
-                  fmt::join(listeners_->describe(), ", "));
-    } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_CONTROL_CHANNEL_FAILED",
-                   "control socket could not be (re)opened: {}", e.what());
-    }
-}
-
-void Server::runLoopTasks() {
-    std::vector<std::function<void()>> tasks;
-    {
-        std::lock_guard lock(tasksMutex_);
-        tasks.swap(tasks_);
-    }
-    for (auto& t : tasks) {
-        t();
-    }
-}
-
-std::string Server::reloadFromFile() {
-    return runOnLoop([this] { return reload(); });
-}
-
-std::string Server::applyJson(const nlohmann::json& top, bool checkOnly) {
-    try {
-        auto result = config::buildConfig(top, "<wire>");
-        if (checkOnly) {
-            // config-test: everything but applying; hook libraries are opened and checked.
-            ControlListeners::validate(result.config->controlSockets);
-            loadHooks(*result.config, hooks::LoadMode::Validate)->unload();
-            return {};
-        }
-        return runOnLoop([this, cfg = result.config]() -> std::string {
-            try {
-                applyConfig(cfg, false);
-                return {};
-            } catch (const std::exception& e) {
-                KAHU_ERROR(logger(), "DHCP4_DYNRECONF_FAIL",
-                           "reconfiguration failed; the previous configuration stays: {}",
-                           e.what());
-                return e.what();
-            }
-        });
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-}
-
-void Server::reclaimNow(bool remove) {
-    auto gen = gen_.load();
-    gen->reclaimer->reclaim(nowSeconds(), remove, true);
-}
-
-int64_t Server::uptimeSeconds() const {
-    return nowSeconds() - startedAt_;
-}
-
-int64_t Server::secondsSinceReload() const {
-    return nowSeconds() - configuredAt_;
-}
-
-nlohmann::json Server::socketStatus() const {
-    auto sockets = sockets_.load();
-    if (sockets && !sockets->empty()) {
-        return {{"status", "ready"}};
-    }
-    return {{"status", "failed"}, {"errors", {"no DHCP socket is open"}}};
-}
-
-nlohmann::json Server::packetQueueStatistics() const {
-    // queue_ is replaced only on the loop thread while the workers are stopped; a command reads
-    // it racily at worst between two reconfigurations, which is harmless for averages.
-    auto* q = queue_.get();
-    if (!q) {
-        return nlohmann::json::array({0.0, 0.0, 0.0});
-    }
-    auto avg = q->averages();
-    return nlohmann::json::array({avg[0], avg[1], avg[2]});
 }
 
 } // namespace kahu

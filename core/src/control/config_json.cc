@@ -43,6 +43,56 @@ const json& globalDefaults() {
     return kDefaults;
 }
 
+void addMissing(json& map, const json& defaults);
+
+// Kea writes each subnet's effective lifetimes and tee-time settings (inherited from the shared
+// network or the globals) and its empty lists; Kahu resolved the same values when it parsed.
+void fillSubnet(json& entry, const Subnet* s) {
+    if (!entry.is_object() || !s) {
+        return;
+    }
+    addMissing(entry, {{"valid-lifetime", s->valid.value},
+                       {"min-valid-lifetime", s->valid.min},
+                       {"max-valid-lifetime", s->valid.max},
+                       {"calculate-tee-times", s->calculateTeeTimes},
+                       {"t1-percent", s->t1Percent},
+                       {"t2-percent", s->t2Percent},
+                       {"option-data", json::array()},
+                       {"reservations", json::array()},
+                       {"relay", {{"ip-addresses", json::array()}}}});
+    if (entry.contains("pools") && entry["pools"].is_array()) {
+        for (auto& pool : entry["pools"]) {
+            if (pool.is_object()) {
+                addMissing(pool, {{"option-data", json::array()}});
+            }
+        }
+    }
+}
+
+void fillLoggers(json& loggers) {
+    if (!loggers.is_array()) {
+        return;
+    }
+    for (auto& logger : loggers) {
+        if (!logger.is_object()) {
+            continue;
+        }
+        addMissing(logger, {{"debuglevel", 0}});
+        for (const char* key : {"output-options", "output_options"}) {
+            if (logger.contains(key) && logger[key].is_array()) {
+                for (auto& out : logger[key]) {
+                    if (out.is_object()) {
+                        addMissing(out, {{"flush", true},
+                                         {"maxsize", 10240000},
+                                         {"maxver", 1},
+                                         {"pattern", ""}});
+                    }
+                }
+            }
+        }
+    }
+}
+
 void addMissing(json& map, const json& defaults) {
     for (const auto& [key, value] : defaults.items()) {
         if (!map.contains(key)) {
@@ -56,6 +106,25 @@ void addMissing(json& map, const json& defaults) {
 json configToJson(const ServerConfig& config) {
     json dhcp4 = config.json.is_object() ? config.json : json::object();
     addMissing(dhcp4, globalDefaults());
+    // The parsed subnets keep the file's order: top-level subnet4 first, then each shared
+    // network's (ids may be absent in the file and assigned by the parser).
+    size_t next = 0;
+    auto parsed = [&]() -> const Subnet* {
+        return next < config.subnets.size() ? &config.subnets[next++] : nullptr;
+    };
+    for (auto& subnet : dhcp4["subnet4"]) {
+        fillSubnet(subnet, parsed());
+    }
+    for (auto& network : dhcp4["shared-networks"]) {
+        if (network.is_object() && network.contains("subnet4")) {
+            for (auto& subnet : network["subnet4"]) {
+                fillSubnet(subnet, parsed());
+            }
+        }
+    }
+    if (dhcp4.contains("loggers")) {
+        fillLoggers(dhcp4["loggers"]);
+    }
 
     // Maps whose effective values the parsed config knows: fill in what the file left out.
     if (!dhcp4.contains("multi-threading") || dhcp4["multi-threading"].is_object()) {

@@ -57,7 +57,6 @@ std::vector<std::string> splitCsv(std::string_view data) {
     throw Error(msg);
 }
 
-
 // Plain hex digits; an odd count gets a leading 0 when `padOdd` (as Kea does for
 // csv-format false), otherwise it is an error.
 bool plainHex(std::string_view digits, bool padOdd, Bytes& out) {

@@ -111,6 +111,18 @@ int main(int argc, char** argv) {
         l->start();
         return l;
     };
+    // config-reload: the file is checked on the command's thread so the answer can say whether
+    // it is good; applying it (which may restart the very listener running the command) is left
+    // to this thread, through the same SIGHUP path an operator uses.
+    forwarder->setReloadHandler([file]() -> std::string {
+        try {
+            kahu::AgentConfig::fromFile(file);
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+        ::kill(::getpid(), SIGHUP);
+        return {};
+    });
     std::unique_ptr<kahu::HttpListener> listener;
     try {
         listener = startListener(*cfg);

@@ -41,6 +41,18 @@ direct() { # command-json
     printf '%s' "$1" | socat -t 5 - "UNIX-CONNECT:$SOCK"
 }
 
+# The agent's own commands (no "service"): config-test and config-reload of its file.
+agent() { # command [arguments-inside-the-map]
+    printf '%s' "${2:-}" | kea-shell --host 127.0.0.1 --port "$PORT" "$1"
+}
+assert_eq 0 "$(agent config-reload | jq '.[0].result')" "agent config-reload"
+wait_for 10 "the agent after its reload" curl -s -o /dev/null "http://127.0.0.1:$PORT/"
+good=$(jq -c '.["Control-agent"]' "$LAB_TMP/agent.conf")
+assert_eq 0 "$(agent config-test "\"Control-agent\": $good" | jq '.[0].result')" \
+    "agent config-test with its own configuration"
+assert_eq 1 "$(agent config-test '"Control-agent": {"http-port": "x"}' | jq '.[0].result')" \
+    "agent config-test with a broken configuration"
+
 out=$(shell status-get)
 assert_eq 0 "$(jq '.[0].result' <<<"$out")" "status-get result"
 assert_eq "$SERVER_PID_srv1" "$(jq '.[0].arguments.pid' <<<"$out")" "status-get pid"

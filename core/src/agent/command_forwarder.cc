@@ -4,6 +4,7 @@
 #include "control/unix_client.h"
 #include "server/build_report.h"
 
+#include <algorithm>
 #include <atomic>
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
@@ -70,7 +71,7 @@ nlohmann::json CommandForwarder::operator()(const nlohmann::json& command) const
         }
     }
     if (services.empty()) {
-        return listAnswer(local(name));
+        return listAnswer(local(name, command.value("arguments", nlohmann::json())));
     }
     nlohmann::json answers = nlohmann::json::array();
     for (const auto& service : services) {
@@ -106,10 +107,31 @@ nlohmann::json CommandForwarder::forward(const std::string& service,
                        ". The server is likely to be offline");
 }
 
-nlohmann::json CommandForwarder::local(const std::string& name) const {
+nlohmann::json CommandForwarder::local(const std::string& name, const nlohmann::json& args) const {
     if (name == "list-commands") {
-        return successAnswer("", {"build-report", "config-get", "list-commands", "shutdown",
-                                  "status-get", "version-get"});
+        nlohmann::json names = {"build-report", "config-get", "config-test", "list-commands",
+                                "shutdown",     "status-get", "version-get"};
+        if (reload_) {
+            names.push_back("config-reload");
+            std::sort(names.begin(), names.end());
+        }
+        return successAnswer("", names);
+    }
+    if (name == "config-test") {
+        if (!args.is_object() || !args.contains("Control-agent")) {
+            return errorAnswer("Missing mandatory 'Control-agent' parameter.");
+        }
+        try {
+            AgentConfig::fromText(args.dump(), "<wire>");
+            return successAnswer("Configuration check successful");
+        } catch (const std::exception& e) {
+            return errorAnswer(e.what());
+        }
+    }
+    if (name == "config-reload" && reload_) {
+        std::string error = reload_();
+        return error.empty() ? successAnswer("Configuration applied successfully.")
+                             : errorAnswer("Config reload failed: " + error);
     }
     if (name == "status-get") {
         auto up = std::chrono::duration_cast<std::chrono::seconds>(

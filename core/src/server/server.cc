@@ -297,6 +297,7 @@ std::string Server::reload() {
 
 void Server::shutdown(int exitValue) {
     exitValue_ = exitValue;
+    shutdownCommand_ = true;
     stopping_ = true;
     uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wakeFd_, &one, sizeof one);
@@ -422,6 +423,10 @@ int Server::run() {
     stopWorkers();
     hooks::HookManager::instance().clear(); // unloads libraries, drops parked packets
     if (listeners_) {
+        if (shutdownCommand_) {
+            // The shutdown command's answer is still on its way out of a listener thread.
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
         listeners_->stop();
     }
     unregisterBuiltinCommands(CommandRegistry::instance());

@@ -118,6 +118,7 @@ private:
     std::vector<std::thread> workers_;
     std::vector<net::ReceivedPacket> receiveBatch_ = std::vector<net::ReceivedPacket>(32);
     std::atomic<bool> stopping_{false};
+    std::atomic<bool> shutdownCommand_{false}; ///< stopping because of the shutdown command
     std::atomic<int> exitValue_{0};
     int wakeFd_ = -1; ///< eventfd: wakes the event loop (shutdown, tasks)
     std::mutex tasksMutex_;

@@ -6,10 +6,46 @@
 
 #include "config/parse_context.h"
 
+#include <iterator>
 #include <kahu/config/server_config.h>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace kahu::config {
+
+/// `own` plus the Kea keys that both the Dhcp4 map and the subnet / shared-network maps accept
+/// and Kahu does not implement (DDNS, lease caching, client classes, ...): one list, so the two
+/// levels refuse the same keys by name.
+inline std::vector<std::string> withUnsupportedInheritableKeys(std::vector<std::string> own) {
+    static const char* const kShared[] = {
+        "client-classes",
+        "ip-reservations-unique",
+        "store-extended-info",
+        "cache-threshold",
+        "cache-max-age",
+        "ddns-send-updates",
+        "ddns-override-no-update",
+        "ddns-override-client-update",
+        "ddns-replace-client-name",
+        "ddns-generated-prefix",
+        "ddns-qualifying-suffix",
+        "ddns-update-on-renew",
+        "ddns-use-conflict-resolution",
+        "ddns-conflict-resolution-mode",
+        "ddns-ttl-percent",
+        "ddns-ttl",
+        "ddns-ttl-min",
+        "ddns-ttl-max",
+        "hostname-char-set",
+        "hostname-char-replacement",
+        "reservation-mode",
+        "4o6-interface",
+        "4o6-subnet",
+    };
+    own.insert(own.end(), std::begin(kShared), std::end(kShared));
+    return own;
+}
 
 struct Inheritable {
     std::optional<uint32_t> valid, minValid, maxValid, renew, rebind, offerLifetime;

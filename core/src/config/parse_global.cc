@@ -73,41 +73,10 @@ const KeyTable<HookLibraryConfig>& hookKeys() {
 }
 
 // Kea keys of the Dhcp4 map that Kahu does not implement.
-const std::vector<std::string> kUnsupportedGlobalKeys = {"client-classes",
-                                                         "hosts-database",
-                                                         "hosts-databases",
-                                                         "config-control",
-                                                         "dhcp-queue-control",
-                                                         "compatibility",
-                                                         "dhcp4o6-port",
-                                                         "early-global-reservations-lookup",
-                                                         "ip-reservations-unique",
-                                                         "reservations-lookup-first",
-                                                         "store-extended-info",
-                                                         "cache-threshold",
-                                                         "cache-max-age",
-                                                         "ddns-send-updates",
-                                                         "ddns-override-no-update",
-                                                         "ddns-override-client-update",
-                                                         "ddns-replace-client-name",
-                                                         "ddns-generated-prefix",
-                                                         "ddns-qualifying-suffix",
-                                                         "ddns-update-on-renew",
-                                                         "ddns-use-conflict-resolution",
-                                                         "ddns-conflict-resolution-mode",
-                                                         "ddns-ttl-percent",
-                                                         "ddns-ttl",
-                                                         "ddns-ttl-min",
-                                                         "ddns-ttl-max",
-                                                         "hostname-char-set",
-                                                         "hostname-char-replacement",
-                                                         "reservation-mode",
-                                                         "stash-agent-options",
-                                                         "server-id",
-                                                         "host-reservation-identifiers-v6",
-                                                         "4o6-interface",
-                                                         "4o6-subnet",
-                                                         "dhcp-ddns-port"};
+const std::vector<std::string> kUnsupportedGlobalKeys = withUnsupportedInheritableKeys(
+    {"hosts-database", "hosts-databases", "config-control", "dhcp-queue-control", "compatibility",
+     "dhcp4o6-port", "early-global-reservations-lookup", "reservations-lookup-first",
+     "stash-agent-options", "server-id", "host-reservation-identifiers-v6", "dhcp-ddns-port"});
 
 IdentifierType identifierType(ParseContext& c, const Node& n) {
     auto s = getEnum(c, n, {"hw-address", "duid", "circuit-id", "client-id", "flex-id"});

@@ -216,32 +216,8 @@ const KeyTable<NetworkDraft>& sharedNetworkKeys() {
 }
 
 // Kea keys of these levels that Kahu does not implement: refused, never ignored.
-const std::vector<std::string> kUnsupportedNetworkKeys = {"4o6-interface",
-                                                          "4o6-interface-id",
-                                                          "4o6-subnet",
-                                                          "require-client-classes",
-                                                          "evaluate-additional-classes",
-                                                          "store-extended-info",
-                                                          "cache-threshold",
-                                                          "cache-max-age",
-                                                          "ddns-send-updates",
-                                                          "ddns-override-no-update",
-                                                          "ddns-override-client-update",
-                                                          "ddns-replace-client-name",
-                                                          "ddns-generated-prefix",
-                                                          "ddns-qualifying-suffix",
-                                                          "ddns-update-on-renew",
-                                                          "ddns-use-conflict-resolution",
-                                                          "ddns-conflict-resolution-mode",
-                                                          "ddns-ttl-percent",
-                                                          "ddns-ttl",
-                                                          "ddns-ttl-min",
-                                                          "ddns-ttl-max",
-                                                          "hostname-char-set",
-                                                          "hostname-char-replacement",
-                                                          "reservation-mode",
-                                                          "client-classes",
-                                                          "ip-reservations-unique"};
+const std::vector<std::string> kUnsupportedNetworkKeys = withUnsupportedInheritableKeys(
+    {"4o6-interface-id", "require-client-classes", "evaluate-additional-classes"});
 
 } // namespace
 

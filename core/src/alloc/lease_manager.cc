@@ -206,7 +206,7 @@ bool LeaseManager::add(const Lease4& lease) {
 }
 
 bool LeaseManager::update(const Lease4& old, const Lease4& updated) {
-    if (!store_->update(updated)) {
+    if (!store_->update(updated, old.expire())) {
         return false;
     }
     account(old, -1);

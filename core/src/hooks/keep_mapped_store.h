@@ -18,7 +18,9 @@ public:
     std::string type() const override { return inner_->type(); }
     std::string description() const override { return inner_->description(); }
     bool add(const Lease4& l) override { return inner_->add(l); }
-    bool update(const Lease4& l) override { return inner_->update(l); }
+    bool update(const Lease4& l, int64_t storedExpire) override {
+        return inner_->update(l, storedExpire);
+    }
     bool remove(const Lease4& l) override { return inner_->remove(l); }
     std::optional<Lease4> get(Ipv4Address a) const override { return inner_->get(a); }
     std::vector<Lease4> getByHwAddr(const HwAddr& hw) const override {

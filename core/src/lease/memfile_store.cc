@@ -228,7 +228,7 @@ bool MemfileStore::add(const Lease4& lease) {
     return true;
 }
 
-bool MemfileStore::update(const Lease4& lease) {
+bool MemfileStore::update(const Lease4& lease, int64_t /*storedExpire*/) {
     validate(lease);
     std::string row = config_.persist ? CsvLeaseCodec::formatRow(lease) : std::string();
     std::unique_lock lock(mutex_);

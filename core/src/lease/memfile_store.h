@@ -49,7 +49,7 @@ public:
     std::string description() const override;
 
     bool add(const Lease4& lease) override;
-    bool update(const Lease4& lease) override;
+    bool update(const Lease4& lease, int64_t storedExpire) override;
     bool remove(const Lease4& lease) override;
 
     std::optional<Lease4> get(Ipv4Address address) const override;

@@ -104,10 +104,14 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
 
 Server::Server(Options opts) : opts_(std::move(opts)) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    ServerAccess::install(this);
 }
 
 Server::~Server() {
     stopWorkers();
+    if (ServerAccess::current() == this) {
+        ServerAccess::install(nullptr);
+    }
     if (wakeFd_ >= 0) {
         ::close(wakeFd_);
     }
@@ -179,16 +183,18 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
     stopWorkers(); // in-flight packets finish on the old generation first
     if (store) {
         store_ = std::move(store);
-        leases_ = std::make_unique<LeaseManager>(store_);
+        leases_ = std::make_shared<LeaseManager>(store_);
         storeConfig_ = storeConfig;
         KAHU_INFO(logger(), "DHCP4_LEASE_STORE_OPENED", "lease store: {} ({} leases)",
                   store_->description(), store_->size());
     }
     leases_->configure(config);
+    managedLeases_.set(leases_);
     sockets_.store(sockets);
     auto gen = std::make_shared<Generation>();
     gen->config = config;
     gen->hooks = staging->size() ? staging : nullptr;
+    gen->leases = leases_;
     gen->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses());
     LeaseReclaimer::Veto veto;
     if (gen->hooks) {

@@ -3,6 +3,7 @@
 
 #include "alloc/lease_manager.h"
 #include "alloc/lease_reclaimer.h"
+#include "alloc/managed_leases.h"
 #include "control/command_dispatcher.h"
 #include "control/control_host.h"
 #include "control/control_listeners.h"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
+#include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,7 +32,7 @@ namespace kahu {
 /// A configuration generation (config + processor) is immutable and reference counted: each
 /// packet holds the generation it started with, a reload builds a new one and swaps it in,
 /// and a failed reload leaves the running one untouched.
-class KAHU_API Server : public ControlHost {
+class KAHU_API Server : public ControlHost, public ServerAccess {
 public:
     struct Options {
         std::string configFile;
@@ -69,10 +71,17 @@ public:
     nlohmann::json socketStatus() const override;
     nlohmann::json packetQueueStatistics() const override;
 
+    // ServerAccess: what hook libraries reach (lease commands, HA).
+    Leases& leases() override { return managedLeases_; }
+    void disableService(uint32_t origin) override { networkState_.disable(origin); }
+    void enableService(uint32_t origin) override { networkState_.enable(origin); }
+    bool serviceEnabled() const noexcept override { return networkState_.isEnabled(); }
+
 private:
     struct Generation {
         std::shared_ptr<const ServerConfig> config;
         std::shared_ptr<hooks::HookSet> hooks; ///< null when no library is configured
+        std::shared_ptr<LeaseManager> leases;  ///< kept while a packet of this generation runs
         std::unique_ptr<Dhcp4Processor> processor;
         std::unique_ptr<LeaseReclaimer> reclaimer;
     };
@@ -111,7 +120,8 @@ private:
     std::atomic<std::shared_ptr<Generation>> gen_;
     std::shared_ptr<LeaseStore> store_;
     std::string storeConfig_; ///< lease-database as JSON text, to notice a change on reload
-    std::unique_ptr<LeaseManager> leases_;
+    std::shared_ptr<LeaseManager> leases_;
+    ManagedLeases managedLeases_; ///< follows leases_; what hooks see
     /// Swapped whole on reload; a reply resumed by a hook on its own thread loads it too.
     std::atomic<std::shared_ptr<net::SocketSet>> sockets_;
     std::unique_ptr<PacketQueue> queue_;

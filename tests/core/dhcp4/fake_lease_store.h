@@ -17,7 +17,7 @@ public:
         std::lock_guard g(m_);
         return leases_.emplace(l.address.value(), l).second;
     }
-    bool update(const Lease4& l) override {
+    bool update(const Lease4& l, int64_t /*storedExpire*/) override {
         std::lock_guard g(m_);
         auto it = leases_.find(l.address.value());
         if (it == leases_.end()) {

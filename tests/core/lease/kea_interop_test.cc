@@ -243,7 +243,7 @@ TEST_F(KeaInteropTest, KeaReadsTheLeaseFileKahuWrites) {
             ASSERT_TRUE(store.add(l));
         }
         a.validLifetime = 7200; // an update row after the add row
-        ASSERT_TRUE(store.update(a));
+        ASSERT_TRUE(store.update(a, 0));
         ASSERT_TRUE(store.remove(deletedLater));
         leases = store.getAll();
     }

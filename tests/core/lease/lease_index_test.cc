@@ -216,7 +216,7 @@ TEST(LeaseIndex, UserContextRoundTripsInMemoryAndThroughTheFile) {
     EXPECT_EQ(reloaded.get(plain.address), plain);
     Lease4 cleared = l;
     cleared.userContext = nullptr;
-    ASSERT_TRUE(reloaded.update(cleared));
+    ASSERT_TRUE(reloaded.update(cleared, 0));
     EXPECT_EQ(reloaded.get(l.address), cleared);
 }
 

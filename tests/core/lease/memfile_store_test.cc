@@ -41,10 +41,10 @@ TEST_F(MemfileStoreTest, NewFileGetsHeaderAndEveryChangeIsAppendedAtOnce) {
     ASSERT_TRUE(store.add(l));
     EXPECT_FALSE(store.add(l)); // address taken
     l.hostname = "renamed";
-    ASSERT_TRUE(store.update(l));
+    ASSERT_TRUE(store.update(l, 0));
     ASSERT_TRUE(store.remove(l));
     EXPECT_FALSE(store.remove(l));
-    EXPECT_FALSE(store.update(l));
+    EXPECT_FALSE(store.update(l, 0));
     Lease4 deleted = l;
     deleted.validLifetime = 0; // Kea's delete row: expire == cltt
     // Read back while the store is still open: nothing may sit in a user-space buffer.
@@ -154,7 +154,7 @@ TEST_F(MemfileStoreTest, LfcProducesKeaLayoutAndReloadsIdentically) {
             ASSERT_TRUE(store.add(makeLease(i)));
         }
         Lease4 expiredLease = makeLease(3, 1000); // expired long ago: LFC keeps it
-        ASSERT_TRUE(store.update(expiredLease));
+        ASSERT_TRUE(store.update(expiredLease, 0));
         ASSERT_TRUE(store.remove(makeLease(5)));
         store.compactNow();
         EXPECT_FALSE(fileExists(name() + ".1"));
@@ -192,7 +192,7 @@ TEST_F(MemfileStoreTest, LfcWhileWritersRunLosesNoRows) {
                     store.add(l);
                     if (i % 3 == 0) {
                         l.cltt += 5;
-                        store.update(l);
+                        store.update(l, 0);
                     }
                     if (i % 7 == 0) {
                         store.remove(l);
@@ -280,10 +280,10 @@ TEST_F(MemfileStoreTest, ExpiredLeasesComeOldestFirstWithoutReclaimedOrInfinite)
     EXPECT_EQ(store.getExpired(now, 2).size(), 2u);
     // Updating the expire moves the lease in the order.
     b.cltt = 400;
-    ASSERT_TRUE(store.update(b));
+    ASSERT_TRUE(store.update(b, 0));
     EXPECT_EQ(store.getExpired(now, 1)[0], c);
     b.state = LeaseState::ExpiredReclaimed;
-    ASSERT_TRUE(store.update(b));
+    ASSERT_TRUE(store.update(b, 0));
     EXPECT_EQ(store.getExpired(now, 0).size(), 2u);
     EXPECT_EQ(store.flushReclaimed(4400), 1u); // reclaimed (expire 4050), not b (4400)
     EXPECT_TRUE(store.get(b.address));
@@ -303,7 +303,7 @@ TEST_F(MemfileStoreTest, SecondaryLookupsFollowChanges) {
     EXPECT_EQ(store.getBySubnet(2), std::vector<Lease4>{b});
     b.hwAddr = *HwAddr::fromText("0a:0b:0c:0d:0e:0f");
     b.hostname = "";
-    ASSERT_TRUE(store.update(b));
+    ASSERT_TRUE(store.update(b, 0));
     EXPECT_EQ(store.getByHwAddr(a.hwAddr), std::vector<Lease4>{a});
     EXPECT_EQ(store.getByHwAddr(b.hwAddr), std::vector<Lease4>{b});
     EXPECT_EQ(store.wipe(1), 1u);
@@ -318,7 +318,7 @@ TEST_F(MemfileStoreTest, WriteCsvWritesEveryLeaseCompacted) {
     MemfileStore store(config());
     ASSERT_TRUE(store.add(makeLease(2)));
     ASSERT_TRUE(store.add(makeLease(1)));
-    ASSERT_TRUE(store.update(makeLease(2, 77)));
+    ASSERT_TRUE(store.update(makeLease(2, 77), 0));
     store.writeCsv(dir.file("dump.csv"));
     EXPECT_EQ(readFile(dir.file("dump.csv")), kHeader + CsvLeaseCodec::formatRow(makeLease(1)) +
                                                   CsvLeaseCodec::formatRow(makeLease(2, 77)));

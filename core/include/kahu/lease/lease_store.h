@@ -20,7 +20,7 @@ namespace kahu {
 /// Threading: every method may be called from several threads at once; an implementation
 /// guards its own data. Reads return copies. Writes return false when their precondition does
 /// not hold (add: the address is taken; update/remove: the address is unknown, or for stores
-/// that check it, its stored expire differs from the one given) and throw kahu::StoreError
+/// that check it, its stored expire differs from the one expected) and throw kahu::StoreError
 /// when the medium fails (disk, database connection). A write that returned true is durable
 /// as far as the store promises (memfile: handed to the OS before returning).
 ///
@@ -36,8 +36,11 @@ public:
     virtual std::string description() const = 0;
 
     virtual bool add(const Lease4& lease) = 0;
-    virtual bool update(const Lease4& lease) = 0;
-    /// Removes the lease at lease.address.
+    /// Replaces the whole lease at lease.address. `storedExpire` is the expire (cltt + valid
+    /// lifetime) the caller read before: a store shared by several servers (a database)
+    /// refuses the update when the row changed since, like Kea's optimistic check.
+    virtual bool update(const Lease4& lease, int64_t storedExpire) = 0;
+    /// Removes the lease at lease.address (with lease.expire() as the expected expire).
     virtual bool remove(const Lease4& lease) = 0;
 
     virtual std::optional<Lease4> get(Ipv4Address address) const = 0;

@@ -164,9 +164,10 @@ def measure(srv, n, limit, repeat):
         row["all_peak_extra"] = proc_status(pid)["VmHWM"] - before
         row["rss_loaded"] = before
         count = answer.count(b'"ip-address"')
-        if count != n or b'"result": 0' not in answer.replace(b'"result":0', b'"result": 0'):
-            raise RuntimeError(f"{srv.label}: get-all returned {count} leases, not {n}:"
-                               f" {answer[:200]!r}")
+        row["all_leases"] = count
+        if count != n:  # a figure too (Kea 2.2 cuts long answers off), but say it loudly
+            log(f"  {srv.label}: lease4-get-all returned {count} of {n} leases"
+                f" ({len(answer)} bytes, ends {answer[-80:]!r}); see {srv.tag}.log")
         del answer
         # lease4-get-page walk
         before = proc_status(pid)["VmRSS"]
@@ -207,6 +208,7 @@ ROWS = [  # key, label, unit scale, unit, digits
     ("all_cpu_s", "lease4-get-all: server CPU", 1, "s", 2),
     ("all_peak_extra", "lease4-get-all: peak RSS above loaded", 2**20, "MiB", 0),
     ("all_bytes", "lease4-get-all: answer size", 2**20, "MiB", 1),
+    ("all_leases", "lease4-get-all: leases in the answer", 1, "count", 0),
     ("page_s", "lease4-get-page walk: total time", 1, "s", 2),
     ("page_cpu_s", "lease4-get-page walk: server CPU", 1, "s", 2),
     ("page_peak_extra", "lease4-get-page walk: peak RSS above loaded", 2**20, "MiB", 1),
@@ -226,6 +228,10 @@ def report(results, n, limit):
         fb = "n/a" if b is None else f"{b:.{nd}f}"
         ratio = "n/a" if a is None or not b else f"{a / b:.2f}"
         print(f"{label + ' [' + unit + ']':<54} {fa:>10} {fb:>10} {ratio:>9}")
+    for label, d in (("Kahu", kahu), ("Kea", kea)):
+        if d and d.get("all_leases") is not None and d["all_leases"] != n:
+            print(f"!! {label}: lease4-get-all answer INCOMPLETE: {int(d['all_leases']):,} of"
+                  f" {n:,} leases before the server closed the connection")
     if kea and kea.get("pages"):
         print(f"(pages: {int(kea['pages'])}; Kea's largest accepted limit is 4294967295)")
 

@@ -17,6 +17,7 @@ if [[ $KAHU_SERVER == kea ]]; then
     LIB=/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so
 else
     LIB=$KAHU_BUILD/hooks-lib/libdhcp_lease_cmds.so
+    export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib # Kahu loads hook libraries from there only
 fi
 [[ -f "$LIB" ]] || fail "lease_cmds library not found: $LIB"
 for tool in socat jq; do command -v "$tool" >/dev/null || fail "$tool not installed"; done

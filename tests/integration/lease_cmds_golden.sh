@@ -19,6 +19,7 @@ KEA_DHCP4=${KEA_DHCP4:-/usr/sbin/kea-dhcp4}
 KEA_LEASE_CMDS=${KEA_LEASE_CMDS:-/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so}
 KAHU=$KAHU_BUILD/core/kahu-dhcp4
 KAHU_LEASE_CMDS=$KAHU_BUILD/hooks-lib/libdhcp_lease_cmds.so
+export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib # Kahu loads hook libraries from there only
 for tool in socat jq python3; do
     command -v "$tool" >/dev/null || fail "$tool not installed"
 done

@@ -20,6 +20,7 @@ kahu)
     SERVER=$KAHU_BUILD/core/kahu-dhcp4
     AGENT=$KAHU_BUILD/core/kahu-ctrl-agent
     LIB=$KAHU_BUILD/hooks-lib/libdhcp_lease_cmds.so
+    export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib # Kahu loads hook libraries from there only
     CONFLICT=4 WRITE=0 WIPE_SUFFIX=" WARNING: lease4-wipe is deprecated!"
     ;;
 kea)
@@ -78,7 +79,7 @@ JSON
 
 # 10,000 unexpired leases in subnet 1, rows in random order (a server that answered pages in
 # file order would fail the ordering check). Kea 2.2 header: both servers read it.
-python3 - "$TMP/leases4.csv" "$N" <<'EOF'
+python3 - "$TMP/generated.csv" "$N" <<'EOF'
 import random, sys, time
 path, n = sys.argv[1], int(sys.argv[2])
 now = int(time.time())
@@ -95,6 +96,7 @@ with open(path, "w") as f:
             "hostname,state,user_context\n")
     f.writelines(rows)
 EOF
+cp "$TMP/generated.csv" "$TMP/leases4.csv" # the server may rewrite its file (LFC) at start
 
 config with >"$TMP/dhcp4.conf"
 cat >"$TMP/agent.conf" <<JSON
@@ -216,7 +218,7 @@ for via in shell curl; do
         fail "$via: pages not in ascending address order (first difference: $(diff "$TMP/pages-$via.txt" "$TMP/sorted-$via.txt" | head -n 3 | tr '\n' ' '))"
     log "ok: $via: pages in ascending order"
     # Exactly the CSV's leases (the subnet-2 ones were wiped).
-    cut -d, -f1 "$TMP/leases4.csv" | grep '^10\.1\.' | sort -t . -k1,1n -k2,2n -k3,3n -k4,4n \
+    cut -d, -f1 "$TMP/generated.csv" | grep '^10\.1\.' | sort -t . -k1,1n -k2,2n -k3,3n -k4,4n \
         >"$TMP/expected.txt"
     cmp -s "$TMP/expected.txt" "$TMP/sorted-$via.txt" || fail "$via: pages are not the CSV's leases"
     log "ok: $via: every lease of the CSV exactly once"

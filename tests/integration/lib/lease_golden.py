@@ -58,6 +58,10 @@ ALLOWED = {
     "add: address outside subnet":
         ("Kea 2.6: an address outside the given subnet is a conflict (4); same text",
          result_to(4)),
+    "add: address in no subnet":
+        ("Kea 2.6 answers every subnet mismatch of a lease as a conflict (4), this one (no "
+         "subnet-id, no subnet holds the address) included; same text. NOT checked against "
+         "2.6 itself (only 2.2 runs here): Kahu's library's reading", result_to(4)),
     "resend-ddns (DDNS off)":
         ("Kea 2.6: DDNS not enabled is a conflict (4); same text", result_to(4)),
     "resend-ddns missing (DDNS off)":

@@ -30,8 +30,8 @@ const nlohmann::json& require(const nlohmann::json& scope, const std::string& na
 template <class T> T getIntType(const nlohmann::json& scope, const std::string& name) {
     int64_t v = getInteger(scope, name);
     if (v < int64_t(std::numeric_limits<T>::min()) || v > int64_t(std::numeric_limits<T>::max())) {
-        argError("out of range value (" + std::to_string(v) + ") specified for parameter '" +
-                 name + "'");
+        argError("out of range value (" + std::to_string(v) + ") specified for parameter '" + name +
+                 "'");
     }
     return static_cast<T>(v);
 }

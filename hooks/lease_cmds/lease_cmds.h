@@ -4,8 +4,8 @@
 #include <functional>
 #include <kahu/server_access.h>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <spdlog/logger.h>
 #include <string>
 #include <utility>

@@ -142,8 +142,8 @@ nlohmann::json LeaseCmds::getPage(const nlohmann::json& args) const {
         }
         // Kea converts to an unsigned size, so a negative limit reads as a huge one.
         const bool negative = limit->is_number_unsigned() ? false : limit->get<int64_t>() < 0;
-        const uint64_t size = negative ? std::numeric_limits<uint64_t>::max()
-                                       : limit->get<uint64_t>();
+        const uint64_t size =
+            negative ? std::numeric_limits<uint64_t>::max() : limit->get<uint64_t>();
         if (size == 0) {
             argError("page size of retrieved leases must not be 0");
         }

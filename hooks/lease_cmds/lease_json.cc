@@ -76,8 +76,7 @@ const Subnet& subnetFor(const ServerConfig& config, Ipv4Address address, SubnetI
             return s;
         }
     }
-    conflict("subnet-id not specified and failed to find a subnet for address " +
-             address.str());
+    conflict("subnet-id not specified and failed to find a subnet for address " + address.str());
 }
 
 } // namespace
@@ -124,8 +123,7 @@ ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, i
             argError("expiration time must be positive for address " + address);
         }
         if (expire < int64_t(l.validLifetime)) {
-            argError("expiration time must be greater than valid lifetime for address " +
-                     address);
+            argError("expiration time must be greater than valid lifetime for address " + address);
         }
         l.cltt = expire - int64_t(l.validLifetime);
     } else {

@@ -25,7 +25,8 @@ void load(LoadContext& ctx) {
             return ((*cmds).*handler)(args);
         });
     }
-    KAHU_INFO(ctx.logger(), "LEASE_CMDS_INIT_OK", "loading Lease Commands hooks library successful");
+    KAHU_INFO(ctx.logger(), "LEASE_CMDS_INIT_OK",
+              "loading Lease Commands hooks library successful");
 }
 
 void unload() {}

@@ -4,6 +4,7 @@
 #include "config/config_loader.h"
 #include "control/builtin_commands.h"
 #include "hooks/hook_manager.h"
+#include "hooks/store_library.h"
 #include "lease/memfile_store.h"
 #include "log/logging.h"
 #include "server/build_report.h"
@@ -97,7 +98,12 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
     hooks::HookSetOptions o;
     o.parkedPacketLimit = cfg.parkedPacketLimit;
     o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
-    return hooks::loadHookSet(cfg.hooksLibraries, mode, cfg.multiThreading.enabled, o);
+    std::string notice;
+    auto libraries = hooks::librariesToLoad(cfg, notice);
+    if (!notice.empty()) {
+        KAHU_INFO(logger(), "DHCP4_HOOK_STORE_LIBRARY_ADDED", "{}", notice);
+    }
+    return hooks::loadHookSet(libraries, mode, cfg.multiThreading.enabled, o);
 }
 
 } // namespace server_detail

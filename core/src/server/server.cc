@@ -75,7 +75,14 @@ std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
     // activated, so look there first.
     if (staging) {
         if (const LeaseStoreFactory* f = staging->leaseStoreFactory(cfg.leaseDatabase.type)) {
-            return (*f)(params);
+            try {
+                return (*f)(params);
+            } catch (const std::exception& e) {
+                // The exception object's destructor may live in the library, which is unloaded
+                // with the staging set while this exception unwinds: rethrow a core copy
+                // while the library is still mapped.
+                throw Error(e.what());
+            }
         }
     }
     return LeaseStoreFactories::instance().create(cfg.leaseDatabase.type, params);

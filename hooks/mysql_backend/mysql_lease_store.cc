@@ -10,8 +10,9 @@ namespace kahu::mysql {
 
 MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger)
     : params_(std::move(params)), logger_(std::move(logger)) {
-    auto first = std::make_unique<MySqlConnection>(params_);
+    std::unique_ptr<MySqlConnection> first;
     try {
+        first = std::make_unique<MySqlConnection>(params_);
         version_ = first->schemaVersion();
     } catch (const DbError& e) {
         if (e.code() == ER_NO_SUCH_TABLE) {
@@ -19,7 +20,7 @@ MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::log
                              "' has no lease schema (no schema_version table); create it with "
                              "'kahu-admin db-init mysql'");
         }
-        throw;
+        throw StoreError(e.what()); // a core type: see withConnection
     }
     auto layout = layoutFor(version_);
     if (!layout) {
@@ -29,7 +30,11 @@ MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::log
                          ")");
     }
     layout_ = *layout;
-    first->prepare(layout_);
+    try {
+        first->prepare(layout_);
+    } catch (const DbError& e) {
+        throw StoreError(e.what());
+    }
     idle_.push_back(std::move(first));
     KAHU_INFO(logger_, "MYSQL_LEASE_DB_OPENED", "{}: schema {}, on-fail {}", params_.describe(),
               version_.str(), toString(params_.onFail));
@@ -83,7 +88,9 @@ template <class F> auto MySqlLeaseStore::withConnection(F&& f) const {
         } else if (c) {
             giveBack();
         }
-        throw;
+        // Only core exception types leave the library: their code stays mapped whatever
+        // happens to this library before the exception is caught.
+        throw StoreError(e.what());
     }
 }
 
@@ -172,18 +179,18 @@ void MySqlLeaseStore::recover() const {
 
 bool MySqlLeaseStore::add(const Lease4& lease) {
     checkWritable();
-    try {
-        return withConnection([&](MySqlConnection& c) {
-            Binds b;
-            c.bindLease(b, lease);
+    return withConnection([&](MySqlConnection& c) {
+        Binds b;
+        c.bindLease(b, lease);
+        try {
             return c.execute(Stmt::Insert, b) == 1;
-        });
-    } catch (const DbError& e) {
-        if (e.code() == ER_DUP_ENTRY) {
-            return false;
+        } catch (const DbError& e) {
+            if (e.code() == ER_DUP_ENTRY) {
+                return false; // the address is taken
+            }
+            throw;
         }
-        throw;
-    }
+    });
 }
 
 bool MySqlLeaseStore::update(const Lease4& lease, int64_t storedExpire) {

@@ -91,6 +91,11 @@ template <class F> auto MySqlLeaseStore::withConnection(F&& f) const {
         // Only core exception types leave the library: their code stays mapped whatever
         // happens to this library before the exception is caught.
         throw StoreError(e.what());
+    } catch (...) {
+        if (c) {
+            giveBack(); // not the connection's fault (e.g. an expire past 2038)
+        }
+        throw;
     }
 }
 

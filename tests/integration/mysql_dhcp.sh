@@ -4,7 +4,8 @@
 # config (kahu-dhcp4-mysql.conf; paths only adjusted, no hooks-libraries: the server loads
 # libdhcp_mysql.so by itself), a real dhclient through dhcrelay gets a lease, the row is in
 # lease4 with Kea's encoding, lease4_stat counts it; RELEASE removes it from the count; the
-# server restarted on the same database still knows the lease (statistics agree).
+# server restarted on the same database still knows the lease (statistics agree); a SIGHUP
+# reload keeps serving.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
@@ -62,8 +63,16 @@ stat=$(printf '{"command": "statistic-get", "arguments": {"name": "subnet[10].as
     socat - "UNIX-CONNECT:$LAB_TMP/srv1-ctrl")
 assert_match '"subnet\[10\].assigned-addresses": *\[ *\[ *1,' "$stat" "assigned-addresses after restart"
 
+# A reload keeps the store (same lease-database) and loads the library again: still serving.
+kill -HUP "$SERVER_PID_srv1"
+wait_for 10 "the reload" grep -q DHCP4_DYNRECONF_SUCCESS "$SERVER_LOG_srv1"
+lab_client_ns cli-b 02:00:00:0a:00:02
+run_dhclient cli-b || fail "no lease after the reload"
+assert_eq "$(printf '10\t0\t2')" "$(mariadb_sql kea <<<'SELECT subnet_id, state, leases FROM lease4_stat')" \
+    "lease4_stat counts the second lease"
+
 dhclient_release cli-a
 wait_for 10 "the released lease to leave lease4_stat" \
     bash -c "[[ \$(mariadb --no-defaults --socket='$MARIADB_SOCKET' -uroot -N -B kea \
-        -e 'SELECT leases FROM lease4_stat WHERE subnet_id = 10 AND state = 0') == 0 ]]"
+        -e 'SELECT leases FROM lease4_stat WHERE subnet_id = 10 AND state = 0') == 1 ]]"
 pass

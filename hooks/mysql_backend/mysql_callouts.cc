@@ -23,7 +23,7 @@ void load(LoadContext& ctx) {
         auto params = mysql::MySqlParams::fromJson(p.config);
         // A configuration check still connects: a wrong password or a missing schema must fail
         // config-test as it would fail the real configuration. Nothing is written.
-        return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger);
+        return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly);
     });
 }
 

@@ -8,11 +8,26 @@
 
 namespace kahu::mysql {
 
-MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger)
+MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
+                                 bool mayWait)
     : params_(std::move(params)), logger_(std::move(logger)) {
     std::unique_ptr<MySqlConnection> first;
     try {
-        first = std::make_unique<MySqlConnection>(params_);
+        for (uint32_t attempt = 1;; ++attempt) {
+            try {
+                first = std::make_unique<MySqlConnection>(params_);
+                break;
+            } catch (const DbError& e) {
+                if (!mayWait || !params_.retryOnStartup || !e.lost() ||
+                    attempt > params_.maxReconnectTries) {
+                    throw;
+                }
+                KAHU_WARN(logger_, "MYSQL_LEASE_DB_STARTUP_RETRY",
+                          "{}; retry-on-startup: try {} of {} in {} ms", e.what(), attempt,
+                          params_.maxReconnectTries, params_.reconnectWaitTime);
+                std::this_thread::sleep_for(std::chrono::milliseconds(params_.reconnectWaitTime));
+            }
+        }
         version_ = first->schemaVersion();
     } catch (const DbError& e) {
         if (e.code() == ER_NO_SUCH_TABLE) {

@@ -29,7 +29,11 @@ namespace kahu::mysql {
 class MySqlLeaseStore : public LeaseStore {
 public:
     /// Connects, checks the schema version, prepares the statements. Throws kahu::Error.
-    MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger);
+    /// With retry-on-startup and `mayWait`, an unreachable server is tried again
+    /// max-reconnect-tries times, reconnect-wait-time ms apart, before giving up (the start-up
+    /// waits for the database; a configuration check passes false and fails at once).
+    MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
+                    bool mayWait = false);
     ~MySqlLeaseStore() override;
 
     std::string type() const override { return "mysql"; }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
 # The database goes away under a serving Kahu (on-fail stop-retry-exit, 20 tries 500 ms
-# apart): the next write fails, DHCP service is disabled, MariaDB comes back, Kahu reconnects,
-# enables the service, and the waiting client gets its lease; every address a client was ACKed
-# is a row in lease4; while the database is away no packet is processed. Then MariaDB stays away: after the tries Kahu exits with status 1.
+# apart): the next write fails, DHCP service is disabled (packets are not even counted),
+# MariaDB comes back, Kahu reconnects, enables the service, and the waiting client gets its
+# lease; every address a client was ACKed is a row in lease4. Then MariaDB stays away: after
+# the tries Kahu exits with status 1. Finally retry-on-startup: a server started before
+# MariaDB waits for it.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
@@ -79,4 +81,15 @@ set -e
 assert_eq 1 "$rc" "exit status after the tries ran out"
 assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_RECONNECT_FAILED.*20 tries" "reason logged"
 SERVER_PID_srv1=""
+
+# retry-on-startup: a server started while MariaDB is still down waits for it (tries 40 x 500 ms).
+jq '.Dhcp4["lease-database"] += {"retry-on-startup": true, "max-reconnect-tries": 40}' \
+    "$LAB_TMP/outage.conf" >"$LAB_TMP/startup.conf"
+(sleep 3; _mariadb_run) &
+MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$LAB_TMP/startup.conf"
+MARIADB_PID=$(cat "$MARIADB_DIR/mariadbd.pid")
+LAB_PIDS+=("$MARIADB_PID")
+assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_STARTUP_RETRY" "the start-up waited for the database"
+assert_file_has "$SERVER_LOG_srv1" "lease store: MySQL backend 22.0.*\(2 leases\)" \
+    "then opened it with the leases of before"
 pass

@@ -17,6 +17,7 @@
 
 MARIADB_DIR=""
 MARIADB_PID=""
+MARIADB_EXTRA_ARGS=()  # more mariadbd options (e.g. TLS), set before mariadb_start
 
 mariadb_start() {
     local base=${LAB_TMP:-$(mktemp -d /tmp/kahu-mariadb.XXXXXX)}
@@ -37,7 +38,8 @@ _mariadb_run() {
         --socket="$MARIADB_SOCKET" --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
         --pid-file="$MARIADB_DIR/mariadbd.pid" --log-error="$MARIADB_DIR/mariadbd.log" \
         --skip-name-resolve --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
-        --innodb-flush-log-at-trx-commit=2 --skip-log-bin 2>>"$MARIADB_DIR/mariadbd.log" &
+        --innodb-flush-log-at-trx-commit=2 --skip-log-bin ${MARIADB_EXTRA_ARGS[@]+"${MARIADB_EXTRA_ARGS[@]}"} \
+        2>>"$MARIADB_DIR/mariadbd.log" &
     MARIADB_PID=$!
     if declare -p LAB_PIDS >/dev/null 2>&1; then LAB_PIDS+=("$MARIADB_PID"); fi
     local end=$((SECONDS + 30))

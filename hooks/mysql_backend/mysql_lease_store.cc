@@ -213,12 +213,22 @@ bool MySqlLeaseStore::add(const Lease4& lease) {
     });
 }
 
+namespace {
+
+// The caller's expected expire is cltt + valid lifetime; for an infinite lease the row holds cltt
+// (dbExpire). No finite lease can be stored past kMaxDbTime, so a larger value is an infinite one.
+int64_t storedExpireInDb(int64_t storedExpire) noexcept {
+    return storedExpire > kMaxDbTime ? storedExpire - int64_t(Lease4::kInfinite) : storedExpire;
+}
+
+} // namespace
+
 bool MySqlLeaseStore::update(const Lease4& lease, int64_t storedExpire) {
     checkWritable();
     return withConnection([&](MySqlConnection& c) {
         Binds b;
         c.bindLease(b, lease);
-        b.u32(lease.address.value()).time(storedExpire);
+        b.u32(lease.address.value()).time(storedExpireInDb(storedExpire));
         return c.execute(Stmt::Update, b) == 1;
     });
 }

@@ -108,7 +108,11 @@ TEST_F(MySqlStoreTest, InfiniteLifetimeStoresClttAsExpire) {
     ASSERT_TRUE(store_->add(l));
     EXPECT_EQ("1700000000", sqlValue("SELECT UNIX_TIMESTAMP(expire) FROM lease4"));
     EXPECT_EQ(l, *store_->get(l.address));
-    EXPECT_TRUE(store_->remove(l));
+    Lease4 renewed = l;
+    renewed.cltt += 60;
+    EXPECT_TRUE(store_->update(renewed, l.expire())) << "the expected expire of an infinite lease";
+    EXPECT_EQ(renewed, *store_->get(l.address));
+    EXPECT_TRUE(store_->remove(renewed));
 }
 
 TEST_F(MySqlStoreTest, ExpireAfter2038IsAStoreError) {

@@ -92,13 +92,14 @@ fi
 # --- -t on the shipped configs -------------------------------------------------------------------
 # The HA configs name Kea's hook paths (/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_*.so),
 # which a Kahu that validates libraries on -t (as Kea does) cannot load: when -t fails on a
-# hook library and only then, the same file without hooks-libraries must pass.
+# hook library and only then, the same file without hooks-libraries must pass. The build's hook
+# directory is the hooks directory: the mysql config needs libdhcp_mysql.so (loaded by itself).
 for conf in "$KAHU_SOURCE"/config/*.conf; do
-    run -t "$conf"
+    KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib run -t "$conf"
     if ((RC != 0)) && grep -qi 'hook' <<<"$ERR" && jq -e '.Dhcp4["hooks-libraries"]' "$conf" >/dev/null; then
         log "NOTE: -t $(basename "$conf") fails on its hook libraries (${ERR:0:200}); checking it without them"
         jq 'del(.Dhcp4["hooks-libraries"])' "$conf" >"$TMP/$(basename "$conf")"
-        run -t "$TMP/$(basename "$conf")"
+        KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib run -t "$TMP/$(basename "$conf")"
     fi
     assert_eq 0 "$RC" "-t $(basename "$conf") exit status (stderr: ${ERR:0:300})"
 done

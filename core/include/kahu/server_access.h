@@ -94,6 +94,11 @@ public:
     virtual void enableService(uint32_t origin) = 0;
     virtual bool serviceEnabled() const noexcept = 0;
 
+    /// Asks the server to stop and exit with `exitCode`, as the shutdown command does; returns
+    /// at once (any thread). For a library that cannot go on, e.g. a lease store whose
+    /// database stayed away (on-fail stop-retry-exit). The default does nothing.
+    virtual void requestShutdown(int exitCode) { (void)exitCode; }
+
     /// The server's name for logs and HA ("kahu-dhcp4").
     virtual std::string processName() const { return "kahu-dhcp4"; }
 };

@@ -4,6 +4,7 @@
 #include "config/config_loader.h"
 #include "control/builtin_commands.h"
 #include "hooks/hook_manager.h"
+#include "hooks/store_library.h"
 #include "lease/memfile_store.h"
 #include "log/logging.h"
 #include "server/build_report.h"
@@ -74,7 +75,14 @@ std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
     // activated, so look there first.
     if (staging) {
         if (const LeaseStoreFactory* f = staging->leaseStoreFactory(cfg.leaseDatabase.type)) {
-            return (*f)(params);
+            try {
+                return (*f)(params);
+            } catch (const std::exception& e) {
+                // The exception object's destructor may live in the library, which is unloaded
+                // with the staging set while this exception unwinds: rethrow a core copy
+                // while the library is still mapped.
+                throw Error(e.what());
+            }
         }
     }
     return LeaseStoreFactories::instance().create(cfg.leaseDatabase.type, params);
@@ -97,7 +105,12 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
     hooks::HookSetOptions o;
     o.parkedPacketLimit = cfg.parkedPacketLimit;
     o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
-    return hooks::loadHookSet(cfg.hooksLibraries, mode, cfg.multiThreading.enabled, o);
+    std::string notice;
+    auto libraries = hooks::librariesToLoad(cfg, notice);
+    if (!notice.empty()) {
+        KAHU_INFO(logger(), "DHCP4_HOOK_STORE_LIBRARY_ADDED", "{}", notice);
+    }
+    return hooks::loadHookSet(libraries, mode, cfg.multiThreading.enabled, o);
 }
 
 } // namespace server_detail

@@ -76,6 +76,7 @@ public:
     void disableService(uint32_t origin) override { networkState_.disable(origin); }
     void enableService(uint32_t origin) override { networkState_.enable(origin); }
     bool serviceEnabled() const noexcept override { return networkState_.isEnabled(); }
+    void requestShutdown(int exitCode) override { shutdown(exitCode); }
 
 private:
     struct Generation {

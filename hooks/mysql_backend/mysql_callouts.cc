@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MPL-2.0
+// libdhcp_mysql.so: registers the "mysql" lease-store type. The core loads this library by
+// itself when "lease-database" says "type": "mysql" and hooks-libraries does not list it.
+#include "mysql_lease_store.h"
+#include "mysql_params.h"
+
+#include <kahu/hooks/library.h>
+#include <kahu/log.h>
+#include <mysql.h>
+
+using namespace kahu;
+using namespace kahu::hooks;
+
+namespace {
+
+void load(LoadContext& ctx) {
+    // Thread-safe use of libmariadb needs one mysql_library_init before any thread connects.
+    if (mysql_library_init(0, nullptr, nullptr)) {
+        throw HookError("mysql_library_init failed");
+    }
+    auto logger = ctx.logger();
+    ctx.registerLeaseStoreFactory("mysql", [logger](const LeaseStoreParams& p) {
+        auto params = mysql::MySqlParams::fromJson(p.config);
+        // A configuration check still connects: a wrong password or a missing schema must fail
+        // config-test as it would fail the real configuration. Nothing is written.
+        return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly);
+    });
+}
+
+void unload() {}
+
+} // namespace
+
+KAHU_HOOK_LIBRARY(load, unload)
+KAHU_HOOK_MULTI_THREADING_COMPATIBLE(true)

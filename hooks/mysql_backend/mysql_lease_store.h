@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "mysql_connection.h"
+#include "mysql_params.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <kahu/lease/lease_store.h>
+#include <memory>
+#include <mutex>
+#include <spdlog/logger.h>
+#include <thread>
+#include <vector>
+
+namespace kahu::mysql {
+
+/// The lease store over MySQL/MariaDB with Kea's lease4 schema (14.0 as Kea 2.2 made it, or
+/// 22.x as Kea 2.6 / kahu-admin make it).
+///
+/// Threading: connections live in a small pool; each operation borrows one for its duration,
+/// so concurrent workers each have their own connection and prepared statements.
+///
+/// Outages: an operation that finds the connection gone throws kahu::StoreError and starts
+/// recovery once: per on-fail, DHCP service is disabled (stop-retry-exit) while a background
+/// thread tries to reconnect max-reconnect-tries times, reconnect-wait-time ms apart; on
+/// success the service is enabled again, on failure the server is asked to exit (the *-exit
+/// policies) or keeps serving (serve-retry-continue).
+class MySqlLeaseStore : public LeaseStore {
+public:
+    /// Connects, checks the schema version, prepares the statements. Throws kahu::Error.
+    /// With retry-on-startup and `mayWait`, an unreachable server is tried again
+    /// max-reconnect-tries times, reconnect-wait-time ms apart, before giving up (the start-up
+    /// waits for the database; a configuration check passes false and fails at once).
+    MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
+                    bool mayWait = false);
+    ~MySqlLeaseStore() override;
+
+    std::string type() const override { return "mysql"; }
+    std::string description() const override;
+
+    bool add(const Lease4& lease) override;
+    bool update(const Lease4& lease, int64_t storedExpire) override;
+    bool remove(const Lease4& lease) override;
+
+    std::optional<Lease4> get(Ipv4Address address) const override;
+    std::vector<Lease4> getByHwAddr(const HwAddr& hw) const override;
+    std::vector<Lease4> getByClientId(const ClientId& id) const override;
+    std::vector<Lease4> getByHostname(std::string_view hostname) const override;
+    std::vector<Lease4> getBySubnet(SubnetId id) const override;
+    std::vector<Lease4> getAll() const override;
+    std::vector<Lease4> getPage(Ipv4Address after, size_t limit) const override;
+    std::vector<Lease4> getExpired(int64_t now, size_t max) const override;
+    size_t flushReclaimed(int64_t before) override;
+    size_t wipe(SubnetId id) override;
+    /// Pages through the table (no connection is held while the visitor runs).
+    void forEach(const std::function<void(const Lease4&)>& visit) const override;
+    size_t size() const override;
+    bool mayBlock() const noexcept override { return true; }
+
+    SchemaVersion schemaVersion() const noexcept { return version_; }
+
+private:
+    class Borrowed;
+    std::unique_ptr<MySqlConnection> connect() const;
+    /// Runs f(connection) on a borrowed connection; a lost connection is dropped, recovery
+    /// starts and kahu::StoreError propagates.
+    template <class F> auto withConnection(F&& f) const;
+    void checkWritable() const;
+    void connectionLost(const DbError& e) const;
+    void recover() const;
+
+    MySqlParams params_;
+    std::shared_ptr<spdlog::logger> logger_;
+    SchemaVersion version_;
+    Lease4Layout layout_ = Lease4Layout::Kea26;
+
+    mutable std::mutex poolMutex_;
+    mutable std::vector<std::unique_ptr<MySqlConnection>> idle_;
+
+    mutable std::mutex recoveryMutex_;
+    mutable std::condition_variable recoveryCv_;
+    mutable bool recovering_ = false;
+    bool stopping_ = false;
+    mutable std::thread recoveryThread_;
+};
+
+} // namespace kahu::mysql

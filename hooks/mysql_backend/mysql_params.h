@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace kahu::mysql {
+
+/// What to do when the database connection is lost (Kea's "on-fail").
+enum class OnFail {
+    StopRetryExit,      ///< disable DHCP while reconnecting; exit when the tries run out
+    ServeRetryExit,     ///< keep serving while reconnecting; exit when the tries run out
+    ServeRetryContinue, ///< keep serving while reconnecting; keep running when they run out
+};
+
+/// The "lease-database" map of a mysql store, with Kea's names and defaults.
+struct MySqlParams {
+    std::string host = "localhost";
+    uint16_t port = 0; ///< 0 = the client default (3306)
+    std::string name;
+    std::string user;
+    std::string password;           ///< never logged: use describe()
+    uint32_t connectTimeout = 5;    ///< seconds, >= 1
+    uint32_t readTimeout = 0;       ///< seconds, 0 = off
+    uint32_t writeTimeout = 0;      ///< seconds, 0 = off
+    uint32_t maxReconnectTries = 0; ///< 0 = no automatic recovery
+    uint32_t reconnectWaitTime = 0; ///< milliseconds between tries
+    OnFail onFail = OnFail::StopRetryExit;
+    bool retryOnStartup = false;
+    bool readonly = false;
+    std::string trustAnchor;
+    std::string certFile;
+    std::string keyFile;
+    std::string cipherList;
+
+    /// Reads the map; throws kahu::Error naming the key on an unknown key, a wrong type or a
+    /// value out of range, and when "name" is missing.
+    static MySqlParams fromJson(const nlohmann::json& map);
+    /// "mysql://user@host:port/name" for logs (no password).
+    std::string describe() const;
+    bool tls() const noexcept {
+        return !trustAnchor.empty() || !certFile.empty() || !keyFile.empty() || !cipherList.empty();
+    }
+};
+
+const char* toString(OnFail f) noexcept;
+
+} // namespace kahu::mysql

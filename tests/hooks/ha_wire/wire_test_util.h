@@ -189,6 +189,9 @@ public:
     std::function<Response(const Request&)> reply;
     /// Close the connection after this many requests on it (0 = never).
     size_t closeAfter = 0;
+    /// With closeAfter: close without saying so (the answer still promises keep-alive), as a
+    /// peer whose idle timeout expired does.
+    bool silentClose = false;
 
     TestHttpServer() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
         port_ = acceptor_.local_endpoint().port();
@@ -259,10 +262,11 @@ private:
                 requests_.push_back(req);
             }
             Response res = reply ? reply(req) : json("[ { \"result\": 0 } ]");
-            res.keep_alive(req.keep_alive() && (closeAfter == 0 || n < closeAfter));
+            bool last = closeAfter != 0 && n >= closeAfter;
+            res.keep_alive(req.keep_alive() && (!last || silentClose));
             res.prepare_payload();
             http::write(s, res, ec);
-            if (ec || !res.keep_alive()) {
+            if (ec || !res.keep_alive() || last) {
                 break;
             }
         }

@@ -4,33 +4,41 @@
 #include "ha_commands.h"
 #include "ha_config_parser.h"
 #include "ha_service.h"
+#include "http_listener.h"
+#include "http_peer_channel.h"
+#include "wire_adapters.h"
 
 #include <kahu/hooks/library.h>
 #include <kahu/log.h>
 #include <kahu/stats.h>
+#include <mutex>
 
 using namespace kahu::hooks;
 
 namespace kahu::ha {
 namespace {
 
-// TODO(coordinator): replace with the wire side's HttpPeerChannel (http_peer_channel.h) and
-// hand the service its LeaseUpdates (lease_updater.h) and LeaseSync (lease_sync.h) once the
-// ha-wire branch is merged. Until then every peer command fails as a transport error, so the
-// server stays in waiting (or goes to partner-down) and sends no lease updates.
-class UnconnectedPeerChannel final : public PeerChannel {
-public:
-    void send(const PeerConfig&, const std::string&, nlohmann::json, std::chrono::milliseconds,
-              Callback done) override {
-        PeerAnswer a;
-        a.transportError = "the HTTP peer channel is not available in this build";
-        done(std::move(a));
+// What the callouts and commands share; destroyed with the last of them (hook set unload).
+struct HaRuntime {
+    std::shared_ptr<HaService> service;
+    std::unique_ptr<HttpListener> listener; ///< the 2.4+ dedicated listener, when enabled
+    std::once_flag started;
+    ~HaRuntime() {
+        if (listener) {
+            listener->stop();
+        }
+        if (service) {
+            service->stop();
+        }
     }
-    void stop() override {}
 };
 
-std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig&) {
-    return std::make_shared<UnconnectedPeerChannel>();
+std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
+    HttpPeerChannel::Options o;
+    if (mt && config.multiThreading.enable && config.multiThreading.clientThreads > 0) {
+        o.threads = config.multiThreading.clientThreads;
+    }
+    return std::make_shared<HttpPeerChannel>(o);
 }
 
 void load(LoadContext& ctx) {
@@ -41,9 +49,21 @@ void load(LoadContext& ctx) {
                   "HA multi-threading is ignored because the server runs without "
                   "multi-threading");
     }
-    auto channel = makePeerChannel(config);
+    const bool mt = ctx.multiThreading();
+    auto channel = makePeerChannel(config, mt);
+    auto runtime = std::make_shared<HaRuntime>();
+    if (mt && config.multiThreading.enable && config.multiThreading.dedicatedListener) {
+        auto o = HttpListener::Options::fromConfig(config, config.thisServer());
+        if (config.multiThreading.listenerThreads > 0) {
+            o.threads = config.multiThreading.listenerThreads;
+        }
+        runtime->listener = std::make_unique<HttpListener>(o);
+    }
     auto service =
         std::make_shared<HaService>(std::move(config), channel, makeServerLocalDhcp(), logger);
+    service->setLeaseUpdates(std::make_shared<UpdaterPort>(service->config(), channel, *service));
+    service->setLeaseSync(std::make_shared<SyncPort>(service->config(), channel));
+    runtime->service = service;
 
     ctx.registerCallout<HookPoint::Buffer4Receive>([service](Buffer4ReceiveArgs& a,
                                                              CalloutContext& c) {
@@ -82,9 +102,21 @@ void load(LoadContext& ctx) {
             return service->leasesCommitted(a, c);
         });
 
+    // The service and the listener start once the server is configured (Kea: on the next
+    // IO tick after dhcp4_srv_configured); failing to listen fails the configuration.
     ctx.registerCallout<HookPoint::Dhcp4SrvConfigured>(
-        [service](Dhcp4SrvConfiguredArgs&, CalloutContext&) {
-            service->start();
+        [runtime](Dhcp4SrvConfiguredArgs& a, CalloutContext&) {
+            try {
+                std::call_once(runtime->started, [&] {
+                    if (runtime->listener) {
+                        runtime->listener->start();
+                    }
+                    runtime->service->start();
+                });
+            } catch (const std::exception& e) {
+                a.error = std::string("HA: ") + e.what();
+                return Verdict::Drop;
+            }
             return Verdict::Continue;
         });
 

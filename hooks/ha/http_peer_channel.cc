@@ -68,6 +68,7 @@ PeerAnswer interpret(unsigned status, const std::string& body) {
 
 struct Request {
     std::string body;
+    std::string authorization; ///< from the peer entry at send() time (may change on reload)
     std::chrono::milliseconds timeout;
     PeerChannel::Callback done;
 };
@@ -119,7 +120,7 @@ struct HttpPeerChannel::Impl : std::enable_shared_from_this<HttpPeerChannel::Imp
     asio::awaitable<void> run(std::shared_ptr<PeerLink> l, std::shared_ptr<Connection> c,
                               Request r);
     asio::awaitable<PeerAnswer> exchange(std::shared_ptr<PeerLink> l, std::shared_ptr<Connection> c,
-                                         std::string body,
+                                         Request& r,
                                          std::chrono::steady_clock::time_point deadline);
     template <class Stream>
     asio::awaitable<boost::system::error_code>
@@ -129,7 +130,9 @@ struct HttpPeerChannel::Impl : std::enable_shared_from_this<HttpPeerChannel::Imp
 };
 
 std::shared_ptr<PeerLink> HttpPeerChannel::Impl::link(const PeerConfig& peer) {
-    std::string key = peer.name + "|" + peer.url;
+    // A reconfigured peer (other url or TLS files) gets a link of its own.
+    std::string key = peer.name + "|" + peer.url + "|" + peer.tls.trustAnchor + "|" +
+                      peer.tls.certFile + "|" + peer.tls.keyFile;
     auto& l = links[key];
     if (l) {
         return l;
@@ -204,8 +207,7 @@ asio::awaitable<void> HttpPeerChannel::Impl::run(std::shared_ptr<PeerLink> l,
     if (!l->tlsError.empty()) {
         answer.transportError = l->tlsError;
     } else {
-        answer = co_await exchange(l, c, std::move(r.body),
-                                   std::chrono::steady_clock::now() + r.timeout);
+        answer = co_await exchange(l, c, r, std::chrono::steady_clock::now() + r.timeout);
     }
     --l->busy;
     if (c->open && !l->stopping) {
@@ -240,17 +242,16 @@ HttpPeerChannel::Impl::roundTrip(Stream& s, Connection& c,
 
 asio::awaitable<PeerAnswer>
 HttpPeerChannel::Impl::exchange(std::shared_ptr<PeerLink> l, std::shared_ptr<Connection> c,
-                                std::string body, std::chrono::steady_clock::time_point deadline) {
+                                Request& r, std::chrono::steady_clock::time_point deadline) {
     const PeerConfig& p = l->peer;
     http::request<http::string_body> req{http::verb::post, "/", 11};
     req.set(http::field::host, p.host);
     req.set(http::field::content_type, "application/json");
-    if (!p.basicAuthUser.empty()) {
-        req.set(http::field::authorization,
-                "Basic " + base64(p.basicAuthUser + ":" + p.basicAuthPassword));
+    if (!r.authorization.empty()) {
+        req.set(http::field::authorization, r.authorization);
     }
     req.keep_alive(true);
-    req.body() = std::move(body);
+    req.body() = std::move(r.body);
     req.prepare_payload();
 
     PeerAnswer answer;
@@ -282,8 +283,12 @@ HttpPeerChannel::Impl::exchange(std::shared_ptr<PeerLink> l, std::shared_ptr<Con
         bool gotSome = false;
         if (!ec) {
             c->lowest().expires_at(deadline);
-            ec = c->secure ? co_await roundTrip(*c->secure, *c, req, res, gotSome)
-                           : co_await roundTrip(*c->plain, *c, req, res, gotSome);
+            // Not a conditional expression: GCC 12 evaluates co_await in both branches.
+            if (c->secure) {
+                ec = co_await roundTrip(*c->secure, *c, req, res, gotSome);
+            } else {
+                ec = co_await roundTrip(*c->plain, *c, req, res, gotSome);
+            }
         }
         if (!ec) {
             c->lowest().expires_never();
@@ -342,7 +347,11 @@ void HttpPeerChannel::send(const PeerConfig& to, const std::string& command, jso
         impl_->deliver(done, std::move(a));
         return;
     }
-    Request r{CommandCreator::bodyText(command, arguments), timeout, std::move(done)};
+    Request r{CommandCreator::bodyText(command, arguments),
+              to.basicAuthUser.empty()
+                  ? std::string()
+                  : "Basic " + base64(to.basicAuthUser + ":" + to.basicAuthPassword),
+              timeout, std::move(done)};
     asio::post(l->strand, [d = impl_, l, r = std::move(r)]() mutable {
         if (l->stopping) {
             PeerAnswer a;

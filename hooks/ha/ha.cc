@@ -43,7 +43,8 @@ std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
 
 void load(LoadContext& ctx) {
     HaConfig config = parseHaConfig(ctx.parameters());
-    auto logger = ctx.logger();
+    // Kea's logger name, so a Kea "loggers" entry for "kea-dhcp4.ha-hooks" applies.
+    auto logger = log::get("kahu-dhcp4.ha-hooks");
     if (config.multiThreading.enable && !ctx.multiThreading()) {
         KAHU_INFO(logger, "HA_CONFIG_DHCP_MT_DISABLED",
                   "HA multi-threading is ignored because the server runs without "
@@ -72,10 +73,8 @@ void load(LoadContext& ctx) {
         }
         // Kea's HA parses the query itself and lets the server skip that step.
         if (ParseError e = a.query.parse(a.buffer); e != ParseError::Ok) {
-            KAHU_DEBUG(&c.logger(), 40, "HA_BUFFER4_RECEIVE_PACKET_OPTIONS_SKIPPED",
-                       "an error unpacking an option, caused subsequent options to be "
-                       "skipped: {}",
-                       toString(e));
+            KAHU_DEBUG(service->logger(), 40, "HA_BUFFER4_RECEIVE_UNPACK_FAILED",
+                       "failed to parse query from {}: {}", a.query.remoteAddr.str(), toString(e));
             Statistics::instance().add("pkt4-parse-failed", 1);
             Statistics::instance().add("pkt4-receive-drop", 1);
             return Verdict::Drop;
@@ -87,7 +86,7 @@ void load(LoadContext& ctx) {
             c.set<std::string>("ha-scope-class", d.scopeClass());
         }
         if (!d.inScope) {
-            KAHU_DEBUG(&c.logger(), 40, "HA_BUFFER4_RECEIVE_NOT_FOR_US",
+            KAHU_DEBUG(service->logger(), 40, "HA_BUFFER4_RECEIVE_NOT_FOR_US",
                        "{}: dropping query to be processed by another server", a.query.summary());
             return Verdict::Drop;
         }

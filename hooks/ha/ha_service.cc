@@ -42,7 +42,7 @@ HaService::HaService(HaConfig config, std::shared_ptr<PeerChannel> channel,
                      CommunicationState::SteadyNow steady, CommunicationState::WallNow wall)
     : config_(std::move(config)), partner_(config_.partner()), channel_(std::move(channel)),
       local_(local ? std::move(local) : makeServerLocalDhcp()),
-      logger_(logger ? std::move(logger) : log::get("kahu-dhcp4.dhcp_ha")), filter_(config_),
+      logger_(logger ? std::move(logger) : log::get("kahu-dhcp4.ha-hooks")), filter_(config_),
       comm_(config_, std::move(steady), std::move(wall)), machine_(config_) {}
 
 HaService::~HaService() {

@@ -55,6 +55,8 @@ public:
     void stop();
 
     const HaConfig& config() const noexcept { return config_; }
+    /// "kahu-dhcp4.ha-hooks": Kea's "kea-dhcp4.ha-hooks" in a loggers section configures it.
+    const std::shared_ptr<spdlog::logger>& logger() const noexcept { return logger_; }
     HaState state() const;
     bool paused() const;
     QueryFilter& filter() noexcept { return filter_; }

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MPL-2.0
+// lease4-add, lease4-update, lease4-del, lease4-wipe, lease4-write, lease4-resend-ddns.
+// Every change is one Leases::modify() (or wipe): the lease store write and the statistics
+// happen under the address's lock, as for the DHCP path.
+#include "lease_args.h"
+#include "lease_cmds.h"
+#include "lease_json.h"
+
+#include <ctime>
+#include <filesystem>
+#include <kahu/command/answer.h>
+#include <kahu/log.h>
+
+namespace kahu::lease_cmds {
+
+namespace {
+
+// Kea's DBGLVL_COMMAND_DATA.
+constexpr int kDbgCommandData = 55;
+
+[[noreturn]] void conflict(const std::string& text) {
+    throw LeaseCmdError(CommandResult::Conflict, text);
+}
+
+std::shared_ptr<const ServerConfig> activeConfig(ServerAccess& srv) {
+    auto config = srv.config();
+    if (!config) {
+        throw LeaseCmdError(CommandResult::Error, "no configuration is active yet");
+    }
+    return config;
+}
+
+int64_t now() {
+    return static_cast<int64_t>(std::time(nullptr));
+}
+
+/// For the identifier forms of lease4-del: the lease found is still the client's.
+bool stillSelected(const Lease4& lease, const LeaseSelector& sel) {
+    switch (sel.kind) {
+    case LeaseSelector::Kind::Address:
+        return true;
+    case LeaseSelector::Kind::HwAddress:
+        return lease.subnetId == sel.subnetId && lease.hwAddr == sel.hwAddr;
+    case LeaseSelector::Kind::ClientId:
+        return lease.subnetId == sel.subnetId && lease.clientId == sel.clientId;
+    }
+    return false;
+}
+
+std::string updateFailedText(Ipv4Address address) {
+    return "failed to update the lease with address " + address.str() +
+           " either because the lease has been deleted or it has changed in the database, in "
+           "both cases a retry might succeed";
+}
+
+} // namespace
+
+nlohmann::json LeaseCmds::add(const nlohmann::json& args) const {
+    return guarded("lease4-add", args, [&] {
+        if (args.is_null()) {
+            argError("no parameters specified for the command");
+        }
+        ServerAccess& srv = server();
+        const Lease4 lease = parseLease(args, *activeConfig(srv), now()).lease;
+        bool existed = false;
+        bool stored = srv.leases().modify(lease.address, [&](std::optional<Lease4>& current) {
+            if (current) {
+                existed = true;
+                return Leases::Action::Keep;
+            }
+            current = lease;
+            return Leases::Action::Store;
+        });
+        if (existed || !stored) {
+            conflict("IPv4 lease already exists.");
+        }
+        KAHU_DEBUG(logger_, kDbgCommandData, "LEASE_CMDS_ADD4", "lease4-add added {}",
+                   lease.address.str());
+        return successAnswer("Lease for address " + lease.address.str() + ", subnet-id " +
+                             std::to_string(lease.subnetId) + " added.");
+    });
+}
+
+nlohmann::json LeaseCmds::update(const nlohmann::json& args) const {
+    return guarded("lease4-update", args, [&] {
+        if (args.is_null()) {
+            argError("no parameters specified for lease4-update command");
+        }
+        ServerAccess& srv = server();
+        const ParsedLease parsed = parseLease(args, *activeConfig(srv), now());
+        const Lease4& lease = parsed.lease;
+        enum class Outcome { Updated, Added, Missing } outcome = Outcome::Missing;
+        bool stored = srv.leases().modify(lease.address, [&](std::optional<Lease4>& current) {
+            if (!current && !parsed.forceCreate) {
+                outcome = Outcome::Missing;
+                return Leases::Action::Keep;
+            }
+            outcome = current ? Outcome::Updated : Outcome::Added;
+            current = lease; // the whole record is replaced
+            return Leases::Action::Store;
+        });
+        if (outcome == Outcome::Added && !stored) {
+            conflict("lost race between calls to get and add");
+        }
+        if (outcome == Outcome::Missing || !stored) {
+            conflict(updateFailedText(lease.address));
+        }
+        KAHU_DEBUG(logger_, kDbgCommandData, "LEASE_CMDS_UPDATE4", "lease4-update {} {}",
+                   outcome == Outcome::Added ? "added" : "updated", lease.address.str());
+        return successAnswer(outcome == Outcome::Added ? "IPv4 lease added."
+                                                       : "IPv4 lease updated.");
+    });
+}
+
+nlohmann::json LeaseCmds::del(const nlohmann::json& args) const {
+    return guarded("lease4-del", args, [&] {
+        // update-ddns is read and checked; with no DDNS in Kahu there is nothing to remove.
+        const LeaseSelector sel = parseSelector(args, "Delete");
+        Leases& leases = server().leases();
+        auto target = findLease(leases, sel);
+        if (!target) {
+            return makeAnswer(CommandResult::Empty, "IPv4 lease not found.");
+        }
+        bool removed = false;
+        bool ok = leases.modify(target->address, [&](std::optional<Lease4>& current) {
+            if (!current || !stillSelected(*current, sel)) {
+                return Leases::Action::Keep;
+            }
+            removed = true;
+            return Leases::Action::Remove;
+        });
+        if (!ok || !removed) {
+            return makeAnswer(CommandResult::Empty, "IPv4 lease not found.");
+        }
+        KAHU_DEBUG(logger_, kDbgCommandData, "LEASE_CMDS_DEL4", "lease4-del deleted {}",
+                   target->address.str());
+        return successAnswer("IPv4 lease deleted.");
+    });
+}
+
+nlohmann::json LeaseCmds::wipe(const nlohmann::json& args) const {
+    return guarded("lease4-wipe", args, [&] {
+        KAHU_WARN(logger_, "LEASE_CMDS_WIPE4_DEPRECATED",
+                  "lease4-wipe command is deprecated and it will be removed in the future.");
+        if (!args.is_null() && !args.is_object()) {
+            argError("Parameters missing or are not a map.");
+        }
+        SubnetId id = 0;
+        if (args.is_object() && args.contains("subnet-id")) {
+            id = getUint32(args, "subnet-id");
+        }
+        ServerAccess& srv = server();
+        size_t count = 0;
+        std::string ids;
+        if (id != 0) {
+            count = srv.leases().wipe(id);
+            ids = " " + std::to_string(id);
+        } else {
+            // Like Kea: every configured subnet (leases of unknown subnets stay).
+            for (const auto& subnet : activeConfig(srv)->subnets) {
+                count += srv.leases().wipe(subnet.id);
+                ids += " " + std::to_string(subnet.id);
+            }
+        }
+        KAHU_INFO(logger_, "LEASE_CMDS_WIPE4", "lease4-wipe deleted {} lease(s) from subnet(s){}",
+                  count, ids);
+        return makeAnswer(count ? CommandResult::Success : CommandResult::Empty,
+                          "Deleted " + std::to_string(count) + " IPv4 lease(s) from subnet(s)" +
+                              ids + " WARNING: lease4-wipe is deprecated!");
+    });
+}
+
+nlohmann::json LeaseCmds::write(const nlohmann::json& args) const {
+    return guarded("lease4-write", args, [&] {
+        if (args.is_null()) {
+            argError("no parameters specified for the command");
+        }
+        auto file = args.is_object() ? args.find("filename") : args.end();
+        if (!args.is_object() || file == args.end()) {
+            argError("'filename' parameter not specified");
+        }
+        if (!file->is_string()) {
+            argError("'filename' parameter must be a string");
+        }
+        const std::string filename = file->get<std::string>();
+        if (filename.empty()) {
+            argError("'filename' parameter is empty");
+        }
+        ServerAccess& srv = server();
+        const auto& db = activeConfig(srv)->leaseDatabase;
+        if (db.type == "memfile" && !db.name.empty()) {
+            std::error_code ec;
+            if (std::filesystem::weakly_canonical(filename, ec) ==
+                std::filesystem::weakly_canonical(db.name, ec)) {
+                argError("'" + filename +
+                         "' is the lease file in use; lease4-write needs another file name");
+            }
+        }
+        srv.leases().writeCsv(filename);
+        return successAnswer("IPv4 lease database into '" + filename + "'.");
+    });
+}
+
+nlohmann::json LeaseCmds::resendDdns(const nlohmann::json& args) const {
+    return guarded("lease4-resend-ddns", args, [&]() -> nlohmann::json {
+        auto param = args.is_object() ? args.find("ip-address") : args.end();
+        if (!args.is_object() || param == args.end()) {
+            argError("'ip-address' parameter is missing.");
+        }
+        if (!param->is_string()) {
+            argError("'ip-address' is not a string.");
+        }
+        const auto text = param->get<std::string>();
+        Ipv4Address address;
+        switch (classifyAddress(text, address)) {
+        case AddressText::Valid:
+            break;
+        case AddressText::Ipv6:
+            argError("Invalid IPv4 address specified: " + text);
+        case AddressText::Invalid:
+            argError("'" + text + "' is not a valid IP address.");
+        }
+        server();
+        // Kahu has no DHCP-DDNS client: Kea's answer when DDNS updating is disabled.
+        conflict("DDNS updating is not enabled");
+    });
+}
+
+} // namespace kahu::lease_cmds

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <functional>
+#include <kahu/server_access.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <spdlog/logger.h>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kahu::lease_cmds {
+
+/// The lease4-* command handlers. Each takes the command's "arguments" (null when absent) and
+/// returns a whole answer in Kea 2.6's shape. They run on the control thread, concurrently with
+/// the packet path: reads are copies, every write is one Leases::modify() (or wipe), so a
+/// command and a client's packet for the same address never interleave.
+///
+/// The server is looked up per call (ServerAccess::current()): the lease store and the
+/// configuration may change on reload. Without a running server (a configuration check) every
+/// command answers result 1.
+class LeaseCmds {
+public:
+    explicit LeaseCmds(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
+
+    // Reads (lease_get_cmds.cc).
+    nlohmann::json get(const nlohmann::json& args) const;
+    nlohmann::json getAll(const nlohmann::json& args) const;
+    nlohmann::json getPage(const nlohmann::json& args) const;
+    nlohmann::json getByHwAddress(const nlohmann::json& args) const;
+    nlohmann::json getByClientId(const nlohmann::json& args) const;
+    nlohmann::json getByHostname(const nlohmann::json& args) const;
+
+    // Changes (lease_change_cmds.cc).
+    nlohmann::json add(const nlohmann::json& args) const;
+    nlohmann::json update(const nlohmann::json& args) const;
+    nlohmann::json del(const nlohmann::json& args) const;
+    nlohmann::json wipe(const nlohmann::json& args) const;
+    nlohmann::json write(const nlohmann::json& args) const;
+    nlohmann::json resendDdns(const nlohmann::json& args) const;
+
+    /// Every command with its handler, for registration.
+    using Handler = nlohmann::json (LeaseCmds::*)(const nlohmann::json&) const;
+    static std::vector<std::pair<std::string, Handler>> commands();
+
+    /// Runs `body` and turns what it throws into an answer: LeaseCmdError with its result,
+    /// anything else (a store failure) result 1; logs failures with `failId`.
+    nlohmann::json guarded(const char* command, const nlohmann::json& args,
+                           const std::function<nlohmann::json()>& body) const;
+
+private:
+    std::shared_ptr<spdlog::logger> logger_;
+};
+
+/// The running server, or LeaseCmdError(1) when there is none.
+ServerAccess& server();
+
+struct LeaseSelector;
+/// The lease a selector names: by address, or the lease of that hardware address or client-id
+/// in the selector's subnet.
+std::optional<Lease4> findLease(const Leases& leases, const LeaseSelector& selector);
+
+} // namespace kahu::lease_cmds

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include "lease_args.h"
+
+#include <kahu/config/server_config.h>
+#include <kahu/lease/lease4.h>
+#include <nlohmann/json.hpp>
+
+namespace kahu::lease_cmds {
+
+/// A lease as Kea's Lease4::toElement prints it: client-id (when set), cltt, fqdn-fwd,
+/// fqdn-rev, hostname, hw-address (no type), ip-address, pool-id (when non-zero), state,
+/// subnet-id, user-context (when set), valid-lft. nlohmann's objects keep keys sorted, which is
+/// Kea's order too.
+nlohmann::json leaseToJson(const Lease4& lease);
+
+/// The lease list every get command answers with: {"leases": [...]} ("count" is added by
+/// lease4-get-page only).
+nlohmann::json leaseList(const std::vector<Lease4>& leases);
+
+/// What lease4-add and lease4-update get.
+struct ParsedLease {
+    Lease4 lease;
+    bool forceCreate = false;
+};
+
+/// Builds a lease from add/update arguments with Kea 2.6's rules (Lease4Parser::parse):
+/// ip-address and hw-address required; subnet-id checked against, or else derived from, the
+/// configured subnets (a conflict, result 4, when that fails); valid-lft defaults to the
+/// subnet's; cltt = expire - valid-lft, or `now` without expire; hostname lower-cased; comment
+/// merged into user-context; unknown keys ignored. Throws LeaseCmdError; builds nothing half.
+ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, int64_t now);
+
+/// "default", "declined", "expired-reclaimed" (Kea's Lease::basicStatesToText).
+const char* stateText(LeaseState state) noexcept;
+
+} // namespace kahu::lease_cmds

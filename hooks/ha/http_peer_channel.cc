@@ -334,34 +334,33 @@ HttpPeerChannel::~HttpPeerChannel() {
 
 void HttpPeerChannel::send(const PeerConfig& to, const std::string& command, json arguments,
                            std::chrono::milliseconds timeout, Callback done) {
-    std::shared_ptr<PeerLink> l;
-    {
-        std::lock_guard g(impl_->mutex);
-        if (!impl_->stopped) {
-            l = impl_->link(to);
-        }
-    }
-    if (!l) {
-        PeerAnswer a;
-        a.transportError = kStoppedText;
-        impl_->deliver(done, std::move(a));
-        return;
-    }
     Request r{CommandCreator::bodyText(command, arguments),
               to.basicAuthUser.empty()
                   ? std::string()
                   : "Basic " + base64(to.basicAuthUser + ":" + to.basicAuthPassword),
               timeout, std::move(done)};
-    asio::post(l->strand, [d = impl_, l, r = std::move(r)]() mutable {
-        if (l->stopping) {
-            PeerAnswer a;
-            a.transportError = kStoppedText;
-            d->deliver(r.done, std::move(a));
+    {
+        // Posting under the lock stop() takes first: a request that got past the check is
+        // queued (pending work) before stop() lets the threads run dry, so it is answered.
+        std::lock_guard g(impl_->mutex);
+        if (!impl_->stopped) {
+            auto l = impl_->link(to);
+            asio::post(l->strand, [d = impl_, l, r = std::move(r)]() mutable {
+                if (l->stopping) {
+                    PeerAnswer a;
+                    a.transportError = kStoppedText;
+                    d->deliver(r.done, std::move(a));
+                    return;
+                }
+                l->queue.push_back(std::move(r));
+                d->pump(l);
+            });
             return;
         }
-        l->queue.push_back(std::move(r));
-        d->pump(l);
-    });
+    }
+    PeerAnswer a;
+    a.transportError = kStoppedText;
+    impl_->deliver(r.done, std::move(a));
 }
 
 void HttpPeerChannel::stop() {

@@ -46,7 +46,8 @@ struct PeerUpdateReport {
 /// partner unavailable or record rejected updates.
 ///
 /// Also keeps unsent-update-count and sends a communication-recovery backlog.
-/// Thread-safe; callbacks run on the channel's threads.
+/// Thread-safe; callbacks run on the channel's threads. The updater must outlive the answers
+/// it waits for: stop() the channel before destroying it.
 class LeaseUpdater {
 public:
     struct Options {
@@ -84,8 +85,9 @@ public:
     static bool queue(LeaseUpdateBacklog& backlog, const std::vector<Lease4>& leases,
                       const std::vector<Lease4>& deleted);
     /// Sends the backlog to the partner one command at a time, oldest first, stopping at the
-    /// first failure; `done(ok, error)` runs once on a channel thread. An overflown backlog
-    /// fails at once (the partner must sync instead).
+    /// first failure; `done(ok, error)` runs once, on a channel thread, or inline when there
+    /// is nothing to send (empty backlog: ok) or the backlog overflowed (fails at once: the
+    /// partner must sync instead).
     void sendBacklog(LeaseUpdateBacklog& backlog, const PeerConfig& partner,
                      std::function<void(bool ok, std::string error)> done);
 

@@ -220,3 +220,32 @@ TEST(WireHttpChannel, StopFailsInFlightRequestsAndLaterSendsAnswerAtOnce) {
 }
 
 } // namespace kahu::ha::test
+
+namespace kahu::ha::test {
+
+TEST(WireHttpChannel, SendsRacingStopAreEachAnsweredExactlyOnce) {
+    TestHttpServer server;
+    auto ch = std::make_unique<HttpPeerChannel>(HttpPeerChannel::Options{2, 2});
+    std::atomic<int> sent{0}, answered{0};
+    std::atomic<bool> go{true};
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 3; ++t) {
+        senders.emplace_back([&] {
+            while (go) {
+                ++sent;
+                ch->send(peer("p", server.port()), "ha-heartbeat", nullptr, 5s,
+                         [&](PeerAnswer) { ++answered; });
+            }
+        });
+    }
+    std::this_thread::sleep_for(100ms);
+    ch->stop();
+    go = false;
+    for (auto& t : senders) {
+        t.join();
+    }
+    EXPECT_GT(sent, 0);
+    EXPECT_EQ(answered, sent);
+}
+
+} // namespace kahu::ha::test

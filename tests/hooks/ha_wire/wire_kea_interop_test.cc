@@ -24,27 +24,6 @@ const char* kKeaDhcp4 = "/usr/sbin/kea-dhcp4";
 const char* kKeaAgent = "/usr/sbin/kea-ctrl-agent";
 const char* kLeaseCmds = "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so";
 
-uint16_t freePort() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
-
-pid_t spawn(const std::string& exe, const std::string& config, const fs::path& dir,
-            const std::string& log) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("KEA_PIDFILE_DIR", dir.c_str(), 1);
-        setenv("KEA_LOCKFILE_DIR", dir.c_str(), 1);
-        setenv("KEA_LOGGER_DESTINATION", (dir / log).c_str(), 1);
-        freopen((dir / log).c_str(), "w", stdout);
-        freopen((dir / log).c_str(), "a", stderr);
-        execl(exe.c_str(), exe.c_str(), "-c", config.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return pid;
-}
-
 class WireKea : public ::testing::Test {
 protected:
     void SetUp() override {

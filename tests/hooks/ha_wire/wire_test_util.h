@@ -10,10 +10,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <filesystem>
 #include <kahu/server_access.h>
 #include <map>
 #include <mutex>
+#include <sys/types.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace kahu::ha::test {
@@ -288,6 +291,31 @@ private:
     std::atomic<size_t> connections_{0};
     std::atomic<bool> stopping_{false};
 };
+
+/// A port nobody listens on right now.
+inline uint16_t freePort() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+/// Starts `exe -c config` with its output in dir/log and Kea's/Kahu's run-time files in dir.
+inline pid_t spawn(const std::string& exe, const std::string& config,
+                   const std::filesystem::path& dir, const std::string& log) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("KEA_PIDFILE_DIR", dir.c_str(), 1);
+        setenv("KEA_LOCKFILE_DIR", dir.c_str(), 1);
+        setenv("KAHU_CONTROL_SOCKET_DIR", dir.c_str(), 1);
+        setenv("KAHU_PIDFILE_DIR", dir.c_str(), 1);
+        setenv("KEA_LOGGER_DESTINATION", (dir / log).c_str(), 1);
+        freopen((dir / log).c_str(), "w", stdout);
+        freopen((dir / log).c_str(), "a", stderr);
+        execl(exe.c_str(), exe.c_str(), "-c", config.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    return pid;
+}
 
 /// Waits for a callback's value.
 template <class T> class Waiter {

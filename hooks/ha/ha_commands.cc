@@ -14,8 +14,9 @@ json stateError(const std::string& text) {
 }
 
 std::string transitionRefused(HaState from, HaState to) {
-    return "Unable to transition the server from the " + logName(from) + " to " + logName(to) +
-           " state.";
+    // Lower-case wire names, as Kea 2.2 answers [live].
+    return "Unable to transition the server from the " + std::string(wireName(from)) + " to " +
+           std::string(wireName(to)) + " state.";
 }
 
 } // namespace
@@ -150,7 +151,7 @@ json HaCommands::maintenanceNotify(const json& args) {
 json HaCommands::maintenanceCancel(const json&) {
     if (service_.state() != HaState::PartnerInMaintenance) {
         return errorAnswer("Unable to cancel maintenance request because the server is not in "
-                           "the PARTNER-IN-MAINTENANCE state.");
+                           "the partner-in-maintenance state.");
     }
     PeerAnswer a = service_.sendToPartner("ha-maintenance-notify", {{"cancel", true}});
     if (!a.ok() || a.result() != 0) {

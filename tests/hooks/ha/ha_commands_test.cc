@@ -131,6 +131,8 @@ TEST_F(HaCommandsTest, MaintenanceNotify) {
         service->transition(s);
         json a = commands->maintenanceNotify({{"cancel", false}});
         EXPECT_EQ(a["result"], kResultState);
+        EXPECT_EQ(a["text"], "Unable to transition the server from the " +
+                                 std::string(wireName(s)) + " to in-maintenance state.");
         EXPECT_EQ(service->state(), s);
     }
 }
@@ -146,8 +148,8 @@ TEST_F(HaCommandsTest, MaintenanceStartWithAnAnsweringPartner) {
     EXPECT_EQ(channel->sent.back().arguments, json({{"cancel", false}}));
     EXPECT_EQ(service->filter().servedScopes(), (std::vector<std::string>{"server1", "server2"}));
     expectAnswer(commands->maintenanceStart(nullptr), 1,
-                 "Unable to transition the server from the PARTNER-IN-MAINTENANCE to "
-                 "PARTNER-IN-MAINTENANCE state.");
+                 "Unable to transition the server from the partner-in-maintenance to "
+                 "partner-in-maintenance state.");
     expectAnswer(commands->maintenanceCancel(nullptr), 0,
                  "Server maintenance successfully canceled.");
     EXPECT_EQ(channel->sent.back().arguments, json({{"cancel", true}}));
@@ -174,7 +176,7 @@ TEST_F(HaCommandsTest, MaintenanceStartRefusedByPartner) {
 TEST_F(HaCommandsTest, MaintenanceCancelOnlyInPartnerInMaintenance) {
     expectAnswer(commands->maintenanceCancel(nullptr), 1,
                  "Unable to cancel maintenance request because the server is not in the "
-                 "PARTNER-IN-MAINTENANCE state.");
+                 "partner-in-maintenance state.");
 }
 
 TEST_F(HaCommandsTest, SyncCompleteNotifyEnablesThePartnersOrigin) {

@@ -78,12 +78,19 @@ void HaService::stop() {
         stopping_ = true;
     }
     loopCv_.notify_all();
-    if (heartbeatThread_.joinable()) {
-        heartbeatThread_.join();
-    }
+    // The channel first: it answers what is in flight (a heartbeat the thread waits for)
+    // with a transport error, so the join below does not wait for a timeout.
     if (channel_) {
         channel_->stop();
     }
+    if (heartbeatThread_.joinable()) {
+        heartbeatThread_.join();
+    }
+}
+
+bool HaService::stopping() {
+    std::lock_guard lock(loopMutex_);
+    return stopping_;
 }
 
 HaState HaService::state() const {
@@ -204,6 +211,9 @@ void HaService::heartbeatOnce() {
     channel_->send(*partner_, "ha-heartbeat", nullptr, kCommandTimeout,
                    [promise](PeerAnswer a) { promise->set_value(std::move(a)); });
     PeerAnswer answer = future.get();
+    if (stopping()) {
+        return; // shutting down: the failure says nothing about the partner
+    }
     if (!recordHeartbeat(answer)) {
         comm_.markPartnerUnavailable();
     }
@@ -272,10 +282,7 @@ void HaService::startSync() {
             if (error.empty()) {
                 machine_.syncFinished(true);
             } else {
-                KAHU_ERROR(logger_, "HA_SYNC_FAILED",
-                           "lease database synchronization with {} "
-                           "failed: {}",
-                           partner_->name, error);
+                // The sync logs its failure itself (HA_SYNC_FAILED).
                 comm_.markPartnerUnavailable();
             }
             if (machine_.state() != before) {

@@ -105,6 +105,7 @@ private:
                              std::unique_lock<std::mutex>& lock);
     void onEntryLocked(HaState from, HaState to);
     void heartbeatLoop();
+    bool stopping();
     bool recordHeartbeat(const PeerAnswer& answer);
     void startSync();
 

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "command_creator.h"
+
+namespace kahu::ha {
+
+namespace {
+
+using json = nlohmann::json;
+
+// The lease payload of lease4-update and lease4-del: cltt gives way to expire
+// (Kea's insertLeaseExpireTime).
+json leasePayload(const Lease4& lease) {
+    json j = leaseToJson(lease);
+    j.erase("cltt");
+    j["expire"] = lease.expire();
+    return j;
+}
+
+void keaTextTo(const json& v, std::string& out) {
+    switch (v.type()) {
+    case json::value_t::object: {
+        if (v.empty()) {
+            out += "{  }";
+            return;
+        }
+        out += "{ ";
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) { // nlohmann's map: sorted by key
+            if (!first) {
+                out += ", ";
+            }
+            first = false;
+            out += json(it.key()).dump();
+            out += ": ";
+            keaTextTo(it.value(), out);
+        }
+        out += " }";
+        return;
+    }
+    case json::value_t::array: {
+        if (v.empty()) {
+            out += "[  ]";
+            return;
+        }
+        out += "[ ";
+        bool first = true;
+        for (const auto& e : v) {
+            if (!first) {
+                out += ", ";
+            }
+            first = false;
+            keaTextTo(e, out);
+        }
+        out += " ]";
+        return;
+    }
+    default:
+        out += v.dump();
+    }
+}
+
+template <class T>
+bool take(const json& j, const char* key, T& out, bool required, std::string* error) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        if (required && error) {
+            *error = std::string("missing parameter '") + key + "'";
+        }
+        return !required;
+    }
+    try {
+        out = it->get<T>();
+        return true;
+    } catch (const json::exception&) {
+        if (error) {
+            *error = std::string("invalid type of parameter '") + key + "'";
+        }
+        return false;
+    }
+}
+
+} // namespace
+
+PeerCommand CommandCreator::heartbeat() const {
+    PeerCommand c{"ha-heartbeat", nullptr};
+    if (options_.kea26) {
+        c.arguments = {{"server-name", options_.serverName}};
+    }
+    return c;
+}
+
+PeerCommand CommandCreator::dhcpDisable(uint32_t maxPeriodSeconds) const {
+    json args = {{"origin", "ha-partner"}};
+    if (maxPeriodSeconds > 0) {
+        args["max-period"] = maxPeriodSeconds;
+    }
+    if (options_.kea26) {
+        args["origin-id"] = options_.originId;
+    }
+    return {"dhcp-disable", std::move(args)};
+}
+
+PeerCommand CommandCreator::dhcpEnable() const {
+    json args = {{"origin", "ha-partner"}};
+    if (options_.kea26) {
+        args["origin-id"] = options_.originId;
+    }
+    return {"dhcp-enable", std::move(args)};
+}
+
+PeerCommand CommandCreator::leaseGetPage(std::optional<Ipv4Address> from, uint32_t limit) const {
+    return {"lease4-get-page",
+            {{"from", from ? from->str() : std::string("start")}, {"limit", limit}}};
+}
+
+PeerCommand CommandCreator::syncCompleteNotify() const {
+    PeerCommand c{"ha-sync-complete-notify", nullptr};
+    if (options_.kea26) {
+        c.arguments = {{"server-name", options_.serverName},
+                       {"origin-id", options_.originId},
+                       {"origin", options_.originId}};
+    }
+    return c;
+}
+
+PeerCommand CommandCreator::maintenanceNotify(bool cancel) const {
+    json args = {{"cancel", cancel}};
+    if (options_.kea26) {
+        args["server-name"] = options_.serverName;
+    }
+    return {"ha-maintenance-notify", std::move(args)};
+}
+
+PeerCommand CommandCreator::haReset() const {
+    PeerCommand c{"ha-reset", nullptr};
+    if (options_.kea26) {
+        c.arguments = {{"server-name", options_.serverName}};
+    }
+    return c;
+}
+
+PeerCommand CommandCreator::leaseUpdate(const Lease4& lease) const {
+    json args = leasePayload(lease);
+    args["force-create"] = true;
+    if (options_.kea26) {
+        args["origin"] = "ha-partner";
+    }
+    return {"lease4-update", std::move(args)};
+}
+
+PeerCommand CommandCreator::leaseDelete(const Lease4& lease) const {
+    json args = leasePayload(lease);
+    if (options_.kea26) {
+        args["origin"] = "ha-partner";
+    }
+    return {"lease4-del", std::move(args)};
+}
+
+json CommandCreator::body(const std::string& name, const json& arguments) {
+    json b = {{"command", name}, {"service", json::array({"dhcp4"})}};
+    if (!arguments.is_null()) {
+        b["arguments"] = arguments;
+    }
+    return b;
+}
+
+std::string CommandCreator::bodyText(const std::string& name, const json& arguments) {
+    return keaText(body(name, arguments));
+}
+
+std::string keaText(const json& value) {
+    std::string out;
+    keaTextTo(value, out);
+    return out;
+}
+
+json leaseToJson(const Lease4& lease) {
+    json j = {{"cltt", lease.cltt},
+              {"fqdn-fwd", lease.fqdnFwd},
+              {"fqdn-rev", lease.fqdnRev},
+              {"hostname", lease.hostname},
+              {"hw-address", lease.hwAddr.str()},
+              {"ip-address", lease.address.str()},
+              {"state", static_cast<uint32_t>(lease.state)},
+              {"subnet-id", lease.subnetId},
+              {"valid-lft", lease.validLifetime}};
+    if (!lease.clientId.empty()) {
+        j["client-id"] = toColonHex(lease.clientId);
+    }
+    if (lease.poolId != 0) {
+        j["pool-id"] = lease.poolId;
+    }
+    if (!lease.userContext.is_null()) {
+        j["user-context"] = lease.userContext;
+    }
+    return j;
+}
+
+std::optional<Lease4> leaseFromJson(const json& j, std::string* error) {
+    if (!j.is_object()) {
+        if (error) {
+            *error = "a lease must be a map";
+        }
+        return std::nullopt;
+    }
+    Lease4 l;
+    std::string address, hw, clientId;
+    uint32_t state = 0;
+    if (!take(j, "ip-address", address, true, error) || !take(j, "hw-address", hw, true, error) ||
+        !take(j, "valid-lft", l.validLifetime, true, error) ||
+        !take(j, "subnet-id", l.subnetId, true, error) ||
+        !take(j, "client-id", clientId, false, error) ||
+        !take(j, "fqdn-fwd", l.fqdnFwd, false, error) ||
+        !take(j, "fqdn-rev", l.fqdnRev, false, error) ||
+        !take(j, "hostname", l.hostname, false, error) || !take(j, "state", state, false, error) ||
+        !take(j, "pool-id", l.poolId, false, error)) {
+        return std::nullopt;
+    }
+    auto a = Ipv4Address::fromText(address);
+    if (!a) {
+        if (error) {
+            *error = "invalid ip-address '" + address + "'";
+        }
+        return std::nullopt;
+    }
+    l.address = *a;
+    if (!hw.empty()) {
+        auto h = HwAddr::fromText(hw);
+        if (!h) {
+            if (error) {
+                *error = "invalid hw-address '" + hw + "'";
+            }
+            return std::nullopt;
+        }
+        l.hwAddr = std::move(*h);
+    }
+    if (!clientId.empty()) {
+        auto c = fromHexText(clientId);
+        if (!c) {
+            if (error) {
+                *error = "invalid client-id '" + clientId + "'";
+            }
+            return std::nullopt;
+        }
+        l.clientId = std::move(*c);
+    }
+    if (state > 2) {
+        // Kea 3.0's released (3) and registered (4) do not exist here; a released lease
+        // is as good as reclaimed for this server.
+        state = 2;
+    }
+    l.state = static_cast<LeaseState>(state);
+    if (j.contains("cltt")) {
+        if (!take(j, "cltt", l.cltt, true, error)) {
+            return std::nullopt;
+        }
+    } else {
+        int64_t expire = 0;
+        if (!take(j, "expire", expire, true, error)) {
+            if (error) {
+                *error = "missing parameter 'cltt'";
+            }
+            return std::nullopt;
+        }
+        l.cltt = expire - static_cast<int64_t>(l.validLifetime);
+    }
+    if (auto it = j.find("user-context"); it != j.end() && it->is_object()) {
+        l.userContext = *it;
+    }
+    return l;
+}
+
+} // namespace kahu::ha

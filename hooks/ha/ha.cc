@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MPL-2.0
+// libdhcp_ha.so: Kea's High Availability hook (reference kea.md §8). This file only wires the
+// pieces together: the configuration, the service, the callouts and the commands.
+#include "ha_commands.h"
+#include "ha_config_parser.h"
+#include "ha_service.h"
+#include "http_listener.h"
+#include "http_peer_channel.h"
+#include "wire_adapters.h"
+
+#include <kahu/hooks/library.h>
+#include <kahu/log.h>
+#include <kahu/stats.h>
+#include <mutex>
+
+using namespace kahu::hooks;
+
+namespace kahu::ha {
+namespace {
+
+// What the callouts and commands share; destroyed with the last of them (hook set unload).
+struct HaRuntime {
+    std::shared_ptr<HaService> service;
+    std::unique_ptr<HttpListener> listener; ///< the 2.4+ dedicated listener, when enabled
+    std::once_flag started;
+    ~HaRuntime() {
+        if (listener) {
+            listener->stop();
+        }
+        if (service) {
+            service->stop();
+        }
+    }
+};
+
+std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
+    HttpPeerChannel::Options o;
+    if (mt && config.multiThreading.enable && config.multiThreading.clientThreads > 0) {
+        o.threads = config.multiThreading.clientThreads;
+    }
+    return std::make_shared<HttpPeerChannel>(o);
+}
+
+void load(LoadContext& ctx) {
+    HaConfig config = parseHaConfig(ctx.parameters());
+    // Kea's logger name, so a Kea "loggers" entry for "kea-dhcp4.ha-hooks" applies.
+    auto logger = log::get("kahu-dhcp4.ha-hooks");
+    if (config.multiThreading.enable && !ctx.multiThreading()) {
+        KAHU_INFO(logger, "HA_CONFIG_DHCP_MT_DISABLED",
+                  "HA multi-threading is ignored because the server runs without "
+                  "multi-threading");
+    }
+    const bool mt = ctx.multiThreading();
+    auto channel = makePeerChannel(config, mt);
+    auto runtime = std::make_shared<HaRuntime>();
+    if (mt && config.multiThreading.enable && config.multiThreading.dedicatedListener) {
+        auto o = HttpListener::Options::fromConfig(config, config.thisServer());
+        if (config.multiThreading.listenerThreads > 0) {
+            o.threads = config.multiThreading.listenerThreads;
+        }
+        runtime->listener = std::make_unique<HttpListener>(o);
+    }
+    auto service =
+        std::make_shared<HaService>(std::move(config), channel, makeServerLocalDhcp(), logger);
+    service->setLeaseUpdates(std::make_shared<UpdaterPort>(service->config(), channel, *service));
+    service->setLeaseSync(std::make_shared<SyncPort>(service->config(), channel));
+    runtime->service = service;
+
+    ctx.registerCallout<HookPoint::Buffer4Receive>([service](Buffer4ReceiveArgs& a,
+                                                             CalloutContext& c) {
+        if (c.verdict() == Verdict::Drop) {
+            return Verdict::Drop;
+        }
+        // Kea's HA parses the query itself and lets the server skip that step.
+        if (ParseError e = a.query.parse(a.buffer); e != ParseError::Ok) {
+            KAHU_DEBUG(service->logger(), 40, "HA_BUFFER4_RECEIVE_UNPACK_FAILED",
+                       "failed to parse query from {}: {}", a.query.remoteAddr.str(), toString(e));
+            Statistics::instance().add("pkt4-parse-failed", 1);
+            Statistics::instance().add("pkt4-receive-drop", 1);
+            return Verdict::Drop;
+        }
+        QueryFilter::Decision d = service->filterQuery(a.query);
+        if (!d.scope.empty()) {
+            // TODO(core): the SDK has no client classes on Packet4 yet; the scope class
+            // is kept in the packet context until it does.
+            c.set<std::string>("ha-scope-class", d.scopeClass());
+        }
+        if (!d.inScope) {
+            KAHU_DEBUG(service->logger(), 40, "HA_BUFFER4_RECEIVE_NOT_FOR_US",
+                       "{}: dropping query to be processed by another server", a.query.summary());
+            return Verdict::Drop;
+        }
+        return Verdict::Skip;
+    });
+
+    ctx.registerCallout<HookPoint::Leases4Committed>(
+        [service](Leases4CommittedArgs& a, CalloutContext& c) {
+            if (c.verdict() == Verdict::Drop) {
+                return Verdict::Drop;
+            }
+            return service->leasesCommitted(a, c);
+        });
+
+    // The service and the listener start once the server is configured (Kea: on the next
+    // IO tick after dhcp4_srv_configured); failing to listen fails the configuration.
+    ctx.registerCallout<HookPoint::Dhcp4SrvConfigured>(
+        [runtime](Dhcp4SrvConfiguredArgs& a, CalloutContext&) {
+            try {
+                std::call_once(runtime->started, [&] {
+                    if (runtime->listener) {
+                        runtime->listener->start();
+                    }
+                    runtime->service->start();
+                });
+            } catch (const std::exception& e) {
+                a.error = std::string("HA: ") + e.what();
+                return Verdict::Drop;
+            }
+            return Verdict::Continue;
+        });
+
+    auto commands = std::make_shared<HaCommands>(*service);
+    ctx.registerCallout<HookPoint::CommandProcessed>(
+        [service, commands](CommandProcessedArgs& a, CalloutContext&) {
+            commands->addToStatusGet(a.name, a.response);
+            return Verdict::Continue;
+        });
+    registerHaCommands(ctx, service);
+}
+
+void unload() {}
+
+} // namespace
+} // namespace kahu::ha
+
+KAHU_HOOK_LIBRARY(kahu::ha::load, kahu::ha::unload)
+KAHU_HOOK_MULTI_THREADING_COMPATIBLE(true)

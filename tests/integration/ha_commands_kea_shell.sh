@@ -7,6 +7,7 @@
 # load-balancing; the answers carry Kea's texts.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
 [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
 for tool in socat jq kea-shell; do command -v $tool >/dev/null || fail "$tool is required"; done
@@ -24,20 +25,6 @@ done
 start_server "$LAB_TMP/ha1.conf" srv1
 start_server "$LAB_TMP/ha2.conf" srv2
 
-ctrl() { # role json
-    printf '%s' "$2" | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl"
-}
-ha_state() { # role
-    ctrl "$1" '{"command": "ha-heartbeat"}' 2>/dev/null | jq -r '.arguments.state // empty'
-}
-wait_state() { # role state
-    local end=$((SECONDS + 30))
-    until [[ "$(ha_state "$1")" == "$2" ]]; do
-        ((SECONDS < end)) || fail "$1 never reached $2 (state $(ha_state "$1"))"
-        sleep 0.5
-    done
-    log "$1 is in $2"
-}
 # kea-shell in dhcp1's namespace against its listener; prints the answer list's first entry.
 # kea-shell reads the arguments' inner text from stdin and wraps it in braces itself.
 shell() { # command [arguments-text]

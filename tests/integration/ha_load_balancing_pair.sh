@@ -11,6 +11,7 @@
 # partner, which this test does not load.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
 [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
 for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
@@ -33,13 +34,6 @@ done
 start_server "$LAB_TMP/ha1.conf" srv1
 start_server "$LAB_TMP/ha2.conf" srv2
 start_relay 172.18.20.20 172.18.20.21
-
-ctrl() { # role json
-    printf '%s' "$2" | nsx "$1" socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl"
-}
-ha_state() { # role
-    ctrl "$1" '{"command": "ha-heartbeat"}' | jq -r '.arguments.state // empty'
-}
 
 for role in srv1 srv2; do
     end=$((SECONDS + 20))

@@ -1,90 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# A mixed load-balancing pair: the real Kea 2.2 as dhcp1 (primary) and Kahu as dhcp2
-# (secondary), both with the Oasis HA configs (dedicated listeners on :8001), shorter delays.
-# They reach load-balancing together, split the clients by the same hash, every lease is in
-# both lease files; with Kahu down Kea serves alone; when Kahu comes back it syncs Kea's
-# leases and both return to load-balancing.
+# A mixed load-balancing pair: the real Kea 2.2 as dhcp1 (primary) and Kahu as dhcp2 (secondary); Kahu takes over when Kea dies, Kea syncs from Kahu.
+# Both servers use the Oasis HA configs (dedicated listeners on :8001) with short delays;
+# the scenario (lib/ha.bash ha_pair_scenario): both reach load-balancing, the clients are split as the
+# mode says, every lease is in both lease files, dhcp1 dies and the other serves alone in
+# partner-down, dhcp1 comes back, syncs from its partner, and both return to load-balancing.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: runs Kahu and Kea side by side itself"; exit 0; }
-[[ -x "$KEA_DHCP4" ]] || { echo "SKIP: $KEA_DHCP4 not installed"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
-    [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
-done
-
-lab_oasis two
-# Client-ids 01:02:00:00:00:00:10 and :11 hash to 209 (odd: dhcp2) and 214 (even: dhcp1).
-lab_client_ns cli-a 02:00:00:00:00:10
-lab_client_ns cli-b 02:00:00:00:00:11
-lab_client_ns cli-c 02:00:00:00:00:12
-
-shorter='.Dhcp4["hooks-libraries"][1].parameters["high-availability"][0] += {
-            "heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0}'
-jq "$shorter" "$KAHU_SOURCE/../shared/scenarios/oasis/kea-dhcp4-load-balancing-dhcp1.conf" \
-    >"$LAB_TMP/ha1.conf"
-jq "$shorter" "$KAHU_SOURCE/config/kahu-dhcp4-load-balancing-dhcp2.conf" >"$LAB_TMP/ha2.conf"
-KAHU_SERVER=kea start_server "$LAB_TMP/ha1.conf" srv1
-start_server "$LAB_TMP/ha2.conf" srv2
-start_relay 172.18.20.20 172.18.20.21
-
-ctrl() { # role json
-    printf '%s' "$2" | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl"
-}
-ha_state() { # role
-    ctrl "$1" '{"command": "ha-heartbeat"}' 2>/dev/null | jq -r '.arguments.state // empty'
-}
-wait_state() { # role state
-    local end=$((SECONDS + 30))
-    until [[ "$(ha_state "$1")" == "$2" ]]; do
-        ((SECONDS < end)) || fail "$1 never reached $2 (state $(ha_state "$1"))"
-        sleep 0.5
-    done
-    log "$1 is in $2"
-}
-in_both() { # address
-    local r
-    for r in srv1 srv2; do
-        [[ -n "$(lease_rows "$1" "$r")" ]] || fail "lease $1 missing from $r's lease file"
-    done
-    log "lease $1 is in both lease files"
-}
-
-wait_state srv1 load-balancing
-wait_state srv2 load-balancing
-
-client_prepare cli-a host-a
-run_dhclient cli-a || fail "cli-a got no lease"
-assert_eq 172.18.20.21 "$(client_var cli-a new_dhcp_server_identifier)" "cli-a served by Kahu (dhcp2)"
-client_prepare cli-b host-b
-run_dhclient cli-b || fail "cli-b got no lease"
-assert_eq 172.18.20.20 "$(client_var cli-b new_dhcp_server_identifier)" "cli-b served by Kea (dhcp1)"
-addr_a=$(client_var cli-a new_ip_address)
-addr_b=$(client_var cli-b new_ip_address)
-[[ "$addr_a" != "$addr_b" ]] || fail "both clients got $addr_a"
-in_both "$addr_a"
-in_both "$addr_b"
-assert_eq "$addr_a" "$(ctrl srv1 "{\"command\": \"lease4-get\", \"arguments\": {\"ip-address\": \"$addr_a\"}}" \
-    | jq -r '.arguments["ip-address"]')" "dhcp1 knows dhcp2's lease (lease4-get)"
-
-# dhcp2 down: dhcp1 serves everybody; the lease cannot reach dhcp2.
-stop_server srv2
-wait_state srv1 partner-down
-client_prepare cli-c host-c
-run_dhclient cli-c || fail "cli-c got no lease in partner-down"
-assert_eq 172.18.20.20 "$(client_var cli-c new_dhcp_server_identifier)" "cli-c served by dhcp1"
-addr_c=$(client_var cli-c new_ip_address)
-for a in "$addr_a" "$addr_b"; do [[ "$addr_c" != "$a" ]] || fail "$addr_c handed out twice"; done
-[[ -z "$(lease_rows "$addr_c" srv2)" ]] || fail "dhcp2 has $addr_c though it was down"
-
-# dhcp2 back: it syncs from dhcp1 and both return to load-balancing.
-start_server "$LAB_TMP/ha2.conf" srv2
-wait_state srv2 load-balancing
-wait_state srv1 load-balancing
-assert_eq "$addr_c" "$(ctrl srv2 "{\"command\": \"lease4-get\", \"arguments\": {\"ip-address\": \"$addr_c\"}}" \
-    | jq -r '.arguments["ip-address"]')" "dhcp2 synced the lease given while it was down"
-
+ha_require kea
+ha_pair_scenario load-balancing kea kahu 1
 pass

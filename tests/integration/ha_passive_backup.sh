@@ -5,6 +5,7 @@
 # lease in its lease file.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
 [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
 for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
@@ -26,10 +27,6 @@ start_server "$LAB_TMP/pb1.conf" srv1
 start_server "$LAB_TMP/pb2.conf" srv2
 start_relay 172.18.20.20 172.18.20.21
 
-ha_state() { # role
-    printf '%s' '{"command": "ha-heartbeat"}' | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl" \
-        | jq -r '.arguments.state // empty'
-}
 wait_for 15 "dhcp1 in passive-backup" bash -c "[[ \$(printf '%s' '{\"command\": \"ha-heartbeat\"}' | socat -t 5 - UNIX-CONNECT:$LAB_TMP/srv1-ctrl | jq -r .arguments.state) == passive-backup ]]"
 assert_eq passive-backup "$(ha_state srv1)" "dhcp1's state"
 assert_eq backup "$(ha_state srv2)" "dhcp2's state"

@@ -6,6 +6,7 @@
 # the TLS listener.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
 [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
 for tool in socat jq openssl; do command -v $tool >/dev/null || fail "$tool is required"; done
@@ -42,28 +43,6 @@ done
 start_server "$LAB_TMP/ha1.conf" srv1
 start_server "$LAB_TMP/ha2.conf" srv2
 start_relay 172.18.20.20 172.18.20.21
-
-ctrl() { # role json
-    printf '%s' "$2" | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl"
-}
-ha_state() { # role
-    ctrl "$1" '{"command": "ha-heartbeat"}' 2>/dev/null | jq -r '.arguments.state // empty'
-}
-wait_state() { # role state
-    local end=$((SECONDS + 30))
-    until [[ "$(ha_state "$1")" == "$2" ]]; do
-        ((SECONDS < end)) || fail "$1 never reached $2 (state $(ha_state "$1"))"
-        sleep 0.5
-    done
-    log "$1 is in $2"
-}
-in_both() { # address
-    local r
-    for r in srv1 srv2; do
-        [[ -n "$(lease_rows "$1" "$r")" ]] || fail "lease $1 missing from $r's lease file"
-    done
-    log "lease $1 is in both lease files"
-}
 
 wait_state srv1 load-balancing
 wait_state srv2 load-balancing

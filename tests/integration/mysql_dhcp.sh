@@ -33,6 +33,8 @@ assert_file_has "$SERVER_LOG_srv1" "DHCP4_HOOK_STORE_LIBRARY_ADDED.*libdhcp_mysq
     "the library was loaded without being listed"
 assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_OPENED.*schema 22.0" "store opened"
 assert_file_has "$SERVER_LOG_srv1" "mysql://kea@localhost/kea" "store description"
+assert_file_has "$SERVER_LOG_srv1" "DHCP4_MT_WORKERS 16 worker threads \(thread-pool-size 4" \
+    "a blocking store gets 4 x thread-pool-size workers"
 if grep -q motdepasse "$SERVER_LOG_srv1"; then fail "the password is in the log"; fi
 start_relay 172.18.20.20
 

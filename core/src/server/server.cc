@@ -252,6 +252,8 @@ void Server::startWorkers(const MultiThreadingConfig& mt) {
     // A worker of a store that may block (a database) spends most of its time waiting for the
     // database's answer, not on a core: more of them keep more exchanges in flight.
     unsigned workers = store_->mayBlock() ? n * kBlockingWorkersPerThread : n;
+    KAHU_INFO(logger(), "DHCP4_MT_WORKERS", "{} worker threads (thread-pool-size {}{})", workers, n,
+              workers == n ? "" : "; the lease store may block: more workers wait on it");
     for (unsigned i = 0; i < workers; ++i) {
         workers_.emplace_back([this] {
             while (auto batch = queue_->pop()) {

@@ -4,8 +4,8 @@
 # config (kahu-dhcp4-mysql.conf; paths only adjusted, no hooks-libraries: the server loads
 # libdhcp_mysql.so by itself), a real dhclient through dhcrelay gets a lease, the row is in
 # lease4 with Kea's encoding, lease4_stat counts it; RELEASE removes it from the count; the
-# server restarted on the same database still knows the lease (statistics agree); a SIGHUP
-# reload keeps serving.
+# server restarted on the same database (with libdhcp_lease_cmds.so) still knows the lease
+# (statistics and lease4-get-all agree); a SIGHUP reload keeps serving.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
@@ -33,6 +33,8 @@ assert_file_has "$SERVER_LOG_srv1" "DHCP4_HOOK_STORE_LIBRARY_ADDED.*libdhcp_mysq
     "the library was loaded without being listed"
 assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_OPENED.*schema 22.0" "store opened"
 assert_file_has "$SERVER_LOG_srv1" "mysql://kea@localhost/kea" "store description"
+assert_file_has "$SERVER_LOG_srv1" "DHCP4_MT_WORKERS 16 worker threads \(thread-pool-size 4" \
+    "a blocking store gets 4 x thread-pool-size workers"
 if grep -q motdepasse "$SERVER_LOG_srv1"; then fail "the password is in the log"; fi
 start_relay 172.18.20.20
 
@@ -53,15 +55,25 @@ assert_eq "$(printf '0200000A0001\t010200000A0001\t3600\t10\tlaptop-a\t0\t0\t1')
 assert_eq "$(printf '10\t0\t1')" "$(mariadb_sql kea <<<'SELECT subnet_id, state, leases FROM lease4_stat')" \
     "lease4_stat counts the lease"
 
-# A second start on the same database: the lease is still there and still counted.
+# A second start on the same database, now with libdhcp_lease_cmds.so: the lease is still
+# there, still counted, and lease4-get-all reads it from the database.
 stop_server
-MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$KAHU_SOURCE/config/kahu-dhcp4-mysql.conf"
+jq --arg lib "$KAHU_BUILD/hooks-lib/libdhcp_lease_cmds.so" \
+    '.Dhcp4["hooks-libraries"] = [{"library": $lib}]' \
+    "$KAHU_SOURCE/config/kahu-dhcp4-mysql.conf" >"$LAB_TMP/mysql-lease-cmds.conf"
+MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$LAB_TMP/mysql-lease-cmds.conf"
 assert_file_has "$SERVER_LOG_srv1" "lease store: MySQL backend 22.0.*\(1 leases\)" \
     "restart sees the lease"
 wait_for 10 "the control socket" test -S "$LAB_TMP/srv1-ctrl"
 stat=$(printf '{"command": "statistic-get", "arguments": {"name": "subnet[10].assigned-addresses"}}' |
     socat - "UNIX-CONNECT:$LAB_TMP/srv1-ctrl")
 assert_match '"subnet\[10\].assigned-addresses": *\[ *\[ *1,' "$stat" "assigned-addresses after restart"
+get_all() {
+    printf '{"command": "lease4-get-all"}' | socat - "UNIX-CONNECT:$LAB_TMP/srv1-ctrl" |
+        jq -c '[.result, ([.arguments.leases[] | [."ip-address", ."hw-address", ."subnet-id"]] | sort)]'
+}
+assert_eq "[0,[[\"$addr\",\"02:00:00:0a:00:01\",10]]]" "$(get_all)" \
+    "lease4-get-all shows the client's lease"
 
 # A reload keeps the store (same lease-database) and loads the library again: still serving.
 kill -HUP "$SERVER_PID_srv1"
@@ -70,6 +82,9 @@ lab_client_ns cli-b 02:00:00:0a:00:02
 run_dhclient cli-b || fail "no lease after the reload"
 assert_eq "$(printf '10\t0\t2')" "$(mariadb_sql kea <<<'SELECT subnet_id, state, leases FROM lease4_stat')" \
     "lease4_stat counts the second lease"
+addr_b=$(client_var cli-b new_ip_address)
+assert_match "\"$addr_b\",\"02:00:00:0a:00:02\",10" "$(get_all)" \
+    "lease4-get-all shows the second client's lease"
 
 dhclient_release cli-a
 wait_for 10 "the released lease to leave lease4_stat" \

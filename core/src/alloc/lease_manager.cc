@@ -246,13 +246,30 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
         }
         st = it->second;
     }
-    std::lock_guard lock(st->mutex);
-    for (size_t i = 0; i < st->pools.size() && i < subnet.pools.size(); ++i) {
+    // The subnet's mutex guards only the bitmaps. accept() looks the candidate up in the store
+    // (a database round trip for a blocking store) outside it, so that concurrent allocations
+    // in one subnet do not queue behind each other's round trips; each pick moves the cursor
+    // past its candidate, so they are handed different candidates.
+    constexpr size_t kMaxTries = 64; // PoolAllocator::pick's default
+    for (size_t i = 0; i < subnet.pools.size(); ++i) {
         if (!poolAllowed(subnet.pools[i])) {
             continue;
         }
-        if (auto a = st->pools[i].pick(accept)) {
-            return a;
+        for (size_t tries = 0; tries < kMaxTries; ++tries) {
+            std::optional<Ipv4Address> a;
+            {
+                std::lock_guard lock(st->mutex);
+                if (i >= st->pools.size() || tries >= st->pools[i].freeCount()) {
+                    break;
+                }
+                a = st->pools[i].pick([](Ipv4Address) { return true; }, 1);
+            }
+            if (!a) {
+                break;
+            }
+            if (accept(*a)) {
+                return a;
+            }
         }
     }
     return std::nullopt;

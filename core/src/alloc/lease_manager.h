@@ -45,7 +45,8 @@ public:
     size_t wipe(SubnetId id);
 
     /// A free address in one of the subnet's pools usable by a client with these classes,
-    /// for which accept() holds. Does not reserve it: the caller's add() does.
+    /// for which accept() holds. Does not reserve it: the caller's add() does. accept() runs
+    /// without the subnet's lock held (it may wait on a database).
     std::optional<Ipv4Address> pickFree(const Subnet& subnet,
                                         const std::function<bool(const Pool&)>& poolAllowed,
                                         const std::function<bool(Ipv4Address)>& accept);

@@ -129,7 +129,7 @@ std::optional<Lease4> Dhcp4Processor::findClientLease(const std::vector<const Su
 }
 
 bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c,
-                                 int64_t now) const {
+                                 int64_t now, std::optional<Lease4>* seen) const {
     const Pool* pool = LeaseManager::poolOf(s, a);
     if (!s.reservationsOutOfPool || !pool) {
         const Reservation* owner = hosts_.byAddress(s.id, a);
@@ -146,6 +146,9 @@ bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIde
         }
     }
     auto lease = leases_.get(a);
+    if (seen) {
+        *seen = lease;
+    }
     if (!lease) {
         return true;
     }
@@ -596,10 +599,11 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
             return done(ex);
         }
     }
-    if (!addressFree(*target, *requested, x.client, x.now)) {
+    if (!addressFree(*target, *requested, x.client, x.now, &x.stored)) {
         nak(x, "requested address is in use");
         return done(ex);
     }
+    x.storedAt = *requested;
     x.reservation = res;
     x.subnet = target;
     x.candidate = makeLease(*target, *requested, x);
@@ -633,7 +637,12 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
     const Subnet& target = *x.subnet;
     if (!x.skipCommit) {
         auto lock = leases_.lockAddress(lease.address);
-        auto old = leases_.get(lease.address);
+        // A store that may block is a database shared with other servers: its add() refuses a
+        // taken address and its update() a row whose expire changed since it was read (Kea's
+        // optimistic check), so the row the address check read serves as well as a second
+        // round trip. Memfile's update() does not check: it is read again under the lock.
+        bool reuse = x.storedAt == lease.address && leases_.store().mayBlock();
+        auto old = reuse ? x.stored : leases_.get(lease.address);
         if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) || old->expired(x.now) ||
                      old->state == LeaseState::ExpiredReclaimed)) {
             nak(x, "requested address was taken meanwhile");

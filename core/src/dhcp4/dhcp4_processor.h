@@ -67,7 +67,9 @@ private:
     const Reservation* reservationFor(const Subnet& s, const Exchange& ex) const;
     /// Whether `a` may be given to the client: no live lease of someone else, not reserved for
     /// someone else.
-    bool addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c, int64_t now) const;
+    /// `seen`, when given, receives the store's row at `a` (when the answer is true).
+    bool addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c, int64_t now,
+                     std::optional<Lease4>* seen = nullptr) const;
     std::optional<Ipv4Address> chooseAddress(Exchange& ex,
                                              const std::vector<const Subnet*>& network,
                                              std::optional<Ipv4Address> requested,

@@ -53,6 +53,9 @@ struct Exchange {
     std::optional<Lease4> existing; ///< the client's lease found before allocation
     bool skipCommit = false;        ///< a callout took over the lease write (Skip)
     std::vector<uint8_t> flexId;    ///< host4_identifier result, for flex-id reservations
+    /// The store's row at `storedAt` as REQUEST's address check read it (none = no row).
+    std::optional<Ipv4Address> storedAt;
+    std::optional<Lease4> stored;
 
     void markDrop(const char* reason) noexcept {
         drop = true;

@@ -47,6 +47,7 @@ public:
     }
     size_t size() const override { return inner_->size(); }
     void writeCsv(const std::string& path) const override { inner_->writeCsv(path); }
+    bool mayBlock() const noexcept override { return inner_->mayBlock(); }
 
     /// The store the library made (tests, diagnostics).
     LeaseStore& inner() const noexcept { return *inner_; }

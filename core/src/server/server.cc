@@ -247,8 +247,14 @@ void Server::startWorkers(const MultiThreadingConfig& mt) {
         return;
     }
     unsigned n = mt.threadPoolSize ? mt.threadPoolSize : std::thread::hardware_concurrency();
-    queue_ = std::make_unique<PacketQueue>(size_t(mt.packetQueueSize) * (n ? n : 1));
-    for (unsigned i = 0; i < (n ? n : 1); ++i) {
+    n = n ? n : 1;
+    queue_ = std::make_unique<PacketQueue>(size_t(mt.packetQueueSize) * n);
+    // A worker of a store that may block (a database) spends most of its time waiting for the
+    // database's answer, not on a core: more of them keep more exchanges in flight.
+    unsigned workers = store_->mayBlock() ? n * kBlockingWorkersPerThread : n;
+    KAHU_INFO(logger(), "DHCP4_MT_WORKERS", "{} worker threads (thread-pool-size {}{})", workers, n,
+              workers == n ? "" : "; the lease store may block: more workers wait on it");
+    for (unsigned i = 0; i < workers; ++i) {
         workers_.emplace_back([this] {
             while (auto batch = queue_->pop()) {
                 for (auto& p : *batch) {

@@ -108,6 +108,8 @@ private:
     static constexpr size_t kBusyPps = 1000; ///< above this rate the loop polls per tick
     static constexpr int kTickUs = 2000;
     static constexpr size_t kChunk = 8; ///< packets per hand-over to a worker
+    /// Workers per thread-pool-size thread when the lease store may block (see docs/design.md).
+    static constexpr unsigned kBlockingWorkersPerThread = 4;
     std::vector<InterfaceAddresses> interfaceAddresses() const;
 
     Options opts_;

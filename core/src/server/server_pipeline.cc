@@ -178,10 +178,12 @@ size_t Server::drain(int fd) noexcept {
         // Small bursts from a store that never blocks cost less on this thread than the
         // hand-over (a worker wake-up); larger ones, or a blocking store, go to the workers.
         if (queue_ && (got > kChunk || store_->mayBlock())) {
-            // Hand over in chunks so that a large burst still spreads over the workers.
-            for (size_t k = 0; k < got; k += kChunk) {
+            // Hand over in chunks so that a large burst still spreads over the workers; with a
+            // blocking store one packet each, so no packet waits behind another's round trips.
+            size_t chunkSize = store_->mayBlock() ? 1 : kChunk;
+            for (size_t k = 0; k < got; k += chunkSize) {
                 PacketQueue::Batch chunk;
-                size_t end = std::min(got, k + kChunk);
+                size_t end = std::min(got, k + chunkSize);
                 chunk.reserve(end - k);
                 for (size_t j = k; j < end; ++j) {
                     chunk.push_back(std::move(receiveBatch_[j]));

@@ -81,9 +81,9 @@ void load(LoadContext& ctx) {
         }
         QueryFilter::Decision d = service->filterQuery(a.query);
         if (!d.scope.empty()) {
-            // TODO(core): the SDK has no client classes on Packet4 yet; the scope class
-            // is kept in the packet context until it does.
-            c.set<std::string>("ha-scope-class", d.scopeClass());
+            // As Kea: the query gets its scope's class (it is dropped below when not served), so
+            // that pools and subnets can be split with `client-class: "HA_<server-name>"`.
+            a.query.addClass(d.scopeClass());
         }
         if (!d.inScope) {
             KAHU_DEBUG(service->logger(), 40, "HA_BUFFER4_RECEIVE_NOT_FOR_US",

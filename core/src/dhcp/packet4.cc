@@ -301,6 +301,16 @@ void Packet4::remove(uint8_t code) noexcept {
     }
 }
 
+void Packet4::addClass(std::string_view name) {
+    if (!inClass(name)) {
+        classes_.emplace_back(name);
+    }
+}
+
+bool Packet4::inClass(std::string_view name) const noexcept {
+    return std::find(classes_.begin(), classes_.end(), name) != classes_.end();
+}
+
 void Packet4::clearOptions() noexcept {
     options_.clear();
     index_.fill(0);

@@ -329,9 +329,10 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
             receiveDrop.add(1);
             return done(ex);
         }
-        ex->classes.push_back("ALL");
+        // After the classes a buffer4_receive / pkt4_receive callout added, as in Kea.
+        ex->query.addClass("ALL");
         if (const Option* vc = q.get(opt::kVendorClass)) {
-            ex->classes.push_back("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
+            ex->query.addClass("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
         }
         ex->client.hw = q.hwAddr();
         if (const Option* cid = q.get(opt::kClientId)) {
@@ -379,7 +380,7 @@ void Dhcp4Processor::dispatch(const ExchangePtr& ex, const Done& done) {
 
 void Dhcp4Processor::selectSubnet(const ExchangePtr& ex, const Done& done,
                                   std::function<void()> next) {
-    ex->subnet = selector_.select(ex->query, interfaceOf(ex->query), ex->classes);
+    ex->subnet = selector_.select(ex->query, interfaceOf(ex->query), ex->query.classes());
     bool skipped = false;
     hooks::Subnet4SelectArgs args{ex->query, ex->subnet, config_->subnets};
     if (!parkable<hooks::HookPoint::Subnet4Select>(ex, args, done, next, &skipped)) {
@@ -429,7 +430,7 @@ std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
     auto inPool = [&](Ipv4Address a) -> const Subnet* {
         for (const Subnet* s : network) {
             const Pool* p = LeaseManager::poolOf(*s, a);
-            if (p && SubnetSelector::classAllowed(p->clientClass, ex.classes)) {
+            if (p && SubnetSelector::classAllowed(p->clientClass, ex.query.classes())) {
                 return s;
             }
         }
@@ -450,7 +451,9 @@ std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
     for (const Subnet* s : network) {
         auto a = leases_.pickFree(
             *s,
-            [&](const Pool& p) { return SubnetSelector::classAllowed(p.clientClass, ex.classes); },
+            [&](const Pool& p) {
+                return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
+            },
             [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); });
         if (a) {
             chosen = s;
@@ -594,7 +597,7 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
     bool reservedHere = res && res->ipAddress && *res->ipAddress == *requested;
     if (!reservedHere) {
         const Pool* pool = LeaseManager::poolOf(*target, *requested);
-        if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.classes)) {
+        if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.query.classes())) {
             nak(x, "requested address is not in a pool");
             return done(ex);
         }

@@ -38,7 +38,6 @@ struct Exchange {
     ClientIdentity client;
     const Subnet* subnet = nullptr;
     const Reservation* reservation = nullptr;
-    std::vector<std::string> classes;
     std::vector<Lease4> leases;        ///< new or updated by this exchange
     std::vector<Lease4> deletedLeases; ///< removed (or released) by this exchange
     bool drop = false;

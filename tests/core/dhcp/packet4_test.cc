@@ -332,5 +332,22 @@ TEST(Packet4Options, SummaryNamesTypeXidAndAddresses) {
     EXPECT_STREQ(toString(ParseError::BadMagicCookie), "bad DHCP magic cookie");
 }
 
+TEST(Packet4Classes, AddedOnceInOrderAndKeptByParse) {
+    Packet4 p;
+    p.addClass("HA_server1");
+    p.addClass("ALL");
+    p.addClass("HA_server1");
+    EXPECT_EQ(p.classes(), (std::vector<std::string>{"HA_server1", "ALL"}));
+    EXPECT_TRUE(p.inClass("ALL"));
+    EXPECT_FALSE(p.inClass("HA_server2"));
+
+    Packet4 q;
+    q.setMessageType(MessageType::Discover);
+    std::vector<uint8_t> wire;
+    q.pack(wire);
+    ASSERT_EQ(p.parse(wire), ParseError::Ok);
+    EXPECT_TRUE(p.inClass("HA_server1"));
+}
+
 } // namespace
 } // namespace kahu

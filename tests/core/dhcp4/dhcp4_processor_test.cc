@@ -261,5 +261,65 @@ TEST_F(Dhcp4ProcessorTest, ExhaustedPoolDropsTheDiscover) {
     EXPECT_FALSE(ex.response);
 }
 
+// A hook callout (HA in buffer4_receive) adds "HA_<scope>" to the query before the server
+// classifies it: pools and subnets restricted to that class are usable only with it.
+TEST_F(Dhcp4ProcessorTest, ClassesAddedToTheQueryOpenRestrictedPools) {
+    config_->subnets[0].pools[0].clientClass = "HA_server1";
+    Pool second;
+    second.first = ip("172.18.10.210");
+    second.last = ip("172.18.10.220");
+    second.clientClass = "HA_server2";
+    config_->subnets[0].pools.push_back(second);
+    leases_->configure(config_);
+    InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
+    Dhcp4Processor proc(config_, *leases_, {ens18});
+
+    auto none = proc.process(query(MessageType::Discover, 40), 1000);
+    EXPECT_TRUE(none.drop);
+
+    Packet4 q1 = query(MessageType::Discover, 41);
+    q1.addClass("HA_server1");
+    auto one = proc.process(q1, 1000);
+    ASSERT_TRUE(one.response);
+    EXPECT_GE(one.response->yiaddr.value(), ip("172.18.10.100").value());
+    EXPECT_LE(one.response->yiaddr.value(), ip("172.18.10.200").value());
+    EXPECT_EQ(one.query.classes(), (std::vector<std::string>{"HA_server1", "ALL"}));
+
+    Packet4 q2 = query(MessageType::Discover, 42);
+    q2.addClass("HA_server2");
+    auto two = proc.process(q2, 1000);
+    ASSERT_TRUE(two.response);
+    EXPECT_GE(two.response->yiaddr.value(), ip("172.18.10.210").value());
+    EXPECT_LE(two.response->yiaddr.value(), ip("172.18.10.220").value());
+
+    // A REQUEST for an address of the other scope's pool is refused.
+    Packet4 req = query(MessageType::Request, 42);
+    req.addClass("HA_server2");
+    req.setAddress(opt::kRequestedAddress, ip("172.18.10.150"));
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto nak = proc.process(req, 1001);
+    ASSERT_TRUE(nak.response);
+    EXPECT_EQ(nak.response->messageType(), MessageType::Nak);
+}
+
+TEST_F(Dhcp4ProcessorTest, ClassesAddedToTheQueryOpenRestrictedSubnets) {
+    config_->subnets[0].clientClass = "HA_server1";
+    leases_->configure(config_);
+    InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
+    Dhcp4Processor proc(config_, *leases_, {ens18});
+
+    auto none = proc.process(query(MessageType::Discover, 43), 1000);
+    EXPECT_TRUE(none.drop);
+    EXPECT_EQ(none.subnet, nullptr);
+
+    Packet4 q = query(MessageType::Discover, 44);
+    q.addClass("HA_server1");
+    auto ex = proc.process(q, 1000);
+    ASSERT_TRUE(ex.response);
+    EXPECT_EQ(ex.response->messageType(), MessageType::Offer);
+    ASSERT_NE(ex.subnet, nullptr);
+    EXPECT_EQ(ex.subnet->id, 10u);
+}
+
 } // namespace
 } // namespace kahu

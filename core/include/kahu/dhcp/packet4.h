@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kahu {
@@ -123,11 +124,21 @@ public:
     /// A sub-option of option 82 (1 = circuit-id, 2 = remote-id, 5 = link-selection ...).
     std::optional<std::span<const uint8_t>> relaySubOption(uint8_t sub) const noexcept;
 
+    // --- Client classes ----------------------------------------------------------------------
+    /// The query's client classes, in the order they were added (Kea's ClientClasses). A
+    /// callout in buffer4_receive or pkt4_receive may add some (HA adds "HA_<scope>"); the
+    /// server then adds "ALL" and its built-in classes ("VENDOR_CLASS_...") and lets only
+    /// these classes use a subnet or pool with a `client-class`. parse() leaves them alone.
+    void addClass(std::string_view name);
+    bool inClass(std::string_view name) const noexcept;
+    const std::vector<std::string>& classes() const noexcept { return classes_; }
+
     /// One-line summary for logs: type, xid, chaddr, ciaddr/yiaddr/giaddr.
     std::string summary() const;
 
 private:
     std::vector<Option> options_;
+    std::vector<std::string> classes_;
     std::array<uint8_t, 256> index_{}; ///< option code -> position in options_ + 1; 0 = absent
 };
 

@@ -42,7 +42,7 @@ namespace kahu::hooks {
 
 /// The hook ABI version. A library must have been built against exactly this version (like
 /// Kea's KEA_HOOKS_VERSION); it changes whenever a header of the SDK changes incompatibly.
-inline constexpr int kAbiVersion = 1;
+inline constexpr int kAbiVersion = 2;
 
 #define KAHU_HOOK_STR2_(x) #x
 #define KAHU_HOOK_STR_(x) KAHU_HOOK_STR2_(x)

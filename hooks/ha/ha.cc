@@ -8,10 +8,13 @@
 #include "http_peer_channel.h"
 #include "wire_adapters.h"
 
+#include <algorithm>
 #include <kahu/hooks/library.h>
 #include <kahu/log.h>
+#include <kahu/server_access.h>
 #include <kahu/stats.h>
 #include <mutex>
+#include <thread>
 
 using namespace kahu::hooks;
 
@@ -33,10 +36,28 @@ struct HaRuntime {
     }
 };
 
+/// The DHCP worker count of the running server (thread-pool-size, 0 = the cores).
+unsigned dhcpThreads() {
+    unsigned n = 0;
+    if (auto* server = ServerAccess::current()) {
+        if (auto cfg = server->config()) {
+            n = cfg->multiThreading.threadPoolSize;
+        }
+    }
+    return n ? n : std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// With HA multi-threading, lease updates to a peer go over as many parallel connections as
+/// http-client-threads says (0 = the DHCP thread count, as in Kea), so one slow answer does
+/// not hold up the other workers' parked clients. Without it, one connection per peer, as
+/// Kea's single-threaded client.
 std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
     HttpPeerChannel::Options o;
-    if (mt && config.multiThreading.enable && config.multiThreading.clientThreads > 0) {
-        o.threads = config.multiThreading.clientThreads;
+    if (mt && config.multiThreading.enable) {
+        unsigned n = config.multiThreading.clientThreads ? config.multiThreading.clientThreads
+                                                         : dhcpThreads();
+        o.threads = config.multiThreading.clientThreads ? n : 1;
+        o.connectionsPerPeer = n;
     }
     return std::make_shared<HttpPeerChannel>(o);
 }

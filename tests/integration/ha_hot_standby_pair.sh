@@ -11,35 +11,17 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-[[ -f "$KAHU_HOOKS_PATH/libdhcp_ha.so" ]] || fail "libdhcp_ha.so not built in $KAHU_HOOKS_PATH"
+ha_require
 
 lab_oasis two
 lab_client_ns cli-a 02:00:00:00:00:10
 lab_client_ns cli-b 02:00:00:00:00:11
 lab_client_ns cli-c 02:00:00:00:00:10
 
-for n in 1 2; do
-    jq '.Dhcp4["hooks-libraries"] |= map(select(.library | endswith("libdhcp_ha.so")))
-        | .Dhcp4["hooks-libraries"][0].parameters["high-availability"][0] += {
-            "heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0,
-            "send-lease-updates": false, "sync-leases": false}' \
-        "$KAHU_SOURCE/config/kahu-dhcp4-hot-standby-dhcp$n.conf" >"$LAB_TMP/ha$n.conf"
-done
-start_server "$LAB_TMP/ha1.conf" srv1
-start_server "$LAB_TMP/ha2.conf" srv2
-start_relay 172.18.20.20 172.18.20.21
+ha_start_pair hot-standby kahu kahu "$HA_ALONE"
 
-for role in srv1 srv2; do
-    end=$((SECONDS + 20))
-    until [[ "$(ha_state $role)" == hot-standby ]]; do
-        ((SECONDS < end)) || fail "$role never reached hot-standby (state $(ha_state $role))"
-        sleep 0.5
-    done
-done
-log "both servers in hot-standby"
+wait_state srv1 hot-standby 20
+wait_state srv2 hot-standby 20
 
 hb=$(ctrl srv1 '{"command": "ha-heartbeat"}')
 assert_eq "HA peer status returned." "$(jq -r .text <<<"$hb")" "ha-heartbeat text"
@@ -62,11 +44,7 @@ assert_eq 172.18.20.20 "$(client_var cli-b new_dhcp_server_identifier)" "cli-b s
 
 # The primary dies: the standby notices within max-response-delay and takes over.
 stop_server srv1
-end=$((SECONDS + 20))
-until [[ "$(ha_state srv2)" == partner-down ]]; do
-    ((SECONDS < end)) || fail "dhcp2 never went to partner-down (state $(ha_state srv2))"
-    sleep 0.5
-done
+wait_state srv2 partner-down 20
 assert_eq '["dhcp1"]' \
     "$(ctrl srv2 '{"command": "ha-heartbeat"}' | jq -c .arguments.scopes)" "partner-down scopes"
 client_prepare cli-c host-c

@@ -9,12 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
-    [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
-done
+ha_require
 
 lab_oasis two
 # Client-ids 01:02:00:00:00:00:10 and :11 hash to 209 (odd: dhcp2) and 214 (even: dhcp1).
@@ -22,14 +17,7 @@ lab_client_ns cli-a 02:00:00:00:00:10
 lab_client_ns cli-b 02:00:00:00:00:11
 lab_client_ns cli-c 02:00:00:00:00:12
 
-for n in 1 2; do
-    jq '.Dhcp4["hooks-libraries"][1].parameters["high-availability"][0] += {
-            "heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0}' \
-        "$KAHU_SOURCE/config/kahu-dhcp4-load-balancing-dhcp$n.conf" >"$LAB_TMP/ha$n.conf"
-done
-start_server "$LAB_TMP/ha1.conf" srv1
-start_server "$LAB_TMP/ha2.conf" srv2
-start_relay 172.18.20.20 172.18.20.21
+ha_start_pair load-balancing kahu kahu
 
 wait_state srv1 load-balancing
 wait_state srv2 load-balancing

@@ -13,10 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-[[ -f "$KAHU_HOOKS_PATH/libdhcp_ha.so" ]] || fail "libdhcp_ha.so not built in $KAHU_HOOKS_PATH"
+ha_require
 
 lab_oasis two
 # Client-ids 01:02:00:00:00:00:10 and :11 hash to 209 (odd: dhcp2) and 214 (even: dhcp1).
@@ -24,25 +21,10 @@ lab_client_ns cli-a 02:00:00:00:00:10
 lab_client_ns cli-b 02:00:00:00:00:11
 lab_client_ns cli-c 02:00:00:00:00:10
 
-for n in 1 2; do
-    jq '.Dhcp4["hooks-libraries"] |= map(select(.library | endswith("libdhcp_ha.so")))
-        | .Dhcp4["hooks-libraries"][0].parameters["high-availability"][0] += {
-            "heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0,
-            "send-lease-updates": false, "sync-leases": false}' \
-        "$KAHU_SOURCE/config/kahu-dhcp4-load-balancing-dhcp$n.conf" >"$LAB_TMP/ha$n.conf"
-done
-start_server "$LAB_TMP/ha1.conf" srv1
-start_server "$LAB_TMP/ha2.conf" srv2
-start_relay 172.18.20.20 172.18.20.21
+ha_start_pair load-balancing kahu kahu "$HA_ALONE"
 
-for role in srv1 srv2; do
-    end=$((SECONDS + 20))
-    until [[ "$(ha_state $role)" == load-balancing ]]; do
-        ((SECONDS < end)) || fail "$role never reached load-balancing (state $(ha_state $role))"
-        sleep 0.5
-    done
-done
-log "both servers in load-balancing"
+wait_state srv1 load-balancing 20
+wait_state srv2 load-balancing 20
 
 hb=$(ctrl srv1 '{"command": "ha-heartbeat"}')
 assert_eq "HA peer status returned." "$(jq -r .text <<<"$hb")" "ha-heartbeat text"
@@ -63,11 +45,7 @@ assert_eq 172.18.20.20 "$(client_var cli-b new_dhcp_server_identifier)" "cli-b s
 
 # dhcp2 dies: dhcp1 notices within max-response-delay and takes over dhcp2's scope.
 stop_server srv2
-end=$((SECONDS + 20))
-until [[ "$(ha_state srv1)" == partner-down ]]; do
-    ((SECONDS < end)) || fail "dhcp1 never went to partner-down (state $(ha_state srv1))"
-    sleep 0.5
-done
+wait_state srv1 partner-down 20
 assert_eq '["dhcp1","dhcp2"]' \
     "$(ctrl srv1 '{"command": "ha-heartbeat"}' | jq -c .arguments.scopes)" "partner-down scopes"
 client_prepare cli-c host-c

@@ -9,6 +9,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-ha_require kea
+ha_require --kea
 ha_pair_scenario hot-standby kea kahu 1
 pass

@@ -9,6 +9,7 @@
 # own database, and the primary, restarted, syncs that lease into its own lease4 table.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
 [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
@@ -43,20 +44,6 @@ assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_OPENED" "dhcp1's store opened
 assert_file_has "$SERVER_LOG_srv2" "MYSQL_LEASE_DB_OPENED" "dhcp2's store opened"
 start_relay 172.18.20.20 172.18.20.21
 
-ctrl() { # role json
-    printf '%s' "$2" | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl"
-}
-ha_state() { # role
-    ctrl "$1" '{"command": "ha-heartbeat"}' 2>/dev/null | jq -r '.arguments.state // empty'
-}
-wait_state() { # role state
-    local end=$((SECONDS + 30))
-    until [[ "$(ha_state "$1")" == "$2" ]]; do
-        ((SECONDS < end)) || fail "$1 never reached $2 (state $(ha_state "$1"))"
-        sleep 0.5
-    done
-    log "$1 is in $2"
-}
 row() { # database address -> hwaddr and state of the lease4 row
     mariadb_sql "$1" <<<"SELECT HEX(hwaddr), state FROM lease4 WHERE address = $(ip_to_int "$2")"
 }

@@ -7,12 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
-    [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
-done
+ha_require
 
 lab_oasis two
 lab_client_ns cli-a 02:00:00:00:00:10

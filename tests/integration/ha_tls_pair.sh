@@ -8,12 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq openssl; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
-    [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
-done
+ha_require openssl
 
 lab_oasis two
 # Client-ids 01:02:00:00:00:00:10 and :11 hash to 209 (odd: dhcp2) and 214 (even: dhcp1).
@@ -31,18 +26,12 @@ printf 'subjectAltName=IP:172.18.20.20,IP:172.18.20.21\nextendedKeyUsage=serverA
     >"$pki/ext"
 openssl x509 -req -in "$pki/srv.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial \
     -days 2 -extfile "$pki/ext" -out "$pki/srv.pem" 2>/dev/null
-for n in 1 2; do
-    jq --arg pki "$pki" '.Dhcp4["hooks-libraries"][1].parameters["high-availability"][0] |= (. + {
-            "heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0,
-            "trust-anchor": ($pki + "/ca.pem"), "cert-file": ($pki + "/srv.pem"),
-            "key-file": ($pki + "/srv.key"), "require-client-certs": true}
-          | .peers |= map(.url |= sub("^http:"; "https:")
-                          | . + {"basic-auth-user": "ha", "basic-auth-password": "s3cret"}))' \
-        "$KAHU_SOURCE/config/kahu-dhcp4-load-balancing-dhcp$n.conf" >"$LAB_TMP/ha$n.conf"
-done
-start_server "$LAB_TMP/ha1.conf" srv1
-start_server "$LAB_TMP/ha2.conf" srv2
-start_relay 172.18.20.20 172.18.20.21
+ha_start_pair load-balancing kahu kahu '(ha) |= (. + {
+        "trust-anchor": ($pki + "/ca.pem"), "cert-file": ($pki + "/srv.pem"),
+        "key-file": ($pki + "/srv.key"), "require-client-certs": true}
+      | .peers |= map(.url |= sub("^http:"; "https:")
+                      | . + {"basic-auth-user": "ha", "basic-auth-password": "s3cret"}))' \
+    --arg pki "$pki"
 
 wait_state srv1 load-balancing
 wait_state srv2 load-balancing

@@ -6,13 +6,9 @@
 # primary drops the query: the client gets no lease (Kea's behaviour, reference 8.5).
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
+source "$(dirname "$0")/lib/ha.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
-for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
-export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
-for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
-    [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
-done
+ha_require
 
 lab_oasis two
 lab_client_ns cli-a 02:00:00:00:00:10
@@ -27,10 +23,6 @@ start_server "$LAB_TMP/pb1.conf" srv1
 start_server "$LAB_TMP/pb2.conf" srv2
 start_relay 172.18.20.20 172.18.20.21
 
-ha_state() { # role
-    printf '%s' '{"command": "ha-heartbeat"}' | socat -t 5 - "UNIX-CONNECT:$LAB_TMP/$1-ctrl" \
-        | jq -r '.arguments.state // empty'
-}
 wait_for 15 "dhcp1 in passive-backup" bash -c "[[ \$(printf '%s' '{\"command\": \"ha-heartbeat\"}' | socat -t 5 - UNIX-CONNECT:$LAB_TMP/srv1-ctrl | jq -r .arguments.state) == passive-backup ]]"
 assert_eq backup "$(ha_state srv2)" "dhcp2's state"
 
@@ -49,8 +41,7 @@ log "$addr was in the backup's lease file when the client got its ACK"
 stop_server srv2
 client_prepare cli-b host-b
 dir=$(client_dir cli-b)
-if nsx cli-b timeout 25 dhclient -1 -v -cf "$dir/dhclient.conf" -sf "$dir/client-script" \
-    -lf "$dir/dhclient.leases" -pf "$dir/dhclient.pid" eth0 >>"$dir/dhclient.log" 2>&1; then
+if DHCLIENT_TIMEOUT=25 run_dhclient cli-b; then
     fail "cli-b got a lease $(client_var cli-b new_ip_address) without the backup's ack"
 fi
 assert_file_has "$dir/dhclient.log" "DHCPOFFER of 172.18.10." "dhcp1 still offers"

@@ -9,14 +9,17 @@ HA_ADDR=([1]=172.18.20.20 [2]=172.18.20.21) # ens18 of srv1 (dhcp1) and srv2 (dh
 # Heartbeats every second, communication lost after 3 s, partner-down at once.
 HA_SHORT='{"heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-clients": 0}'
 
-# Skips unless Kahu runs, checks the tools and the libraries and points Kahu at them.
-ha_require() { # [kea]
+# Skips unless Kahu runs (the scripts choose their servers themselves), checks the tools
+# (socat, jq and any named) and the libraries, and points Kahu at the build's libraries.
+# --kea: the script also runs Kea 2.2 (skipped where it is not installed).
+ha_require() { # [--kea] [tool...]
     [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the script chooses its servers"; exit 0; }
-    if [[ "${1:-}" == kea ]]; then
+    if [[ "${1:-}" == --kea ]]; then
+        shift
         [[ -x "$KEA_DHCP4" ]] || { echo "SKIP: $KEA_DHCP4 not installed"; exit 0; }
     fi
     local tool lib
-    for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
+    for tool in socat jq "$@"; do command -v "$tool" >/dev/null || fail "$tool is required"; done
     export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
     for lib in libdhcp_ha.so libdhcp_lease_cmds.so; do
         [[ -f "$KAHU_HOOKS_PATH/$lib" ]] || fail "$lib not built in $KAHU_HOOKS_PATH"
@@ -24,18 +27,33 @@ ha_require() { # [kea]
 }
 
 # Writes $LAB_TMP/ha<n>.conf: dhcp<n>'s file for the mode, Kahu's (config/) or Kea's (the
-# Oasis scenario), with HA_SHORT merged into the high-availability entry.
-ha_config() { # mode(load-balancing|hot-standby) n kind(kahu|kea)
+# Oasis scenario), with HA_SHORT merged into the high-availability entry, then the optional
+# jq filter (which may use `ha` for that entry, e.g. `ha += {"sync-leases": false}`) with its
+# jq options (--arg name value ...).
+ha_config() { # mode(load-balancing|hot-standby) n kind(kahu|kea) [filter [jq options...]]
     local src
     if [[ "$3" == kahu ]]; then
         src="$KAHU_SOURCE/config/kahu-dhcp4-$1-dhcp$2.conf"
     else
         src="$KAHU_SOURCE/../shared/scenarios/oasis/kea-dhcp4-$1-dhcp$2.conf"
     fi
-    jq --argjson short "$HA_SHORT" \
-        '.Dhcp4["hooks-libraries"] |= map(if .library | endswith("libdhcp_ha.so")
-            then .parameters["high-availability"][0] += $short else . end)' \
-        "$src" >"$LAB_TMP/ha$2.conf"
+    jq --argjson short "$HA_SHORT" "${@:5}" \
+        "def ha: .Dhcp4[\"hooks-libraries\"][] | select(.library | endswith(\"libdhcp_ha.so\"))
+                 | .parameters[\"high-availability\"][0];
+         (ha) += \$short | ${4:-.}" "$src" >"$LAB_TMP/ha$2.conf"
+}
+
+# Only libdhcp_ha.so, without lease updates and sync (a pair that tests HA alone).
+HA_ALONE='.Dhcp4["hooks-libraries"] |= map(select(.library | endswith("libdhcp_ha.so")))
+          | (ha) += {"send-lease-updates": false, "sync-leases": false}'
+
+# Both servers of a pair with the same filter, started, and the relay forwarding to both.
+ha_start_pair() { # mode kind1 kind2 [filter [jq options...]]
+    ha_config "$1" 1 "$2" "${@:4}"
+    ha_config "$1" 2 "$3" "${@:4}"
+    ha_start 1 "$2"
+    ha_start 2 "$3"
+    start_relay "${HA_ADDR[1]}" "${HA_ADDR[2]}"
 }
 
 ha_start() { # n kind
@@ -86,11 +104,7 @@ ha_pair_scenario() { # mode kind1 kind2 victim(1|2)
     lab_client_ns cli-b 02:00:00:00:00:11
     # cli-c is in the victim's load-balancing scope: :12 → 196 (dhcp1), :13 → 103 (dhcp2).
     lab_client_ns cli-c "02:00:00:00:00:$((victim == 1 ? 12 : 13))"
-    ha_config "$mode" 1 "$2"
-    ha_config "$mode" 2 "$3"
-    ha_start 1 "$2"
-    ha_start 2 "$3"
-    start_relay "${HA_ADDR[1]}" "${HA_ADDR[2]}"
+    ha_start_pair "$mode" "$2" "$3"
     wait_state srv1 "$mode"
     wait_state srv2 "$mode"
 

@@ -434,14 +434,14 @@ capture_count() { # role type
 
 # One-shot dhclient: obtains a lease (or fails after 'timeout'), leaves the daemon running to
 # hold it (stop it with dhclient_stop / dhclient_release). Extra options are passed through.
-run_dhclient() { # role [dhclient options...]
+run_dhclient() { # role [dhclient options...]   (DHCLIENT_TIMEOUT=s: give up after s seconds)
     local role=$1 dir
     shift
     dir=$(client_dir "$role")
     [[ -x "$dir/client-script" ]] || client_prepare "$role"
     rm -f "$dir/env"
     log "dhclient in $role $*"
-    nsx "$role" dhclient -1 -v -cf "$dir/dhclient.conf" -sf "$dir/client-script" \
+    nsx "$role" ${DHCLIENT_TIMEOUT:+timeout "$DHCLIENT_TIMEOUT"} dhclient -1 -v -cf "$dir/dhclient.conf" -sf "$dir/client-script" \
         -lf "$dir/dhclient.leases" -pf "$dir/dhclient.pid" "$@" eth0 >>"$dir/dhclient.log" 2>&1
 }
 

@@ -7,6 +7,7 @@
 # No namespaces: "interfaces": [] opens no DHCP socket, only the unix control sockets.
 set -euo pipefail
 source "$(dirname "$0")/lib/assert.bash"
+source "$(dirname "$0")/lib/loopback.bash"
 
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
@@ -18,22 +19,7 @@ done
 [[ -x "$KEA_DHCP4" ]] || fail "kea-dhcp4 not found: $KEA_DHCP4"
 [[ -x "$KAHU" ]] || fail "kahu-dhcp4 not found: $KAHU"
 
-TMP=$(mktemp -d /tmp/kahu-shapes.XXXXXX)
-PIDS=()
-cleanup() {
-    local rc=$?
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    if ((rc != 0)); then
-        tail -n 20 "$TMP"/*.out "$TMP"/*.log 2>/dev/null >&2 || true
-        echo "kept $TMP" >&2
-    else
-        rm -rf "$TMP"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT INT TERM
+loopback_setup shapes
 
 config() { # name valid-lifetime -> the config file's text
     cat <<JSON

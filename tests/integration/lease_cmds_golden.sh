@@ -12,6 +12,7 @@
 # No namespaces: "interfaces": [] opens no DHCP socket, only the unix control sockets.
 set -euo pipefail
 source "$(dirname "$0")/lib/assert.bash"
+source "$(dirname "$0")/lib/loopback.bash"
 
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
@@ -28,22 +29,7 @@ done
 [[ -x "$KAHU" ]] || fail "kahu-dhcp4 not found: $KAHU"
 [[ -f "$KAHU_LEASE_CMDS" ]] || fail "Kahu's lease_cmds library not built: $KAHU_LEASE_CMDS"
 
-TMP=$(mktemp -d /tmp/kahu-lease-golden.XXXXXX)
-PIDS=()
-cleanup() {
-    local rc=$?
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    if ((rc != 0)); then
-        tail -n 20 "$TMP"/*.out "$TMP"/*.log 2>/dev/null >&2 || true
-        echo "kept $TMP" >&2
-    else
-        rm -rf "$TMP"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT INT TERM
+loopback_setup lease-golden
 
 config() { # name library -> the config file's text; everything but paths is the same
     cat <<JSON

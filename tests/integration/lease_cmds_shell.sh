@@ -11,6 +11,7 @@
 # Loopback only (HTTP on 127.0.0.1), "interfaces": [] opens no DHCP socket.
 set -euo pipefail
 source "$(dirname "$0")/lib/assert.bash"
+source "$(dirname "$0")/lib/loopback.bash"
 
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
@@ -38,22 +39,7 @@ done
 [[ -x "$AGENT" ]] || fail "control agent not found: $AGENT"
 [[ -f "$LIB" ]] || fail "lease_cmds library not found: $LIB"
 
-TMP=$(mktemp -d /tmp/kahu-lease-shell.XXXXXX)
-PIDS=()
-cleanup() {
-    local rc=$?
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    if ((rc != 0)); then
-        tail -n 20 "$TMP"/*.out "$TMP"/*.log 2>/dev/null >&2 || true
-        echo "kept $TMP" >&2
-    else
-        rm -rf "$TMP"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT INT TERM
+loopback_setup lease-shell
 PORT=$((21000 + $$ % 9000))
 SOCK=$TMP/ctrl.sock
 N=10000

@@ -174,28 +174,6 @@ std::string keaText(const json& value) {
     return out;
 }
 
-json leaseToJson(const Lease4& lease) {
-    json j = {{"cltt", lease.cltt},
-              {"fqdn-fwd", lease.fqdnFwd},
-              {"fqdn-rev", lease.fqdnRev},
-              {"hostname", lease.hostname},
-              {"hw-address", lease.hwAddr.str()},
-              {"ip-address", lease.address.str()},
-              {"state", static_cast<uint32_t>(lease.state)},
-              {"subnet-id", lease.subnetId},
-              {"valid-lft", lease.validLifetime}};
-    if (!lease.clientId.empty()) {
-        j["client-id"] = toColonHex(lease.clientId);
-    }
-    if (lease.poolId != 0) {
-        j["pool-id"] = lease.poolId;
-    }
-    if (!lease.userContext.is_null()) {
-        j["user-context"] = lease.userContext;
-    }
-    return j;
-}
-
 std::optional<Lease4> leaseFromJson(const json& j, std::string* error) {
     if (!j.is_object()) {
         if (error) {

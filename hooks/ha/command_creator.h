@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <kahu/lease/lease4.h>
+#include <kahu/lease/lease_json.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -60,12 +61,7 @@ private:
 /// Kea's Element::str() form of any JSON value.
 std::string keaText(const nlohmann::json& value);
 
-/// Lease4::toElement (§5.2): client-id (when present), cltt, fqdn-fwd, fqdn-rev, hostname,
-/// hw-address (colon hex without the type), ip-address, pool-id (when non-zero), state,
-/// subnet-id, user-context (when set), valid-lft.
-nlohmann::json leaseToJson(const Lease4& lease);
-
-/// A lease from a peer's lease4-get-page page: the leaseToJson() keys, with `cltt`, or with
+/// A lease from a peer's lease4-get-page page: the kahu::leaseToJson() keys, with `cltt`, or with
 /// `expire` (cltt = expire - valid-lft) when cltt is absent. nullopt, with the reason in
 /// `error`, when a required key (ip-address, hw-address, valid-lft, subnet-id) is missing or
 /// a value has the wrong type.

@@ -18,29 +18,6 @@ const char* stateText(LeaseState state) noexcept {
     return "unknown";
 }
 
-nlohmann::json leaseToJson(const Lease4& l) {
-    nlohmann::json j = nlohmann::json::object();
-    if (!l.clientId.empty()) {
-        j["client-id"] = toColonHex(l.clientId);
-    }
-    j["cltt"] = l.cltt;
-    j["fqdn-fwd"] = l.fqdnFwd;
-    j["fqdn-rev"] = l.fqdnRev;
-    j["hostname"] = l.hostname;
-    j["hw-address"] = l.hwAddr.str();
-    j["ip-address"] = l.address.str();
-    if (l.poolId != 0) {
-        j["pool-id"] = l.poolId;
-    }
-    j["state"] = static_cast<uint32_t>(l.state);
-    j["subnet-id"] = l.subnetId;
-    if (!l.userContext.is_null()) {
-        j["user-context"] = l.userContext;
-    }
-    j["valid-lft"] = l.validLifetime;
-    return j;
-}
-
 nlohmann::json leaseList(const std::vector<Lease4>& leases) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& l : leases) {

@@ -5,15 +5,10 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/lease/lease4.h>
+#include <kahu/lease/lease_json.h>
 #include <nlohmann/json.hpp>
 
 namespace kahu::lease_cmds {
-
-/// A lease as Kea's Lease4::toElement prints it: client-id (when set), cltt, fqdn-fwd,
-/// fqdn-rev, hostname, hw-address (no type), ip-address, pool-id (when non-zero), state,
-/// subnet-id, user-context (when set), valid-lft. nlohmann's objects keep keys sorted, which is
-/// Kea's order too.
-nlohmann::json leaseToJson(const Lease4& lease);
 
 /// The lease list every get command answers with: {"leases": [...]} ("count" is added by
 /// lease4-get-page only).

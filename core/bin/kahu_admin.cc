@@ -13,8 +13,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <kahu/paths.h>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -240,6 +242,7 @@ int dbUpgrade(const Options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+    ::umask(kahu::kFileCreationMask); // nothing it creates is world-readable (Kea 2.6.3)
     Options o = parse(argc, argv);
     ::setenv("MYSQL_PWD", o.password.c_str(), 1); // keeps it out of the process list
     if (o.command == "db-init") {

@@ -15,8 +15,10 @@
 #include <iostream>
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <kahu/paths.h>
 #include <memory>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -41,6 +43,7 @@ std::atomic<bool> gShutdownCommand{false};
 } // namespace
 
 int main(int argc, char** argv) {
+    ::umask(kahu::kFileCreationMask); // nothing it creates is world-readable (Kea 2.6.3)
     std::string file;
     bool check = false;
     bool debug = false;

@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <kahu/paths.h>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -43,6 +45,7 @@ uint16_t port(const char* text, const char* what) {
 } // namespace
 
 int main(int argc, char** argv) {
+    ::umask(kahu::kFileCreationMask); // nothing it creates is world-readable (Kea 2.6.3)
     kahu::Server::Options opts;
     enum class Mode { Run, Check, CheckWithHooks } mode = Mode::Run;
     int ch;

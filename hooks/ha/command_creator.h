@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-// The commands one HA peer sends another (reference kea.md §8.6), in Kea 2.2's exact form, and
-// the lease <-> JSON conversion they carry (§5.2). A 2.2 partner must keep working, so the
+// The commands one HA peer sends another (Kea's ha/command_creator.cc), in Kea 2.2's exact form,
+// and the lease <-> JSON conversion they carry (§5.2). A 2.2 partner must keep working, so the
 // fields Kea 2.6 added (server-name, origin-id, origin on lease updates) are off by default.
 namespace kahu::ha {
 

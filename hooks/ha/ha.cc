@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
-// libdhcp_ha.so: Kea's High Availability hook (reference kea.md §8). This file only wires the
-// pieces together: the configuration, the service, the callouts and the commands.
+// libdhcp_ha.so: Kea's High Availability hook (Kea ARM "libdhcp_ha.so: High Availability"). This
+// file only wires the pieces together: the configuration, the service, the callouts and the
+// commands.
 #include "ha_commands.h"
 #include "ha_config_parser.h"
 #include "ha_service.h"

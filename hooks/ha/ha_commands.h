@@ -6,9 +6,9 @@
 #include <kahu/hooks/load_context.h>
 #include <nlohmann/json.hpp>
 
-// The HA control commands (reference kea.md §8.7) with Kea's arguments, result codes and
-// texts, and the HA part of status-get. Each handler takes the command's "arguments" and
-// returns the whole answer.
+// The HA control commands (Kea ARM "Control Commands for High Availability") with Kea's arguments,
+// result codes and texts, and the HA part of status-get. Each handler takes the command's
+// "arguments" and returns the whole answer.
 namespace kahu::ha {
 
 /// Kea's CONTROL_RESULT_STATE: refused because of the server's state.

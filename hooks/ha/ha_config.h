@@ -8,7 +8,7 @@
 #include <vector>
 
 // The HA library's configuration: one relationship's "high-availability" entry with Kea's
-// keys, defaults and limits (reference kea.md §8.2), as plain data. ha_config_parser.{h,cc}
+// keys, defaults and limits (Kea's ha/ha_config_parser.cc), as plain data. ha_config_parser.{h,cc}
 // builds it from the hook parameters and enforces the role rules; everything else only
 // reads it.
 namespace kahu::ha {

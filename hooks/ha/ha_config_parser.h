@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-// Builds HaConfig from a library entry's "parameters" (reference kea.md §8.2): Kea's keys,
+// Builds HaConfig from a library entry's "parameters" (Kea's ha/ha_config_parser.cc): Kea's keys,
 // defaults, limits and role rules. Unknown keys are accepted, as Kea does.
 namespace kahu::ha {
 

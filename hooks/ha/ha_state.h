@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-// The HA states (reference kea.md §8.4): their wire names and what each state means for the
+// The HA states (Kea ARM "Server States"): their wire names and what each state means for the
 // local DHCP service and the scopes served.
 namespace kahu::ha {
 

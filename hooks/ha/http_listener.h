@@ -11,8 +11,9 @@
 
 namespace kahu::ha {
 
-/// The HA dedicated listener (reference kea.md §3.5, Kea 2.4+): the server itself accepts
-/// its partner's commands on this server's peer url, without a control agent in between.
+/// The HA dedicated listener (Kea 2.4+, ARM "Multi-Threaded Configuration (HA+MT)"): the server
+/// itself accepts its partner's commands on this server's peer url, without a control agent in
+/// between.
 ///
 /// POST with a JSON command (Content-Type exactly application/json, else 400); basic auth
 /// when this server's peer entry has basic-auth-user (else 401); TLS for an https url, with

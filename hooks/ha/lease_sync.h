@@ -18,7 +18,7 @@ class Leases;
 
 namespace kahu::ha {
 
-/// Fetches the partner's whole lease database into ours (reference kea.md §8.6 "Sync"):
+/// Fetches the partner's whole lease database into ours (docs/ha-wire.md, "Sync"):
 ///   1. dhcp-disable to the partner, max-period = sync-timeout/1000 (at least 1);
 ///   2. lease4-get-page from "start" with sync-page-limit (timeout: sync-timeout);
 ///   3. each lease through ServerAccess::current()->leases().modify(): no local copy → add;

@@ -10,9 +10,9 @@
 namespace kahu::ha {
 
 /// The lease updates a load-balancing server keeps for its partner while in
-/// communication-recovery (reference kea.md §8.4), at most delayed-updates-limit of them.
-/// One more than the limit sets the overflow flag: the backlog is then useless (the partner
-/// must sync instead) and stays overflown until clear(). Thread-safe.
+/// communication-recovery (Kea ARM "Controlling Lease-Update Queue"), at most delayed-updates-limit
+/// of them. One more than the limit sets the overflow flag: the backlog is then useless (the
+/// partner must sync instead) and stays overflown until clear(). Thread-safe.
 class LeaseUpdateBacklog {
 public:
     enum class Op { Update, Delete };

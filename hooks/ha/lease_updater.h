@@ -37,7 +37,7 @@ struct PeerUpdateReport {
     std::vector<Lease4> updated;
 };
 
-/// Sends one committed exchange's lease changes to the peers (reference kea.md §8.6):
+/// Sends one committed exchange's lease changes to the peers (docs/ha-wire.md):
 /// lease4-del for each deleted lease, then lease4-update for each lease, one command per
 /// lease. The parked query is resolved once every awaited peer (the non-backup partner,
 /// and backups when wait-backup-ack is set) answered everything: resumed when all succeeded,

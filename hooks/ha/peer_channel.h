@@ -11,7 +11,7 @@
 #include <string>
 
 // The seam between the HA logic (state machine, service) and the wire: how a command reaches
-// a peer and how its answer comes back (reference kea.md §8.6). The logic only ever talks to
+// a peer and how its answer comes back (docs/ha-wire.md). The logic only ever talks to
 // PeerChannel; http_peer_channel.{h,cc} is the real one, tests use a fake.
 namespace kahu::ha {
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-// The HA state machine (reference kea.md §8.4) as a pure object: it is told what the service
+// The HA state machine (Kea ARM "Server States") as a pure object: it is told what the service
 // observed (the partner's state, the failure-detection verdicts) and answers the next state
 // and what the service must do. No I/O, no clock, no locking: the service serialises calls.
 namespace kahu::ha {

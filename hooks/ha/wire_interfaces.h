@@ -16,7 +16,7 @@
 // these two interfaces only; the wire side implements them (see docs/ha.md, "Code map").
 namespace kahu::ha {
 
-/// Sends the lease changes of committed exchanges to the peers (reference kea.md §8.6).
+/// Sends the lease changes of committed exchanges to the peers (docs/ha-wire.md).
 class LeaseUpdatesPort {
 public:
     virtual ~LeaseUpdatesPort() = default;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <kahu/command/answer.h>
 #include <kahu/log.h>
+#include <kahu/paths.h>
 
 namespace kahu::lease_cmds {
 
@@ -182,22 +183,33 @@ nlohmann::json LeaseCmds::write(const nlohmann::json& args) const {
         if (!file->is_string()) {
             argError("'filename' parameter must be a string");
         }
-        const std::string filename = file->get<std::string>();
-        if (filename.empty()) {
+        const std::string requested = file->get<std::string>();
+        if (requested.empty()) {
             argError("'filename' parameter is empty");
+        }
+        // Only into the data directories (Kea 2.6.3, CVE-2025-32802): a bare name goes into
+        // Kahu's; anything else is refused before a byte is written.
+        std::string filename;
+        try {
+            filename = confinePath(PathKind::Data, requested);
+        } catch (const PathError& e) {
+            argError(e.what());
         }
         ServerAccess& srv = server();
         const auto& db = activeConfig(srv)->leaseDatabase;
-        if (db.type == "memfile" && !db.name.empty()) {
+        if (db.type == "memfile" && db.persist) {
             std::error_code ec;
+            const std::string inUse = db.name.empty()
+                                          ? defaultDirectory(PathKind::Data) + "/kahu-leases4.csv"
+                                          : confinePath(PathKind::Data, db.name);
             if (std::filesystem::weakly_canonical(filename, ec) ==
-                std::filesystem::weakly_canonical(db.name, ec)) {
+                std::filesystem::weakly_canonical(inUse, ec)) {
                 argError("'" + filename +
                          "' is the lease file in use; lease4-write needs another file name");
             }
         }
         srv.leases().writeCsv(filename);
-        return successAnswer("IPv4 lease database into '" + filename + "'.");
+        return successAnswer("IPv4 lease database into '" + requested + "'.");
     });
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# The command line is kea-dhcp4's (reference §1.2): -v/-V/-W print and exit 0; no -c, a bad
+# The command line is kea-dhcp4's (Kea ARM "Starting and Stopping the DHCPv4 Server"): -v/-V/-W print and exit 0; no -c, a bad
 # flag, an out-of-range port → usage and exit 1; -t accepts every shipped config and rejects
 # every file of the bad-config corpus with "file:line:col: ..." on stderr, including the Oasis
 # load-balancing file as written (the misplaced 'heartbeat-delay' on line 41).
@@ -14,9 +14,8 @@ source "$(dirname "$0")/lib/assert.bash"
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
 KAHU_SERVER=${KAHU_SERVER:-kahu}
-# The shared scenario files sit next to the repo (../shared); a worktree elsewhere sets
-# KAHU_SHARED_DIR, like the unit tests.
-KAHU_SHARED_DIR=${KAHU_SHARED_DIR:-$KAHU_SOURCE/../shared}
+# The Oasis operators' Kea files, byte for byte.
+OASIS=$KAHU_SOURCE/tests/data/oasis
 case "$KAHU_SERVER" in
 kea) BIN=${KEA_DHCP4:-/usr/sbin/kea-dhcp4} ;;
 kahu) BIN=$KAHU_BUILD/core/kahu-dhcp4 ;;
@@ -25,6 +24,8 @@ esac
 [[ -x "$BIN" ]] || fail "server binary not found: $BIN"
 
 TMP=$(mktemp -d /tmp/kahu-cli.XXXXXX)
+# The server writes only in its own directories: this run's.
+export KAHU_DHCP_DATA_DIR=$TMP KAHU_LOG_FILE_DIR=$TMP KAHU_CONTROL_SOCKET_DIR=$TMP
 cleanup() {
     local rc=$?
     if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
@@ -144,8 +145,8 @@ log "ok: $n bad configs rejected with file:line:col"
 
 # A file that does not exist as a Kahu bad file: the Oasis load-balancing config as written,
 # with 'heartbeat-delay' at the hooks-libraries entry (line 41), not in its parameters.
-as_written=$KAHU_SHARED_DIR/scenarios/oasis/kea-dhcp4-load-balancing-as-written.conf
-[[ -f "$as_written" ]] || fail "$as_written missing; set KAHU_SHARED_DIR to the shared directory"
+as_written=$OASIS/kea-dhcp4-load-balancing-as-written.conf
+[[ -f "$as_written" ]] || fail "$as_written missing"
 run -t "$as_written"
 assert_eq 1 "$RC" "-t as-written exit status"
 assert_match "kea-dhcp4-load-balancing-as-written\.conf:41:[0-9]+: .*'heartbeat-delay'" "$ERR" \
@@ -156,7 +157,7 @@ run -c "$KAHU_SOURCE/tests/data/config/bad/missing_comma.json"
 assert_eq 1 "$RC" "-c on a bad config exit status"
 assert_match 'missing_comma\.json:3:5: ' "$ERR$OUT" "-c on a bad config message"
 
-# Kea validates hook libraries on -t (open, version(); reference §2.2): a library that does
+# Kea validates hook libraries on -t (open, version(); Kea's library_manager.cc): a library that does
 # not exist fails the check, naming it. Last, so that the checks above run whatever this says.
 jq '.Dhcp4["hooks-libraries"] = [{"library": "/nonexistent/libkahu_nothing.so"}]' \
     "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf" >"$TMP/nohook.conf"

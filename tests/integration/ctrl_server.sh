@@ -29,7 +29,7 @@ jq --arg sock "$SOCK" --argjson port "$PORT" \
     '.["Control-agent"]["http-host"] = "127.0.0.1" | .["Control-agent"]["http-port"] = $port
      | .["Control-agent"]["control-sockets"].dhcp4["socket-name"] = $sock
      | del(.["Control-agent"].loggers)' \
-    "$KAHU_SOURCE/../shared/scenarios/oasis/kea-ctrl-agent-dhcp1.conf" >"$LAB_TMP/agent.conf"
+    "$KAHU_SOURCE/tests/data/oasis/kea-ctrl-agent-dhcp1.conf" >"$LAB_TMP/agent.conf"
 KAHU_CONTROL_SOCKET_DIR="$LAB_TMP" "$AGENT" -c "$LAB_TMP/agent.conf" >"$LAB_TMP/agent.log" 2>&1 &
 LAB_PIDS+=("$!")
 wait_for 10 "kahu-ctrl-agent" curl -s -o /dev/null "http://127.0.0.1:$PORT/"

@@ -15,6 +15,8 @@ for tool in curl socat kea-shell jq; do
     command -v "$tool" >/dev/null || fail "$tool not installed"
 done
 T=$(mktemp -d /tmp/kahu-http.XXXXXX)
+# The server writes only in its own directories: this run's.
+export KAHU_DHCP_DATA_DIR=$T KAHU_LOG_FILE_DIR=$T KAHU_CONTROL_SOCKET_DIR=$T
 PID=
 cleanup() {
     local rc=$?

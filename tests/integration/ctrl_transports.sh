@@ -14,6 +14,8 @@ ECHO=$KAHU_BUILD/tests/core/transport/echo_server/kahu-control-echo
 AGENT=$KAHU_BUILD/core/kahu-ctrl-agent
 SHELL_BIN=$KAHU_BUILD/core/kahu-shell
 T=$(mktemp -d /tmp/kahu-ctrl.XXXXXX)
+# The server writes only in its own directories: this run's.
+export KAHU_DHCP_DATA_DIR=$T KAHU_LOG_FILE_DIR=$T KAHU_CONTROL_SOCKET_DIR=$T
 PIDS=()
 cleanup() {
     local rc=$?

@@ -11,6 +11,8 @@ KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
 source "$(dirname "$0")/lib/assert.bash"
 LAB_TMP=$(mktemp -d /tmp/kahu-mysql-bad.XXXXXX)
+# The server writes only in its own directories: this run's.
+export KAHU_DHCP_DATA_DIR=$LAB_TMP KAHU_LOG_FILE_DIR=$LAB_TMP KAHU_CONTROL_SOCKET_DIR=$LAB_TMP
 cleanup() { local rc=$?; mariadb_stop; ((rc == 0)) && rm -rf "$LAB_TMP"; exit "$rc"; }
 trap cleanup EXIT
 source "$(dirname "$0")/lib/mariadb.bash"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# PID file and shutdown signals (reference §1.2): while the server runs,
+# PID file and shutdown signals (Kea ARM "Starting and Stopping the DHCPv4 Server"): while the server runs,
 # $KEA_PIDFILE_DIR/<config stem>.<program>.pid holds its pid; a second instance on the same
 # config refuses to start ("... exists") and leaves the first one and its PID file alone;
 # SIGTERM and SIGINT each stop the server with exit status 0 within 2 s and remove the PID file.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# SIGHUP reloads the config file (reference §1.2): a new client sees the new lifetimes and
+# SIGHUP reloads the config file (Kea ARM "Starting and Stopping the DHCPv4 Server"): a new client sees the new lifetimes and
 # domain name; a broken file on SIGHUP is rejected with its file and line in the log, the
 # server keeps running with the previous good config and still serves; the lease file keeps
 # every lease across both reloads. A server started on the broken file exits 1 naming it.

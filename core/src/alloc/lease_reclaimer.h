@@ -9,11 +9,11 @@
 
 namespace kahu {
 
-/// Expired-lease processing (reference §6.7): turns expired leases into expired-reclaimed
-/// ones (or deletes them when flush-reclaimed-timer-wait-time is 0), recovers declined
-/// addresses whose probation is over, and flushes reclaimed leases older than
-/// hold-reclaimed-time. The server calls reclaim() and flush() from its timers and from the
-/// leases-reclaim command.
+/// Expired-lease processing (Kea ARM "Lease Reclamation"; alloc_engine.cc reclaimExpiredLeases4):
+/// turns expired leases into expired-reclaimed ones (or deletes them when
+/// flush-reclaimed-timer-wait-time is 0), recovers declined addresses whose probation is over, and
+/// flushes reclaimed leases older than hold-reclaimed-time. The server calls reclaim() and flush()
+/// from its timers and from the leases-reclaim command.
 class KAHU_API LeaseReclaimer {
 public:
     /// Hook seam (lease4_expire / lease4_recover): may change the lease and `remove`; returns

@@ -130,6 +130,15 @@ Ipv4Address getIpv4(ParseContext& ctx, const Node& n) {
     return *a;
 }
 
+void failOutsideDirectory(ParseContext& ctx, const Node& n, PathKind kind,
+                          const std::string& file) {
+    try {
+        confinePath(kind, file);
+    } catch (const PathError& e) {
+        ctx.fail(n, e.what());
+    }
+}
+
 std::string getEnum(ParseContext& ctx, const Node& n, const std::vector<std::string>& allowed) {
     auto s = getString(ctx, n);
     if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {

@@ -9,6 +9,7 @@
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/error.h>
+#include <kahu/paths.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -115,6 +116,9 @@ int64_t getInt(ParseContext& ctx, const Node& n, int64_t min, int64_t max);
 uint32_t getU32(ParseContext& ctx, const Node& n, uint32_t min = 0, uint32_t max = UINT32_MAX);
 double getDouble(ParseContext& ctx, const Node& n, double min, double max);
 Ipv4Address getIpv4(ParseContext& ctx, const Node& n);
+/// Fails at `n` when `file` is not allowed for its kind (kahu::confinePath): the operator
+/// sees file:line:col, the key path, the path and the directories it must be in.
+void failOutsideDirectory(ParseContext& ctx, const Node& n, PathKind kind, const std::string& file);
 /// A string that must be one of `allowed`.
 std::string getEnum(ParseContext& ctx, const Node& n, const std::vector<std::string>& allowed);
 

@@ -2,6 +2,7 @@
 // The Dhcp4 map itself, loggers and hooks-libraries, and the registry of all map kinds.
 #include "config/config_drafts.h"
 #include "config/parse_services.h"
+#include "log/logging.h"
 
 #include <algorithm>
 #include <cctype>
@@ -26,6 +27,9 @@ void parseOutputs(ParseContext& c, const Node& n, LoggerConfig& l) {
     forEachElement(c, n, [&](const Node& e, size_t) {
         LoggerOutput o;
         applyMap(c, e, loggerOutputKeys(), loggerOutputInfo(), o);
+        if (log::isLogFile(o.output)) {
+            failOutsideDirectory(c, e.child("output"), PathKind::Log, o.output);
+        }
         l.outputs.push_back(o);
     });
 }

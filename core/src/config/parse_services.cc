@@ -5,6 +5,8 @@
 
 #include "config/config_drafts.h"
 
+#include <kahu/paths.h>
+
 namespace kahu::config {
 
 namespace {
@@ -245,6 +247,9 @@ ControlSocketConfig parseControlSocket(ParseContext& c, const Node& n) {
     if (s.type == "unix" && s.name.empty()) {
         c.fail(n, "a unix control socket needs 'socket-name'");
     }
+    if (s.type == "unix") {
+        failOutsideDirectory(c, n.child("socket-name"), PathKind::Socket, s.name);
+    }
     return s;
 }
 
@@ -260,6 +265,9 @@ void parseLeaseDatabase(ParseContext& c, const Node& n, ServerConfig& cfg) {
             if (n.value.contains(key)) {
                 c.fail(n.child(key), "'" + key + "' is not used by a memfile lease-database");
             }
+        }
+        if (db.persist && !db.name.empty()) {
+            failOutsideDirectory(c, n.child("name"), PathKind::Data, db.name);
         }
     } else if (db.name.empty()) {
         c.fail(n, "must specify a name for the database");

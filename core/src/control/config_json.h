@@ -11,8 +11,8 @@
 namespace kahu::control {
 
 /// {"Dhcp4": {...}}: the map as parsed, plus Kea's global defaults (simple_parser4.cc
-/// GLOBAL4_DEFAULTS, reference §9.7) for the keys the file did not set and Kahu supports, so
-/// the shape matches what Kea shows. The result is accepted by config-set unchanged.
+/// GLOBAL4_DEFAULTS in Kea's simple_parser4.cc) for the keys the file did not set and Kahu
+/// supports, so the shape matches what Kea shows. The result is accepted by config-set unchanged.
 KAHU_API nlohmann::json configToJson(const ServerConfig& config);
 
 /// Kea's Element::str() serialisation: maps sorted by key as { "k": v, "k2": v2 }, lists as

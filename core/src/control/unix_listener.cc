@@ -15,6 +15,7 @@
 #include <kahu/build_info.h>
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <kahu/paths.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -261,29 +262,15 @@ const std::string& UnixListener::path() const {
     return impl_->path;
 }
 
-std::string UnixListener::controlSocketDir() {
-    const char* env = std::getenv("KAHU_CONTROL_SOCKET_DIR");
-    return env && *env ? std::string(env) : std::string(KAHU_RUN_DIR_DEFAULT);
-}
-
 std::string UnixListener::resolvePath(const std::string& socketName) {
-    std::string dir = controlSocketDir();
     if (socketName.empty()) {
         throw ConfigError("control socket: socket-name is empty");
     }
-    if (socketName.find('/') == std::string::npos) {
-        return (fs::path(dir) / socketName).string();
+    try {
+        return confinePath(PathKind::Socket, socketName);
+    } catch (const PathError& e) {
+        throw ConfigError(std::string("control socket: ") + e.what());
     }
-    std::error_code ec;
-    fs::path parent = fs::weakly_canonical(fs::absolute(socketName).parent_path(), ec);
-    fs::path allowed = fs::weakly_canonical(fs::absolute(dir), ec);
-    if (parent != allowed) {
-        throw ConfigError("control socket path '" + socketName +
-                          "' is not in the control socket directory '" + dir +
-                          "' (use a path there, or set KAHU_CONTROL_SOCKET_DIR to allow '" +
-                          fs::absolute(socketName).parent_path().string() + "')");
-    }
-    return socketName;
 }
 
 void UnixListener::start() {

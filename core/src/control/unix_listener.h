@@ -27,8 +27,8 @@ struct UnixListenerLimits {
 /// inside the executor.
 class KAHU_API UnixListener {
 public:
-    /// socketName: a path (its directory must be the control socket directory) or a bare
-    /// file name (placed in that directory).
+    /// socketName: a path in a control socket directory (kahu/paths.h) or a bare file name
+    /// (placed in Kahu's).
     UnixListener(std::string socketName, CommandExecutor executor, UnixListenerLimits limits = {});
     ~UnixListener();
     UnixListener(const UnixListener&) = delete;
@@ -44,10 +44,8 @@ public:
     /// The resolved socket path (valid after construction).
     const std::string& path() const;
 
-    /// KAHU_CONTROL_SOCKET_DIR, else the build's run directory (like Kea >= 2.6.3).
-    static std::string controlSocketDir();
-    /// Resolves a configured socket-name against controlSocketDir(); throws kahu::ConfigError
-    /// naming both paths when it lies elsewhere.
+    /// Resolves a configured socket-name with confinePath(PathKind::Socket) (Kahu's and Kea's
+    /// socket directories); throws kahu::ConfigError naming the path and the directories.
     static std::string resolvePath(const std::string& socketName);
 
 private:

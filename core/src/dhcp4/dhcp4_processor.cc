@@ -754,7 +754,7 @@ void Dhcp4Processor::processInform(Exchange& ex) {
         addConfiguredOptions(r, q, *config_, nullptr, nullptr, nullptr);
         setDestination(q, r);
     }
-    // An INFORM answer goes to ciaddr when the client has one (reference §9.5).
+    // An INFORM answer goes to ciaddr when the client has one (Kea's Dhcpv4Srv::adjustRemoteAddr).
     if (!q.ciaddr.isZero()) {
         r.remoteAddr = q.ciaddr;
         r.remotePort = 68;

@@ -15,7 +15,7 @@
 namespace kahu {
 
 /// The DHCPv4 protocol: decides the answer and the lease changes for a parsed query
-/// (reference §9), running the hook points that belong to that decision (subnet4_select,
+/// (Kea's dhcp4_srv.cc), running the hook points that belong to that decision (subnet4_select,
 /// host4_identifier, lease4_select, lease4_renew, lease4_release, lease4_decline).
 ///
 /// One instance per configuration generation; process() may run on several worker threads at

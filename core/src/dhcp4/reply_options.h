@@ -6,10 +6,11 @@
 
 namespace kahu {
 
-/// Fills a reply's configuration options the way Kea does (reference §9.5): options the client
-/// asked for in option 55, plus always-send ones, plus routers, DNS servers, domain name and
-/// server id whenever configured; looked up reservation -> pool -> subnet -> shared network ->
-/// global, first level that has the code wins; never-send suppresses.
+/// Fills a reply's configuration options the way Kea does (Kea's
+/// Dhcpv4Srv::appendRequestedOptions): options the client asked for in option 55, plus always-send
+/// ones, plus routers, DNS servers, domain name and server id whenever configured; looked up
+/// reservation -> pool -> subnet -> shared network -> global, first level that has the code wins;
+/// never-send suppresses.
 void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConfig& config,
                           const Subnet* subnet, const Pool* pool, const Reservation* reservation);
 

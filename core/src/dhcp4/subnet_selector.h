@@ -16,8 +16,9 @@ struct InterfaceAddresses {
     std::vector<Ipv4Prefix> addresses;
 };
 
-/// Picks the subnet for a query the way Kea does (reference §9.2): RAI link-selection,
-/// option 118, relay addresses, then giaddr / ciaddr / source / receiving interface.
+/// Picks the subnet for a query the way Kea does (Kea's CfgSubnets4::selectSubnet): RAI
+/// link-selection, option 118, relay addresses, then giaddr / ciaddr / source / receiving
+/// interface.
 class KAHU_API SubnetSelector {
 public:
     explicit SubnetSelector(const ServerConfig& config) : config_(config) {}

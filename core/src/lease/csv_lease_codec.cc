@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <kahu/error.h>
-#include <sstream>
 
 namespace kahu {
 
@@ -91,9 +90,10 @@ void appendKeaJson(std::string& out, const nlohmann::json& v) {
                 out += ", ";
             }
             first = false;
-            out += '"';
-            out += it.key(); // Kea prints keys unescaped
-            out += "\": ";
+            // Kea prints keys unescaped, which breaks its JSON for a key holding '"' or a
+            // control character; escaping keeps such a user-context readable.
+            appendJsonString(out, it.key());
+            out += ": ";
             appendKeaJson(out, it.value());
         }
         out += " }";
@@ -125,10 +125,12 @@ void appendKeaJson(std::string& out, const nlohmann::json& v) {
         out += std::to_string(v.get<uint64_t>());
         break;
     case nlohmann::json::value_t::number_float: {
-        // DoubleElement::toJSON streams the double with default formatting.
-        std::ostringstream ss;
-        ss << v.get<double>();
-        out += ss.str();
+        // Kea streams a double with six significant digits, so 0.1234567 comes back as
+        // 0.123457; the shortest text that reads back as the same double keeps it exact and
+        // is the same text for the common short values.
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
+        out.append(buf, r.ptr);
         break;
     }
     default:
@@ -137,16 +139,48 @@ void appendKeaJson(std::string& out, const nlohmann::json& v) {
     }
 }
 
+// Kea's escapeCharacters form (&#x + two lower-case hex digits), which Kea's reader decodes
+// for any byte. Kea 2.6 escapes only ',' and '&'; a line break or other control character
+// would end the row early and lose the lease at the next load, so those are escaped too.
 void appendEscaped(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
     for (char c : text) {
-        if (c == ',') {
-            out += "&#x2c";
-        } else if (c == '&') {
-            out += "&#x26";
+        auto u = static_cast<unsigned char>(c);
+        if (c == ',' || c == '&' || u < 0x20 || u == 0x7f) {
+            out += "&#x";
+            out += kHex[u >> 4];
+            out += kHex[u & 0xf];
         } else {
             out += c;
         }
     }
+}
+
+// Kea's JSON writes every byte >= 0x7f of a string as \u00XX and its parser turns \u00XX back
+// into that byte; a standard parser would decode it as the code point U+00XX instead. So the
+// escapes of such bytes become the bytes again before parsing, and UTF-8 text comes back as it
+// was written.
+std::string bytesFromKeaEscapes(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\' || i + 1 >= text.size()) {
+            out += text[i];
+            continue;
+        }
+        if (text[i + 1] == 'u' && i + 5 < text.size() && text[i + 2] == '0' && text[i + 3] == '0') {
+            int hi = hexNibble(text[i + 4]), lo = hexNibble(text[i + 5]);
+            if (hi >= 8 && lo >= 0) {
+                out += static_cast<char>(hi << 4 | lo);
+                i += 5;
+                continue;
+            }
+        }
+        out += text[i]; // an escape pair is copied whole, so "\\u00e9" stays literal
+        out += text[i + 1];
+        ++i;
+    }
+    return out;
 }
 
 } // namespace
@@ -328,7 +362,7 @@ std::optional<Lease4> CsvLeaseCodec::parseRow(std::string_view line, size_t colu
         l.state = static_cast<LeaseState>(*state);
     }
     if (columns > 10 && !f[10].empty()) {
-        auto ctx = nlohmann::json::parse(unescape(f[10]), nullptr, false);
+        auto ctx = nlohmann::json::parse(bytesFromKeaEscapes(unescape(f[10])), nullptr, false);
         if (ctx.is_discarded() || !ctx.is_object()) {
             return fail("user_context", f[10]);
         }

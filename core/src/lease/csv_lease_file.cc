@@ -75,7 +75,7 @@ off_t endOfLastLine(int fd, off_t size) {
 } // namespace
 
 CsvLeaseFile::CsvLeaseFile(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd_ < 0) {
         throw StoreError(errnoText("cannot open lease file", path_));
     }
@@ -219,7 +219,7 @@ void CsvLeaseFile::load(const std::string& path, LeaseIndex& leases, LeaseLoadRe
 }
 
 void CsvLeaseFile::writeAll(const std::string& path, const LeaseIndex& leases) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0) {
         throw StoreError(errnoText("cannot create lease file", path));
     }

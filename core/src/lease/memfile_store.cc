@@ -9,13 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <kahu/error.h>
+#include <kahu/paths.h>
 #include <limits>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
-
-#ifndef KAHU_DATA_DIR
-#define KAHU_DATA_DIR "/var/lib/kahu"
-#endif
 
 namespace kahu {
 
@@ -64,7 +61,7 @@ std::string deleteRow(Lease4 lease) {
 } // namespace
 
 std::string MemfileConfig::defaultName() {
-    return KAHU_DATA_DIR "/kahu-leases4.csv";
+    return defaultDirectory(PathKind::Data) + "/kahu-leases4.csv";
 }
 
 MemfileConfig MemfileConfig::fromJson(const nlohmann::json& map) {
@@ -82,9 +79,6 @@ MemfileConfig MemfileConfig::fromJson(const nlohmann::json& map) {
         }
         c.name = it->get<std::string>();
     }
-    if (c.name.empty()) {
-        c.name = defaultName();
-    }
     if (auto it = map.find("persist"); it != map.end()) {
         if (!it->is_boolean()) {
             throw Error("lease-database: 'persist' must be a boolean");
@@ -93,6 +87,13 @@ MemfileConfig MemfileConfig::fromJson(const nlohmann::json& map) {
     }
     c.lfcInterval = readUint32(map, "lfc-interval", c.lfcInterval);
     c.maxRowErrors = readUint32(map, "max-row-errors", c.maxRowErrors);
+    // A file the server writes is confined to the data directories (kahu/paths.h); PathError
+    // names the path and the directories. Without persist there is no file (Kea 2.6.3 too).
+    if (c.name.empty()) {
+        c.name = defaultName();
+    } else if (c.persist) {
+        c.name = confinePath(PathKind::Data, c.name);
+    }
     return c;
 }
 

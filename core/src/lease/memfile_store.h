@@ -17,7 +17,7 @@ namespace kahu {
 
 /// The memfile parameters of "lease-database" (Kea's names and defaults).
 struct KAHU_API MemfileConfig {
-    std::string name; ///< "" = KAHU_DATA_DIR "/kahu-leases4.csv"
+    std::string name; ///< "" = <data directory>/kahu-leases4.csv (kahu/paths.h)
     bool persist = true;
     uint32_t lfcInterval = 3600; ///< seconds; 0 = no periodic LFC
     uint32_t maxRowErrors = 0;   ///< per file; 0 = unlimited

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <kahu/paths.h>
 #include <map>
 #include <mutex>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -127,6 +128,14 @@ spdlog::level::level_enum parseSeverity(const LoggerConfig& lc) {
                       "' (expected FATAL, ERROR, WARN, INFO, DEBUG or NONE)");
 }
 
+std::string confinedLogFile(const LoggerConfig& lc, const std::string& output) {
+    try {
+        return confinePath(PathKind::Log, output);
+    } catch (const PathError& e) {
+        throw ConfigError("logger '" + lc.name + "': " + e.what());
+    }
+}
+
 /// Builds the sinks of one configuration pass. A file is opened once even when several
 /// loggers write to it (two handles would rotate it under each other).
 class SinkBuilder {
@@ -137,8 +146,9 @@ public:
             throw ConfigError("logger '" + lc.name + "': empty 'output'");
         }
         const bool console = o == "stdout" || o == "stderr";
-        const bool syslog = o == "syslog" || o.rfind("syslog:", 0) == 0;
-        const std::string key = console || syslog ? o + '\x1f' + out.pattern : "file:" + o;
+        const bool syslog = !console && !isLogFile(o);
+        const std::string file = console || syslog ? std::string() : confinedLogFile(lc, o);
+        const std::string key = console || syslog ? o + '\x1f' + out.pattern : "file:" + file;
         if (auto it = cache_.find(key); it != cache_.end()) {
             return it->second;
         }
@@ -152,10 +162,10 @@ public:
         } else {
             try {
                 const uint64_t maxSize = out.maxsize >= kMinRotateSize ? out.maxsize : 0;
-                sink = withPattern(std::make_shared<RotatingFileSink>(o, maxSize, out.maxver),
+                sink = withPattern(std::make_shared<RotatingFileSink>(file, maxSize, out.maxver),
                                    out.pattern);
             } catch (const std::exception& e) {
-                throw ConfigError("logger '" + lc.name + "': cannot open log file '" + o +
+                throw ConfigError("logger '" + lc.name + "': cannot open log file '" + file +
                                   "': " + e.what());
             }
         }
@@ -277,6 +287,11 @@ std::shared_ptr<spdlog::logger> get(std::string_view name) {
 
 int debugLevel(const spdlog::logger& logger) noexcept {
     return static_cast<const KahuLogger&>(logger).debugLevel_.load(std::memory_order_relaxed);
+}
+
+bool isLogFile(std::string_view output) {
+    return output != "stdout" && output != "stderr" && output != "syslog" &&
+           output.substr(0, 7) != "syslog:";
 }
 
 } // namespace kahu::log

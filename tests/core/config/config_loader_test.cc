@@ -13,13 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// KAHU_SHARED_DIR is the repo's ../shared; a checkout elsewhere (a worktree) can point at the
-// shared directory with the environment variable of the same name.
-fs::path oasisDir() {
-    const char* env = std::getenv("KAHU_SHARED_DIR");
-    return fs::path(env ? env : KAHU_SHARED_DIR) / "scenarios/oasis";
-}
-const fs::path kOasis = oasisDir();
+// The Oasis operators' Kea files, byte for byte as they run them.
+const fs::path kOasis = fs::path(KAHU_TEST_DATA_DIR) / "oasis";
 
 std::string errorOfText(std::string_view text) {
     try {
@@ -35,7 +30,7 @@ Ipv4Address ip(const char* s) {
 }
 
 TEST(OasisConfigs, EveryDhcp4FileParsesExceptTheAsWrittenOne) {
-    ASSERT_TRUE(fs::is_directory(kOasis)) << kOasis << " missing; set KAHU_SHARED_DIR";
+    ASSERT_TRUE(fs::is_directory(kOasis)) << kOasis << " missing";
     int parsed = 0;
     for (const auto& entry : fs::directory_iterator(kOasis)) {
         auto name = entry.path().filename().string();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
+#include <kahu/paths.h>
 #include <thread>
 
 using namespace kahu;
@@ -325,6 +326,7 @@ TEST_F(MemfileStoreTest, WriteCsvWritesEveryLeaseCompacted) {
 }
 
 TEST_F(MemfileStoreTest, FactoryParsesLeaseDatabaseMap) {
+    ::setenv("KAHU_DHCP_DATA_DIR", dir.path().c_str(), 1); // the file may live only there
     registerMemfileStore();
     registerMemfileStore(); // idempotent
     ASSERT_TRUE(LeaseStoreFactories::instance().has("memfile"));
@@ -342,6 +344,10 @@ TEST_F(MemfileStoreTest, FactoryParsesLeaseDatabaseMap) {
     EXPECT_TRUE(fileExists(name()));
 
     EXPECT_EQ(MemfileConfig::fromJson({{"type", "memfile"}}).name, MemfileConfig::defaultName());
+    EXPECT_EQ(MemfileConfig::fromJson({{"name", "bare.csv"}}).name, dir.file("bare.csv"));
+    EXPECT_THROW(MemfileConfig::fromJson({{"name", "/etc/leases.csv"}}), PathError);
+    EXPECT_EQ(MemfileConfig::fromJson({{"name", "/etc/x.csv"}, {"persist", false}}).name,
+              "/etc/x.csv"); // no file, nothing to confine
     EXPECT_EQ(MemfileConfig::fromJson({{"name", ""}}).lfcInterval, 3600u);
     EXPECT_THROW(MemfileConfig::fromJson({{"persist", "yes"}}), Error);
     EXPECT_THROW(MemfileConfig::fromJson({{"lfc-interval", -1}}), Error);
@@ -352,4 +358,5 @@ TEST_F(MemfileStoreTest, FactoryParsesLeaseDatabaseMap) {
     p.config["name"] = dir.file("check.csv");
     auto checked = LeaseStoreFactories::instance().create("memfile", p);
     EXPECT_FALSE(fileExists(dir.file("check.csv")));
+    ::unsetenv("KAHU_DHCP_DATA_DIR");
 }

@@ -10,6 +10,7 @@
 #include <kahu/log.h>
 #include <sstream>
 #include <thread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace kahu::log {
@@ -25,9 +26,11 @@ protected:
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
         fs::create_directories(dir_);
+        ::setenv("KAHU_LOG_FILE_DIR", dir_.c_str(), 1); // log files may live only there
     }
     void TearDown() override {
         resetLogging();
+        ::unsetenv("KAHU_LOG_FILE_DIR");
         fs::remove_all(dir_);
     }
 
@@ -116,6 +119,32 @@ TEST_F(Logging, EntryWithoutOutputsWritesWhereParentWrites) {
     configureLogging({logger("kea-dhcp4", "INFO", path("main.log")), child}, false);
     KAHU_DEBUG(get("kahu-dhcp4.alloc"), 5, "TEST_ALLOC", "x");
     EXPECT_EQ(read(path("main.log")), "DEBUG kahu-dhcp4.alloc TEST_ALLOC x\n");
+}
+
+TEST_F(Logging, FileOutsideTheLogDirectoriesIsRefusedAndNothingChanges) {
+    configureLogging({logger("kea-dhcp4", "INFO", path("a.log"))}, false);
+    try {
+        configureLogging({logger("kea-dhcp4", "INFO", "/etc/kahu-test.log")}, false);
+        FAIL() << "a log file in /etc was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("invalid path specified: '/etc/kahu-test.log'"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(fs::exists("/etc/kahu-test.log"));
+    KAHU_INFO(get("kahu-dhcp4"), "TEST_STILL", "still here");
+    get("kahu-dhcp4")->flush();
+    EXPECT_NE(read(path("a.log")).find("still here"), std::string::npos);
+}
+
+TEST_F(Logging, BareFileNameGoesIntoTheLogDirectoryWithoutWorldAccess) {
+    const mode_t old = ::umask(027);
+    configureLogging({logger("kea-dhcp4", "INFO", "bare.log")}, false);
+    ::umask(old);
+    KAHU_INFO(get("kahu-dhcp4"), "TEST_HELLO", "hello");
+    get("kahu-dhcp4")->flush();
+    ASSERT_TRUE(fs::exists(path("bare.log")));
+    EXPECT_EQ(fs::status(path("bare.log")).permissions() & fs::perms::others_all, fs::perms::none);
 }
 
 TEST_F(Logging, FileRotatesLikeKea) {

@@ -11,12 +11,8 @@
 namespace kahu {
 
 TEST(AgentConfig, OasisAgentConfigParses) {
-    const char* env = std::getenv("KAHU_SHARED_DIR");
-    std::string file =
-        std::string(env ? env : KAHU_SHARED_DIR) + "/scenarios/oasis/kea-ctrl-agent-dhcp1.conf";
-    if (!std::filesystem::exists(file)) {
-        GTEST_SKIP() << file << " not found (set KAHU_SHARED_DIR)";
-    }
+    const std::string file = KAHU_TEST_DATA_DIR "/oasis/kea-ctrl-agent-dhcp1.conf";
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
     auto cfg = AgentConfig::fromFile(file);
     EXPECT_EQ(cfg.httpHost, "172.18.20.20");
     EXPECT_EQ(cfg.httpPort, 8000);

@@ -27,7 +27,7 @@ Packet4 queryWithClientId(uint8_t lastByte) {
 
 } // namespace
 
-// Values checked against a live Kea 2.2 load-balancing pair (reference kea.md §8.3).
+// Values checked against a live Kea 2.2 load-balancing pair (Kea's ha/query_filter.cc).
 TEST(QueryFilter, HashOfMacsMatchesKea) {
     const uint8_t mac10[] = {0x02, 0, 0, 0, 0, 0x10};
     const uint8_t mac11[] = {0x02, 0, 0, 0, 0, 0x11};

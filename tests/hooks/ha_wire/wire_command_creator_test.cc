@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// The bodies a Kea 2.2 peer sent on the wire (reference kea.md §8.6, captured live) must come
+// The bodies a Kea 2.2 peer sent on the wire (docs/ha-wire.md, captured live) must come
 // out byte for byte.
 #include "command_creator.h"
 

@@ -307,6 +307,8 @@ inline pid_t spawn(const std::string& exe, const std::string& config,
         setenv("KEA_PIDFILE_DIR", dir.c_str(), 1);
         setenv("KEA_LOCKFILE_DIR", dir.c_str(), 1);
         setenv("KAHU_CONTROL_SOCKET_DIR", dir.c_str(), 1);
+        setenv("KAHU_DHCP_DATA_DIR", dir.c_str(), 1);
+        setenv("KAHU_LOG_FILE_DIR", dir.c_str(), 1);
         setenv("KAHU_PIDFILE_DIR", dir.c_str(), 1);
         setenv("KEA_LOGGER_DESTINATION", (dir / log).c_str(), 1);
         freopen((dir / log).c_str(), "w", stdout);

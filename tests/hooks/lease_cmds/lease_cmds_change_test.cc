@@ -255,6 +255,7 @@ TEST_F(LeaseCmdsTest, WriteDumpsTheLeasesInMemfileFormat) {
     auto dir =
         std::filesystem::temp_directory_path() / ("kahu-lease-write-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
+    ::setenv("KAHU_DHCP_DATA_DIR", dir.c_str(), 1); // the data directory lease4-write may use
     auto file = (dir / "dump.csv").string();
     expect("lease4-write", {{"filename", file}}, 0, "IPv4 lease database into '" + file + "'.");
     std::ifstream in(file);
@@ -263,16 +264,34 @@ TEST_F(LeaseCmdsTest, WriteDumpsTheLeasesInMemfileFormat) {
     std::getline(in, row);
     EXPECT_EQ(header.substr(0, 25), "address,hwaddr,client_id,");
     EXPECT_EQ(row.substr(0, 29), "192.0.2.70,02:00:00:00:00:70,");
-    std::filesystem::remove_all(dir);
+    // A bare name goes into the data directory.
+    expect("lease4-write", {{"filename", "bare.csv"}}, 0, "IPv4 lease database into 'bare.csv'.");
+    EXPECT_TRUE(std::filesystem::exists(dir / "bare.csv"));
 
     expect("lease4-write", nullptr, 1, "no parameters specified for the command");
     expect("lease4-write", nlohmann::json::object(), 1, "'filename' parameter not specified");
     expect("lease4-write", {{"filename", 5}}, 1, "'filename' parameter must be a string");
     expect("lease4-write", {{"filename", ""}}, 1, "'filename' parameter is empty");
-    auto failed = run("lease4-write", {{"filename", "/nonexistent-dir/x.csv"}});
+    // Outside the data directories nothing is written (Kea 2.6.3, CVE-2025-32802).
+    for (const std::string& outside :
+         std::vector<std::string>{"/etc/kahu-lease-write-test.csv", (dir / "sub/x.csv").string(),
+                                  (dir / "../kahu-lease-write-escape.csv").string()}) {
+        auto refused = run("lease4-write", {{"filename", outside}});
+        EXPECT_EQ(refused["result"], 1) << outside;
+        EXPECT_EQ(refused["text"].get<std::string>().rfind(
+                      "invalid path specified: '" + outside + "', supported path is '" +
+                          dir.string() + "'",
+                      0),
+                  0u)
+            << refused.dump();
+        EXPECT_FALSE(std::filesystem::exists(outside)) << outside;
+    }
+    std::filesystem::remove_all(dir);
+    auto failed = run("lease4-write", {{"filename", (dir / "x.csv").string()}}); // dir is gone
     EXPECT_EQ(failed["result"], 1);
-    EXPECT_NE(failed["text"].get<std::string>().find("/nonexistent-dir/x.csv"), std::string::npos)
+    EXPECT_NE(failed["text"].get<std::string>().find(dir.string() + "/x.csv"), std::string::npos)
         << failed.dump();
+    ::unsetenv("KAHU_DHCP_DATA_DIR");
 }
 
 TEST_F(LeaseCmdsTest, ResendDdnsAnswersAsKeaWithDdnsDisabled) {

@@ -35,7 +35,7 @@ ha_config() { # mode(load-balancing|hot-standby) n kind(kahu|kea) [filter [jq op
     if [[ "$3" == kahu ]]; then
         src="$KAHU_SOURCE/config/kahu-dhcp4-$1-dhcp$2.conf"
     else
-        src="$KAHU_SOURCE/../shared/scenarios/oasis/kea-dhcp4-$1-dhcp$2.conf"
+        src="$KAHU_SOURCE/tests/data/oasis/kea-dhcp4-$1-dhcp$2.conf"
     fi
     jq --argjson short "$HA_SHORT" "${@:5}" \
         "def ha: .Dhcp4[\"hooks-libraries\"][] | select(.library | endswith(\"libdhcp_ha.so\"))

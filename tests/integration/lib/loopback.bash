@@ -7,6 +7,8 @@
 # Creates $TMP (/tmp/kahu-<name>.XXXXXX) and installs the exit trap.
 loopback_setup() { # name
     TMP=$(mktemp -d "/tmp/kahu-$1.XXXXXX")
+    # The servers' own directories (lease files, logs, sockets) are this run's.
+    export KAHU_DHCP_DATA_DIR=$TMP KAHU_LOG_FILE_DIR=$TMP KAHU_CONTROL_SOCKET_DIR=$TMP
     PIDS=()
     trap loopback_cleanup EXIT INT TERM
 }

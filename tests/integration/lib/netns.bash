@@ -32,6 +32,9 @@ KEA_DHCP4=${KEA_DHCP4:-/usr/sbin/kea-dhcp4}
 
 LAB_ID="kit$$"                  # kit<pid>: lets lab_reap_stale find runs that died (SIGKILL)
 LAB_TMP=$(mktemp -d "/tmp/kahu-it.${LAB_ID}.XXXXXX")
+# Servers may write only in their own directories (docs/compatibility.md, "File paths"): this
+# run's lease files, logs and sockets live in $LAB_TMP, so that is where the directories point.
+export KAHU_DHCP_DATA_DIR=$LAB_TMP KAHU_LOG_FILE_DIR=$LAB_TMP KAHU_CONTROL_SOCKET_DIR=$LAB_TMP
 LAB_NS=()                       # every namespace this run created
 LAB_PIDS=()                     # every background process this run started
 LAB_FAILED=1                    # cleared by pass()

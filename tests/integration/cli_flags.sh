@@ -24,8 +24,6 @@ esac
 [[ -x "$BIN" ]] || fail "server binary not found: $BIN"
 
 TMP=$(mktemp -d /tmp/kahu-cli.XXXXXX)
-# The server writes only in its own directories: this run's.
-export KAHU_DHCP_DATA_DIR=$TMP KAHU_LOG_FILE_DIR=$TMP KAHU_CONTROL_SOCKET_DIR=$TMP
 cleanup() {
     local rc=$?
     if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
@@ -111,10 +109,10 @@ assert_eq 0 "$RC" "-d -t exit status"
 assert_match 'Syntax check OK' "$OUT$ERR" "-d -t message"
 
 # -t does not need the lease file, the socket or the PID directory: a config naming a lease
-# file in a directory that does not exist still checks OK (Kea's -t opens no database).
+# file in a (data) directory that does not exist still checks OK (Kea's -t opens no database).
 jq '.Dhcp4["lease-database"].name = "/nonexistent/dir/leases.csv"' \
     "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf" >"$TMP/nolease.conf"
-run -t "$TMP/nolease.conf"
+KAHU_DHCP_DATA_DIR=/nonexistent/dir run -t "$TMP/nolease.conf"
 assert_eq 0 "$RC" "-t with an unreachable lease file (stderr: ${ERR:0:300})"
 [[ ! -e "$TMP/nolease.kahu-dhcp4.pid" ]] || fail "-t wrote a PID file"
 

@@ -2,26 +2,8 @@
 // Path confinement: the one place that decides where a configured or commanded file may go.
 #include <cstdlib>
 #include <filesystem>
+#include <kahu/build_info.h>
 #include <kahu/paths.h>
-
-#ifndef KAHU_DATA_DIR
-#define KAHU_DATA_DIR "/var/lib/kahu"
-#endif
-#ifndef KAHU_LOG_DIR
-#define KAHU_LOG_DIR "/var/log/kahu"
-#endif
-#ifndef KAHU_RUN_DIR
-#define KAHU_RUN_DIR "/run/kahu"
-#endif
-#ifndef KAHU_KEA_DATA_DIR
-#define KAHU_KEA_DATA_DIR "/var/lib/kea"
-#endif
-#ifndef KAHU_KEA_LOG_DIR
-#define KAHU_KEA_LOG_DIR "/var/log/kea"
-#endif
-#ifndef KAHU_KEA_RUN_DIR
-#define KAHU_KEA_RUN_DIR "/run/kea"
-#endif
 
 namespace kahu {
 
@@ -39,13 +21,16 @@ struct DirSource {
 DirSource sourceOf(PathKind kind) {
     switch (kind) {
     case PathKind::Data:
-        return {"KAHU_DHCP_DATA_DIR", KAHU_DATA_DIR, "KEA_DHCP_DATA_DIR", KAHU_KEA_DATA_DIR};
+        return {"KAHU_DHCP_DATA_DIR", KAHU_DATA_DIR_DEFAULT, "KEA_DHCP_DATA_DIR",
+                KAHU_KEA_DATA_DIR_DEFAULT};
     case PathKind::Log:
-        return {"KAHU_LOG_FILE_DIR", KAHU_LOG_DIR, "KEA_LOG_FILE_DIR", KAHU_KEA_LOG_DIR};
+        return {"KAHU_LOG_FILE_DIR", KAHU_LOG_DIR_DEFAULT, "KEA_LOG_FILE_DIR",
+                KAHU_KEA_LOG_DIR_DEFAULT};
     case PathKind::Socket:
         break;
     }
-    return {"KAHU_CONTROL_SOCKET_DIR", KAHU_RUN_DIR, "KEA_CONTROL_SOCKET_DIR", KAHU_KEA_RUN_DIR};
+    return {"KAHU_CONTROL_SOCKET_DIR", KAHU_RUN_DIR_DEFAULT, "KEA_CONTROL_SOCKET_DIR",
+            KAHU_KEA_RUN_DIR_DEFAULT};
 }
 
 std::string fromEnv(const char* var, const char* fallback) {

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <kahu/build_info.h>
 #include <kahu/error.h>
 #include <system_error>
 
@@ -15,7 +16,7 @@ std::string hooksDirectory() {
     if (env != nullptr && *env != '\0') {
         return env;
     }
-    return KAHU_HOOKS_DIR;
+    return KAHU_HOOKS_DIR_DEFAULT;
 }
 
 namespace {

@@ -9,12 +9,14 @@
 #include <kahu/lease/lease4.h>
 #include <random>
 #include <string>
+#include <string_view>
 
 namespace kahu::test {
 
 struct RandomLeaseLimits {
     bool infiniteLifetime = true; ///< may draw Lease4::kInfinite
     bool poolId = true;           ///< may draw a pool id other than 0
+    bool beyondLatin1 = true;     ///< may use characters latin1 lacks (漢, an emoji)
 };
 
 class RandomLeases {
@@ -54,9 +56,12 @@ public:
             ",",       "&", "&#x2c", "\n", "\r", "\t", "\x01", "\x1f", "\x7f", "\"", "\\",
             "\\u00e9", "'", " ",     "#",  "{",  "}",  "[",    "]",    ":",    "é",  "ü",
             "漢",      "😀", "a",     "b",  "z",  "0",  "9",    "-",    ".",    "_"};
+        static constexpr size_t kCount = sizeof kPieces / sizeof kPieces[0];
         std::string s;
         for (size_t i = 0; i < size; ++i) {
-            s += kPieces[pick(sizeof kPieces / sizeof kPieces[0])];
+            const char* piece = kPieces[pick(kCount)];
+            const bool wide = std::string_view(piece) == "😀" || std::string_view(piece) == "漢";
+            s += !limits_.beyondLatin1 && wide ? "?" : piece;
         }
         return s;
     }

@@ -95,7 +95,22 @@ TEST_F(MySqlStoreTest, EveryAcceptedLeaseComesBackIdenticalFromANewConnection) {
     // The same random leases as the memfile property test (separators, line breaks, control
     // characters, quotes and UTF-8 in hostname and user-context); infinite lifetimes are
     // covered below, pool ids only where the schema has the column.
-    test::RandomLeases gen(7, {.infiniteLifetime = false, .poolId = v26_});
+    // Kea's schema leaves the character set to the server's default (latin1 here): a character
+    // the column cannot hold makes MariaDB refuse the row, so the write fails and nothing is
+    // stored, as with Kea. Everything the store accepts must come back.
+    for (const char* name : {"phone-😀", "漢字"}) {
+        Lease4 wide = lease(99);
+        wide.hostname = name;
+        wide.userContext = {{"name", name}};
+        try {
+            ASSERT_TRUE(store_->add(wide));
+            EXPECT_EQ(wide, *store_->get(wide.address));
+            store_->remove(wide);
+        } catch (const StoreError&) {
+            EXPECT_FALSE(store_->get(wide.address).has_value());
+        }
+    }
+    test::RandomLeases gen(7, {.infiniteLifetime = false, .poolId = v26_, .beyondLatin1 = false});
     std::vector<Lease4> added;
     for (uint32_t n = 0; n < 200; ++n) {
         Lease4 l = gen.lease(n);
@@ -103,7 +118,10 @@ TEST_F(MySqlStoreTest, EveryAcceptedLeaseComesBackIdenticalFromANewConnection) {
         added.push_back(l);
     }
     for (size_t i = 0; i < added.size(); i += 3) {
-        Lease4 l = gen.lease(i);
+        Lease4 l = added[i];
+        l.hostname = gen.text(10);
+        l.userContext = gen.object(2);
+        l.cltt += 60;
         ASSERT_TRUE(store_->update(l, added[i].expire())) << l.address.str();
         added[i] = l;
     }

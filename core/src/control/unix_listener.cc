@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <kahu/build_info.h>
 #include <kahu/error.h>
 #include <kahu/log.h>
 #include <kahu/paths.h>

@@ -358,6 +358,7 @@ protected:
 
     /// A fresh store and processor for the configuration as the test changed it.
     void rebuild() {
+        proc_.reset(); // it refers to the lease manager replaced below
         store_ = std::make_shared<test::FakeLeaseStore>();
         leases_ = std::make_unique<LeaseManager>(store_);
         leases_->configure(config_);

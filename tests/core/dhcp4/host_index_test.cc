@@ -63,11 +63,15 @@ TEST(HostIndex, IdentifiersFollowTheConfiguredOrderAndSkipAbsentOnes) {
 
 TEST(HostIndex, FirstMatchingIdentifierWins) {
     Packet4 q = relayedQuery();
-    HostIndex circuitFirst(configWith({IdentifierType::CircuitId, IdentifierType::Duid}));
+    // The index points into its configuration, which must outlive it.
+    ServerConfig circuitThenDuid = configWith({IdentifierType::CircuitId, IdentifierType::Duid});
+    HostIndex circuitFirst(circuitThenDuid);
     EXPECT_EQ(circuitFirst.find(10, q)->ipAddress->str(), "10.0.0.1");
-    HostIndex duidFirst(configWith({IdentifierType::Duid, IdentifierType::CircuitId}));
+    ServerConfig duidThenCircuit = configWith({IdentifierType::Duid, IdentifierType::CircuitId});
+    HostIndex duidFirst(duidThenCircuit);
     EXPECT_EQ(duidFirst.find(10, q)->ipAddress->str(), "10.0.0.2");
-    HostIndex neither(configWith({IdentifierType::HwAddress}));
+    ServerConfig hwOnly = configWith({IdentifierType::HwAddress});
+    HostIndex neither(hwOnly);
     EXPECT_EQ(neither.find(10, q), nullptr);
     EXPECT_EQ(circuitFirst.find(11, q), nullptr) << "another subnet";
 }
@@ -85,7 +89,8 @@ TEST(HostIndex, AReservationNamesAClientByAnyOfItsIdentifiers) {
 }
 
 TEST(HostIndex, ShortOrUntypedClientIdIsNoDuid) {
-    HostIndex index(configWith({IdentifierType::Duid}));
+    ServerConfig c = configWith({IdentifierType::Duid});
+    HostIndex index(c);
     Packet4 q = relayedQuery();
     q.set(opt::kClientId, {255, 0, 0, 0, 7});
     EXPECT_TRUE(index.identifiers(q).empty());

@@ -25,7 +25,7 @@ start_server "$conf"
 start_relay 172.18.20.20
 
 if [[ $KAHU_SERVER == kahu ]]; then
-    assert_match "DHCP4_CONFIG_SYNTAX_WARNING .*global\.conf:[0-9]+:[0-9]+: Dhcp4\.reservation-mode: 'reservation-mode' is deprecated" \
+    assert_match "DHCP4_CONFIG_SYNTAX_WARNING .*srv1\.conf:[0-9]+:[0-9]+: Dhcp4\.reservation-mode: 'reservation-mode' is deprecated" \
         "$(grep DHCP4_CONFIG_SYNTAX_WARNING "$SERVER_LOG_srv1" || true)" "deprecation warning with position"
     client_prepare other other-box
     run_dhclient other || fail "dhclient (unreserved) got no lease"

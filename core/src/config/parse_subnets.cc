@@ -83,7 +83,7 @@ template <class T> void addInheritable(KeyTable<T>& t) {
                            std::pair{"reservations-in-subnet", &Inheritable::resInSubnet},
                            std::pair{"reservations-out-of-pool", &Inheritable::resOutOfPool}}) {
                          if (flags.contains(key)) {
-                             d.inh.*field = flags[key].get<bool>();
+                             d.inh.*field = flags[key].template get<bool>();
                          }
                      }
                      c.warn(n, "'reservation-mode' is deprecated; \"" + mode + "\" is read as " +

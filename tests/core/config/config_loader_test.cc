@@ -326,7 +326,7 @@ TEST(ConfigReservationMode, MixingWithTheFlagsInOneMapIsRefused) {
                              "'reservations-global', 'reservations-in-subnet' or "
                              "'reservations-out-of-pool' parameters";
     EXPECT_EQ(errorOfText(R"({"Dhcp4": {"reservation-mode": "all", "reservations-global": true}})"),
-              "t.json:1:39: Dhcp4.reservations-global: " + both);
+              "t.json:1:12: Dhcp4.reservation-mode: " + both);
     EXPECT_EQ(errorOfText(R"({"Dhcp4": {"subnet4": [{"subnet": "10.0.0.0/8",)"
                           R"( "reservations-out-of-pool": false, "reservation-mode": "all"}]}})"),
               "t.json:1:84: Dhcp4.subnet4[0].reservation-mode: " + both);

@@ -39,7 +39,6 @@ inline std::vector<std::string> withUnsupportedInheritableKeys(std::vector<std::
         "ddns-ttl-max",
         "hostname-char-set",
         "hostname-char-replacement",
-        "reservation-mode",
         "4o6-interface",
         "4o6-subnet",
     };
@@ -51,6 +50,9 @@ struct Inheritable {
     std::optional<uint32_t> valid, minValid, maxValid, renew, rebind, offerLifetime;
     std::optional<bool> calculateTee, matchClientId, authoritative;
     std::optional<bool> resGlobal, resInSubnet, resOutOfPool;
+    /// Which way this level set the three above: Kea 2.2 refuses reservation-mode next to
+    /// reservations-* in one map, whatever order they come in.
+    bool resModeSeen = false, resFlagsSeen = false;
     std::optional<double> t1, t2;
     std::optional<Ipv4Address> nextServer;
     std::optional<std::string> serverHostname, bootFileName, interface, clientClass;

@@ -31,4 +31,11 @@ KAHU_API ConfigLoadResult parseConfigText(std::string_view text, std::string_vie
 KAHU_API ConfigLoadResult buildConfig(const nlohmann::json& top,
                                       std::string_view origin = "<wire>");
 
+/// The reservations-* flags Kea 2.2's deprecated reservation-mode stands for, as Kea 2.2 maps
+/// them, except that "disabled" turns reservations-out-of-pool off as well (Kea leaves it to
+/// inherit, which changes nothing while reservations-in-subnet is off); "global" leaves it to
+/// inherit. Null for an unknown mode. The parser applies the flags; config-get shows them
+/// instead of the mode, as Kea does.
+KAHU_API nlohmann::json reservationModeFlags(std::string_view mode);
+
 } // namespace kahu::config

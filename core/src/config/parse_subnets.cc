@@ -1,8 +1,32 @@
 // SPDX-License-Identifier: MPL-2.0
 // subnet4, pools, relay and shared-networks, and the values those levels inherit.
 #include "config/config_drafts.h"
+#include "config/config_loader.h"
 
 namespace kahu::config {
+
+nlohmann::json reservationModeFlags(std::string_view mode) {
+    using nlohmann::json;
+    if (mode == "disabled") {
+        return {{"reservations-global", false},
+                {"reservations-in-subnet", false},
+                {"reservations-out-of-pool", false}};
+    }
+    if (mode == "out-of-pool") {
+        return {{"reservations-global", false},
+                {"reservations-in-subnet", true},
+                {"reservations-out-of-pool", true}};
+    }
+    if (mode == "global") {
+        return {{"reservations-global", true}, {"reservations-in-subnet", false}};
+    }
+    if (mode == "all") {
+        return {{"reservations-global", false},
+                {"reservations-in-subnet", true},
+                {"reservations-out-of-pool", false}};
+    }
+    return nullptr;
+}
 
 template <class T> void addInheritable(KeyTable<T>& t) {
     auto u32 = [](std::optional<uint32_t> Inheritable::*field) {
@@ -30,9 +54,41 @@ template <class T> void addInheritable(KeyTable<T>& t) {
     t.push_back({"t2-percent", percent(&Inheritable::t2)});
     t.push_back({"match-client-id", flag(&Inheritable::matchClientId)});
     t.push_back({"authoritative", flag(&Inheritable::authoritative)});
-    t.push_back({"reservations-global", flag(&Inheritable::resGlobal)});
-    t.push_back({"reservations-in-subnet", flag(&Inheritable::resInSubnet)});
-    t.push_back({"reservations-out-of-pool", flag(&Inheritable::resOutOfPool)});
+    static const char* const kBothReservationKeys =
+        "invalid use of both 'reservation-mode' and one of 'reservations-global', "
+        "'reservations-in-subnet' or 'reservations-out-of-pool' parameters";
+    auto reservationFlag = [](std::optional<bool> Inheritable::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) {
+            if (d.inh.resModeSeen) {
+                c.fail(n, kBothReservationKeys);
+            }
+            d.inh.resFlagsSeen = true;
+            d.inh.*field = getBool(c, n);
+        };
+    };
+    t.push_back({"reservations-global", reservationFlag(&Inheritable::resGlobal)});
+    t.push_back({"reservations-in-subnet", reservationFlag(&Inheritable::resInSubnet)});
+    t.push_back({"reservations-out-of-pool", reservationFlag(&Inheritable::resOutOfPool)});
+    // Kea 2.2's deprecated form of the three flags; a flag the mode leaves out keeps
+    // inheriting.
+    t.push_back({"reservation-mode", [](ParseContext& c, const Node& n, T& d) {
+                     if (d.inh.resFlagsSeen) {
+                         c.fail(n, kBothReservationKeys);
+                     }
+                     auto mode = getEnum(c, n, {"disabled", "out-of-pool", "global", "all"});
+                     d.inh.resModeSeen = true;
+                     auto flags = reservationModeFlags(mode);
+                     for (auto [key, field] :
+                          {std::pair{"reservations-global", &Inheritable::resGlobal},
+                           std::pair{"reservations-in-subnet", &Inheritable::resInSubnet},
+                           std::pair{"reservations-out-of-pool", &Inheritable::resOutOfPool}}) {
+                         if (flags.contains(key)) {
+                             d.inh.*field = flags[key].template get<bool>();
+                         }
+                     }
+                     c.warn(n, "'reservation-mode' is deprecated; \"" + mode + "\" is read as " +
+                                   flags.dump());
+                 }});
     t.push_back({"next-server",
                  [](ParseContext& c, const Node& n, T& d) { d.inh.nextServer = getIpv4(c, n); }});
     t.push_back({"server-hostname", text(&Inheritable::serverHostname)});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "control/config_json.h"
 
+#include "config/config_loader.h"
+
 #include <kahu/error.h>
 #include <memory>
 #include <openssl/evp.h>
@@ -44,6 +46,21 @@ const json& globalDefaults() {
 }
 
 void addMissing(json& map, const json& defaults);
+
+// Kea 2.2 turns the deprecated reservation-mode into the reservations-* flags when it parses,
+// so its config-get never shows it; the answer must also go back into config-set, which
+// refuses reservation-mode next to the flags the defaults add.
+void moveReservationMode(json& map) {
+    if (!map.is_object() || !map.contains("reservation-mode") ||
+        !map["reservation-mode"].is_string()) {
+        return;
+    }
+    json flags = config::reservationModeFlags(map["reservation-mode"].get<std::string>());
+    map.erase("reservation-mode");
+    if (flags.is_object()) {
+        map.update(flags);
+    }
+}
 
 // Kea writes each subnet's effective lifetimes and tee-time settings (inherited from the shared
 // network or the globals) and its empty lists; Kahu resolved the same values when it parsed.
@@ -105,6 +122,7 @@ void addMissing(json& map, const json& defaults) {
 
 json configToJson(const ServerConfig& config) {
     json dhcp4 = config.json.is_object() ? config.json : json::object();
+    moveReservationMode(dhcp4);
     addMissing(dhcp4, globalDefaults());
     // The parsed subnets keep the file's order: top-level subnet4 first, then each shared
     // network's (ids may be absent in the file and assigned by the parser).
@@ -113,11 +131,14 @@ json configToJson(const ServerConfig& config) {
         return next < config.subnets.size() ? &config.subnets[next++] : nullptr;
     };
     for (auto& subnet : dhcp4["subnet4"]) {
+        moveReservationMode(subnet);
         fillSubnet(subnet, parsed());
     }
     for (auto& network : dhcp4["shared-networks"]) {
+        moveReservationMode(network);
         if (network.is_object() && network.contains("subnet4")) {
             for (auto& subnet : network["subnet4"]) {
+                moveReservationMode(subnet);
                 fillSubnet(subnet, parsed());
             }
         }

@@ -130,17 +130,21 @@ std::optional<Lease4> Dhcp4Processor::findClientLease(const std::vector<const Su
 
 bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c,
                                  int64_t now, std::optional<Lease4>* seen) const {
-    const Pool* pool = LeaseManager::poolOf(s, a);
-    if (!s.reservationsOutOfPool || !pool) {
-        const Reservation* owner = hosts_.byAddress(s.id, a);
-        if (!owner && s.reservationsGlobal) {
-            owner = hosts_.byAddress(0, a);
+    // A reserved address is free only for a client the reservation names, by any identifier
+    // it carries (host-reservation-identifiers). A subnet reservation counts unless
+    // reservations-out-of-pool says reservations lie outside the pools and `a` is in one (Kea
+    // then does not look). A global reservation's address is kept from other clients as well,
+    // which Kea does not do: its owner is offered it wherever it is (reservedAddress).
+    if (!hosts_.empty()) {
+        if (s.reservationsInSubnet && (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, a))) {
+            const Reservation* owner = hosts_.byAddress(s.id, a);
+            if (owner && !HostIndex::names(*owner, c.hostIds)) {
+                return false;
+            }
         }
-        if (owner) {
-            // Reserved: free only for the client the reservation names.
-            bool mine = (owner->hwAddress && owner->hwAddress->bytes == c.hw.bytes) ||
-                        (owner->clientId && *owner->clientId == c.clientId);
-            if (!mine) {
+        if (s.reservationsGlobal) {
+            const Reservation* owner = hosts_.byAddress(0, a);
+            if (owner && !HostIndex::names(*owner, c.hostIds)) {
                 return false;
             }
         }
@@ -349,6 +353,9 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
                 ex->flexId.clear();
             }
         }
+        if (!hosts_.empty()) {
+            ex->client.hostIds = hosts_.identifiers(ex->query, ex->flexId);
+        }
         dispatch(ex, done);
     } catch (const std::exception& e) {
         KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex->query.summary(),
@@ -400,14 +407,35 @@ const Reservation* Dhcp4Processor::reservationFor(const Subnet& s, const Exchang
         return nullptr;
     }
     if (s.reservationsInSubnet) {
-        if (const Reservation* r = hosts_.find(s.id, ex.query, ex.flexId)) {
+        if (const Reservation* r = hosts_.find(s.id, ex.client.hostIds)) {
             return r;
         }
     }
     if (s.reservationsGlobal) {
-        return hosts_.find(0, ex.query, ex.flexId);
+        return hosts_.find(0, ex.client.hostIds);
     }
     return nullptr;
+}
+
+std::optional<Ipv4Address> Dhcp4Processor::reservedAddress(const Subnet& s,
+                                                           const Exchange& ex) const {
+    if (hosts_.empty()) {
+        return std::nullopt;
+    }
+    if (s.reservationsGlobal) {
+        const Reservation* g = hosts_.find(0, ex.client.hostIds);
+        if (g && g->ipAddress && s.prefix.contains(*g->ipAddress)) {
+            return g->ipAddress;
+        }
+    }
+    if (s.reservationsInSubnet) {
+        const Reservation* r = hosts_.find(s.id, ex.client.hostIds);
+        if (r && r->ipAddress && s.prefix.contains(*r->ipAddress) &&
+            (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, *r->ipAddress))) {
+            return r->ipAddress;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
@@ -417,12 +445,10 @@ std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
     const ClientIdentity& c = ex.client;
     // 1. The client's reserved address.
     for (const Subnet* s : network) {
-        const Reservation* r = reservationFor(*s, ex);
-        if (r && r->ipAddress && s->prefix.contains(*r->ipAddress)) {
-            if (addressFree(*s, *r->ipAddress, c, ex.now)) {
+        if (auto reserved = reservedAddress(*s, ex)) {
+            if (addressFree(*s, *reserved, c, ex.now)) {
                 chosen = s;
-                ex.reservation = r;
-                return r->ipAddress;
+                return reserved;
             }
             stat("v4-reservation-conflicts").add(1);
         }
@@ -504,6 +530,9 @@ void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
         return done(ex);
     }
     ex->subnet = chosen;
+    // The reservation of the subnet the address came from supplies host name and options,
+    // whether or not it reserves an address (Kea's current host).
+    ex->reservation = reservationFor(*chosen, *ex);
     ex->candidate = makeLease(*chosen, *address, *ex);
     hooks::Lease4SelectArgs args{ex->query, *chosen, true, ex->candidate};
     if (parkable<hooks::HookPoint::Lease4Select>(
@@ -589,12 +618,12 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
     }
     // The client's own reservation decides when it has a free reserved address.
     const Reservation* res = reservationFor(*target, x);
-    if (res && res->ipAddress && *res->ipAddress != *requested &&
-        addressFree(*target, *res->ipAddress, x.client, x.now)) {
+    auto reserved = reservedAddress(*target, x);
+    if (reserved && *reserved != *requested && addressFree(*target, *reserved, x.client, x.now)) {
         nak(x, "client has a different reserved address");
         return done(ex);
     }
-    bool reservedHere = res && res->ipAddress && *res->ipAddress == *requested;
+    bool reservedHere = reserved && *reserved == *requested;
     if (!reservedHere) {
         const Pool* pool = LeaseManager::poolOf(*target, *requested);
         if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.query.classes())) {

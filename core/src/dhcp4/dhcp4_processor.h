@@ -64,7 +64,13 @@ private:
     bool acceptServerId(const Packet4& q) const;
     std::optional<Lease4> findClientLease(const std::vector<const Subnet*>& network,
                                           const ClientIdentity& c) const;
+    /// The client's reservation in a subnet (Kea's current host): the subnet's own when
+    /// reservations-in-subnet, else the global one when reservations-global.
     const Reservation* reservationFor(const Subnet& s, const Exchange& ex) const;
+    /// The address reserved for the client in a subnet, as Kea picks it: a global
+    /// reservation's address inside the subnet first, then the subnet's own reservation's,
+    /// which reservations-out-of-pool limits to addresses outside the pools.
+    std::optional<Ipv4Address> reservedAddress(const Subnet& s, const Exchange& ex) const;
     /// Whether `a` may be given to the client: no live lease of someone else, not reserved for
     /// someone else.
     /// `seen`, when given, receives the store's row at `a` (when the answer is true).

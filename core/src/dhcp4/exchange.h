@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "dhcp4/host_index.h"
+
 #include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
@@ -22,6 +24,9 @@ struct ClientIdentity {
     HwAddr hw;
     ClientId clientId;    ///< option 61 as sent (empty if none)
     std::string hostname; ///< option 12, sanitised and lower-cased
+    /// What reservations are matched with, in host-reservation-identifiers order (empty when
+    /// the configuration has no reservations).
+    HostIdentifiers hostIds;
 
     /// The client-id to compare leases with in a subnet (none when match-client-id is false).
     const ClientId& idFor(const Subnet& s) const {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/host_index.h"
 
+#include <algorithm>
+
 namespace kahu {
 
 HostIndex::HostIndex(const ServerConfig& config) : order_(config.hostReservationIdentifiers) {
@@ -44,11 +46,9 @@ void HostIndex::add(SubnetId subnet, const Reservation& r) {
     }
 }
 
-const Reservation* HostIndex::find(SubnetId subnet, const Packet4& query,
-                                   const std::vector<uint8_t>& flexId) const {
-    if (byId_.empty()) {
-        return nullptr;
-    }
+HostIdentifiers HostIndex::identifiers(const Packet4& query,
+                                       const std::vector<uint8_t>& flexId) const {
+    HostIdentifiers out;
     for (IdentifierType t : order_) {
         std::vector<uint8_t> id;
         switch (t) {
@@ -76,14 +76,50 @@ const Reservation* HostIndex::find(SubnetId subnet, const Packet4& query,
             id = flexId;
             break;
         }
-        if (id.empty()) {
-            continue;
+        if (!id.empty()) {
+            out.push_back({t, std::move(id)});
         }
-        if (auto it = byId_.find(key(subnet, t, id)); it != byId_.end()) {
+    }
+    return out;
+}
+
+const Reservation* HostIndex::find(SubnetId subnet, const HostIdentifiers& ids) const {
+    if (byId_.empty()) {
+        return nullptr;
+    }
+    for (const auto& id : ids) {
+        if (auto it = byId_.find(key(subnet, id.type, id.bytes)); it != byId_.end()) {
             return it->second;
         }
     }
     return nullptr;
+}
+
+bool HostIndex::names(const Reservation& r, const HostIdentifiers& ids) {
+    for (const auto& id : ids) {
+        const std::vector<uint8_t>* mine = nullptr;
+        switch (id.type) {
+        case IdentifierType::HwAddress:
+            mine = r.hwAddress ? &r.hwAddress->bytes : nullptr;
+            break;
+        case IdentifierType::Duid:
+            mine = r.duid ? &*r.duid : nullptr;
+            break;
+        case IdentifierType::CircuitId:
+            mine = r.circuitId ? &*r.circuitId : nullptr;
+            break;
+        case IdentifierType::ClientId:
+            mine = r.clientId ? &*r.clientId : nullptr;
+            break;
+        case IdentifierType::FlexId:
+            mine = r.flexId ? &*r.flexId : nullptr;
+            break;
+        }
+        if (mine && *mine == id.bytes) {
+            return true;
+        }
+    }
+    return false;
 }
 
 const Reservation* HostIndex::byAddress(SubnetId subnet, Ipv4Address a) const {

@@ -11,6 +11,13 @@
 
 namespace kahu {
 
+/// One identifier a query carries, as reservations are matched (Kea's host identifier).
+struct HostIdentifier {
+    IdentifierType type;
+    std::vector<uint8_t> bytes;
+};
+using HostIdentifiers = std::vector<HostIdentifier>;
+
 /// Reservations indexed for the packet path: by (subnet, identifier type, identifier bytes)
 /// and by (subnet, address). Subnet id 0 holds the global reservations. Built once per
 /// configuration; read-only afterwards, so lookups need no lock.
@@ -18,13 +25,25 @@ class KAHU_API HostIndex {
 public:
     explicit HostIndex(const ServerConfig& config);
 
-    /// The client's reservation in a subnet (0 = global), trying the configured identifier
-    /// types in order; the first match wins (Kea's rule). flexId is the host4_identifier
-    /// result, empty when none.
+    /// The identifiers a query carries, in host-reservation-identifiers order; types the query
+    /// does not carry are left out. hw-address is chaddr; duid is the DUID inside a client-id
+    /// of type 255 (RFC 4361); circuit-id is option 82's sub-option 1; client-id is option 61
+    /// as sent; flex-id is the host4_identifier result (empty when none).
+    HostIdentifiers identifiers(const Packet4& query,
+                                const std::vector<uint8_t>& flexId = {}) const;
+    /// The client's reservation in a subnet (0 = global): the first identifier, in
+    /// host-reservation-identifiers order, that has a reservation wins (Kea's rule).
+    const Reservation* find(SubnetId subnet, const HostIdentifiers& ids) const;
     const Reservation* find(SubnetId subnet, const Packet4& query,
-                            const std::vector<uint8_t>& flexId = {}) const;
+                            const std::vector<uint8_t>& flexId = {}) const {
+        return find(subnet, identifiers(query, flexId));
+    }
     /// Who holds a reservation for this address in a subnet (0 = global), or null.
     const Reservation* byAddress(SubnetId subnet, Ipv4Address a) const;
+    /// Whether a reservation names the client: its identifier is one the client carries, of
+    /// the same type. Any of the client's identifiers counts (as Kea's address check), not only
+    /// the first, so a client never loses an address reserved for it to its own other identity.
+    static bool names(const Reservation& r, const HostIdentifiers& ids);
     bool empty() const noexcept { return byId_.empty(); }
 
 private:

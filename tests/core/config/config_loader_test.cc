@@ -269,6 +269,75 @@ TEST(ConfigMessages, RenewAboveRebindIsIgnoredWithWarning) {
     EXPECT_NE(r.warnings[0].find("renew-timer is greater than rebind-timer"), std::string::npos);
 }
 
+// Kea 2.2's deprecated reservation-mode, mapped as Kea 2.2 maps it, at every level, with a
+// warning that names where it was read.
+TEST(ConfigReservationMode, EachModeMapsToTheReservationFlags) {
+    struct Case {
+        const char* mode;
+        bool global, inSubnet, outOfPool;
+    };
+    for (const Case& c :
+         {Case{"disabled", false, false, false}, Case{"out-of-pool", false, true, true},
+          Case{"global", true, false, false}, Case{"all", false, true, false}}) {
+        SCOPED_TRACE(c.mode);
+        auto r = parseConfigText(std::string(R"({"Dhcp4": {"reservation-mode": ")") + c.mode +
+                                     R"(", "subnet4": [{"id": 1, "subnet": "10.0.0.0/8"}]}})",
+                                 "t.json");
+        const Subnet& s = r.config->subnets.at(0);
+        EXPECT_EQ(s.reservationsGlobal, c.global);
+        EXPECT_EQ(s.reservationsInSubnet, c.inSubnet);
+        EXPECT_EQ(s.reservationsOutOfPool, c.outOfPool);
+        ASSERT_EQ(r.warnings.size(), 1u);
+        EXPECT_EQ(r.warnings[0].rfind("t.json:1:12: Dhcp4.reservation-mode: 'reservation-mode' "
+                                      "is deprecated",
+                                      0),
+                  0u)
+            << r.warnings[0];
+    }
+}
+
+TEST(ConfigReservationMode, AcceptedAtSharedNetworkAndSubnetLevel) {
+    auto r = parseConfigText(R"({"Dhcp4": {"reservations-global": true,
+        "shared-networks": [{"name": "n", "reservation-mode": "out-of-pool",
+            "subnet4": [{"id": 2, "subnet": "10.2.0.0/24"},
+                        {"id": 3, "subnet": "10.3.0.0/24", "reservation-mode": "global"}]}],
+        "subnet4": [{"id": 1, "subnet": "10.1.0.0/24", "reservation-mode": "disabled"}]}})",
+                             "t.json");
+    const auto& c = *r.config;
+    EXPECT_FALSE(c.subnetById(1)->reservationsGlobal);
+    EXPECT_FALSE(c.subnetById(1)->reservationsInSubnet);
+    EXPECT_FALSE(c.subnetById(2)->reservationsGlobal) << "out-of-pool sets global off";
+    EXPECT_TRUE(c.subnetById(2)->reservationsInSubnet);
+    EXPECT_TRUE(c.subnetById(2)->reservationsOutOfPool);
+    EXPECT_TRUE(c.subnetById(3)->reservationsGlobal);
+    EXPECT_FALSE(c.subnetById(3)->reservationsInSubnet);
+    EXPECT_TRUE(c.subnetById(3)->reservationsOutOfPool)
+        << "\"global\" leaves out-of-pool to inherit, as Kea 2.2";
+    EXPECT_EQ(r.warnings.size(), 3u);
+}
+
+TEST(ConfigReservationMode, MixingWithTheFlagsInOneMapIsRefused) {
+    const std::string both = "invalid use of both 'reservation-mode' and one of "
+                             "'reservations-global', 'reservations-in-subnet' or "
+                             "'reservations-out-of-pool' parameters";
+    EXPECT_EQ(errorOfText(R"({"Dhcp4": {"reservation-mode": "all", "reservations-global": true}})"),
+              "t.json:1:12: Dhcp4.reservation-mode: " + both);
+    EXPECT_EQ(errorOfText(R"({"Dhcp4": {"subnet4": [{"subnet": "10.0.0.0/8",)"
+                          R"( "reservations-out-of-pool": false, "reservation-mode": "all"}]}})"),
+              "t.json:1:84: Dhcp4.subnet4[0].reservation-mode: " + both);
+    // Different levels do not clash: the subnet's flag overrides the global mode.
+    auto r = parseConfigText(R"({"Dhcp4": {"reservation-mode": "disabled",
+        "subnet4": [{"id": 1, "subnet": "10.0.0.0/8", "reservations-in-subnet": true}]}})",
+                             "t.json");
+    EXPECT_TRUE(r.config->subnets[0].reservationsInSubnet);
+    EXPECT_FALSE(r.config->subnets[0].reservationsGlobal);
+}
+
+TEST(ConfigReservationMode, UnknownModeIsRefused) {
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"reservation-mode": "off"}})").find("reservation-mode"),
+              std::string::npos);
+}
+
 TEST(ConfigFromJson, WireConfigUsesWireLocationsAndSameChecks) {
     nlohmann::json top = {{"Dhcp4", {{"subnet4", {{{"subnet", "10.0.0.0/8"}, {"bogus", 1}}}}}}};
     try {

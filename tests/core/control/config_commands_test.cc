@@ -46,6 +46,29 @@ TEST(ConfigJson, KeaStrSpacingAndUpperCaseSha256) {
               "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
 }
 
+// Kea 2.2 turns reservation-mode into the reservations-* flags when it parses; config-get shows
+// the flags, so its answer goes back into config-set (which refuses both in one map).
+TEST(ConfigJson, ReservationModeIsShownAsTheFlagsItStandsFor) {
+    auto r = config::parseConfigText(R"({"Dhcp4": {"reservation-mode": "global",
+        "shared-networks": [{"name": "n", "reservation-mode": "disabled",
+            "subnet4": [{"id": 2, "subnet": "10.2.0.0/24", "reservation-mode": "all"}]}],
+        "subnet4": [{"id": 1, "subnet": "10.1.0.0/24", "reservation-mode": "out-of-pool"}]}})",
+                                     "t.json");
+    json d = control::configToJson(*r.config)["Dhcp4"];
+    EXPECT_FALSE(d.contains("reservation-mode"));
+    EXPECT_EQ(d["reservations-global"], true);
+    EXPECT_EQ(d["reservations-in-subnet"], false);
+    const json& s1 = d["subnet4"][0];
+    EXPECT_FALSE(s1.contains("reservation-mode"));
+    EXPECT_EQ(s1["reservations-in-subnet"], true);
+    EXPECT_EQ(s1["reservations-out-of-pool"], true);
+    const json& n = d["shared-networks"][0];
+    EXPECT_EQ(n["reservations-in-subnet"], false);
+    EXPECT_EQ(n["subnet4"][0]["reservations-in-subnet"], true);
+    EXPECT_EQ(n["subnet4"][0]["reservations-out-of-pool"], false);
+    EXPECT_NO_THROW(config::buildConfig(json{{"Dhcp4", d}}));
+}
+
 TEST_F(ConfigCommandsTest, ConfigGetHasDhcp4WithDefaultsAndHash) {
     auto answer = run("config-get");
     ASSERT_EQ(answer["result"], 0);

@@ -2,8 +2,10 @@
 #include "dhcp4/dhcp4_processor.h"
 #include "fake_lease_store.h"
 
+#include <functional>
 #include <gtest/gtest.h>
 #include <kahu/stats.h>
+#include <optional>
 
 namespace kahu {
 namespace {
@@ -319,6 +321,313 @@ TEST_F(Dhcp4ProcessorTest, ClassesAddedToTheQueryOpenRestrictedSubnets) {
     EXPECT_EQ(ex.response->messageType(), MessageType::Offer);
     ASSERT_NE(ex.subnet, nullptr);
     EXPECT_EQ(ex.subnet->id, 10u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reservations by every identifier of host-reservation-identifiers.
+
+std::vector<uint8_t> bytes(const std::string& text) {
+    return std::vector<uint8_t>(text.begin(), text.end());
+}
+
+/// Option 82 holding only a circuit-id (sub-option 1), as `dhcrelay -a` inserts it.
+std::vector<uint8_t> agentInfo(const std::string& circuitId) {
+    std::vector<uint8_t> o = {1, uint8_t(circuitId.size())};
+    o.insert(o.end(), circuitId.begin(), circuitId.end());
+    return o;
+}
+
+/// A client-id of type 255 (RFC 4361): IAID 00:00:00:07, then the DUID.
+std::vector<uint8_t> duidClientId(const std::vector<uint8_t>& duid) {
+    std::vector<uint8_t> o = {255, 0, 0, 0, 7};
+    o.insert(o.end(), duid.begin(), duid.end());
+    return o;
+}
+
+const std::vector<uint8_t> kDuid = {0, 1, 0, 1, 0x2a, 0x2b, 0x2c, 0x2d, 2, 0, 0, 0, 0, 0x33};
+
+class Dhcp4ReservationTest : public Dhcp4ProcessorTest {
+protected:
+    void SetUp() override {
+        Dhcp4ProcessorTest::SetUp();
+        config_->subnets[0].reservations.clear();
+        config_->hostReservationIdentifiers = {IdentifierType::HwAddress, IdentifierType::Duid,
+                                               IdentifierType::CircuitId, IdentifierType::ClientId,
+                                               IdentifierType::FlexId};
+    }
+
+    /// A fresh store and processor for the configuration as the test changed it.
+    void rebuild() {
+        proc_.reset(); // it refers to the lease manager replaced below
+        store_ = std::make_shared<test::FakeLeaseStore>();
+        leases_ = std::make_unique<LeaseManager>(store_);
+        leases_->configure(config_);
+        InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
+        proc_ = std::make_unique<Dhcp4Processor>(config_, *leases_,
+                                                 std::vector<InterfaceAddresses>{ens18});
+    }
+
+    Reservation& reserve(const char* address, std::vector<Reservation>* in = nullptr) {
+        auto& list = in ? *in : config_->subnets[0].reservations;
+        Reservation r;
+        r.ipAddress = ip(address);
+        list.push_back(r);
+        return list.back();
+    }
+
+    /// Client 0x50 relayed with option 82 circuit-id "br10" (and its 01+MAC client-id).
+    Packet4 reservedQuery(MessageType type) {
+        Packet4 q = query(type, 0x50);
+        q.set(opt::kRelayAgentInfo, agentInfo("br10"));
+        return q;
+    }
+
+    /// DISCOVER then REQUEST of the offered address; flexId stands in for a host4_identifier
+    /// callout's answer. Returns the ACK (or NAK), empty when either step got no answer.
+    std::optional<Packet4> doraWith(const Packet4& discover,
+                                    const std::vector<uint8_t>& flexId = {}) {
+        auto run = [&](const Packet4& q) {
+            auto ex = std::make_shared<Exchange>();
+            ex->query = q;
+            ex->now = 1000;
+            ex->flexId = flexId;
+            ExchangePtr result;
+            proc_->process(ex, [&result](const ExchangePtr& done) { result = done; });
+            return result && result->response ? result->response : std::nullopt;
+        };
+        auto offer = run(discover);
+        if (!offer) {
+            return std::nullopt;
+        }
+        Packet4 req = discover;
+        req.setMessageType(MessageType::Request);
+        req.setAddress(opt::kRequestedAddress, offer->yiaddr);
+        req.setAddress(opt::kServerId, ip("172.18.20.20"));
+        return run(req);
+    }
+
+    std::string addressOf(const std::optional<Packet4>& ack) {
+        if (!ack || ack->messageType() != MessageType::Ack) {
+            return "no lease";
+        }
+        return ack->yiaddr.str();
+    }
+};
+
+TEST_F(Dhcp4ReservationTest, CircuitIdReservationIsGrantedThroughTheRelay) {
+    reserve("172.18.10.150").circuitId = bytes("br10");
+    rebuild();
+    auto ack = doraWith(reservedQuery(MessageType::Discover));
+    EXPECT_EQ(addressOf(ack), "172.18.10.150");
+    ASSERT_TRUE(store_->get(ip("172.18.10.150")));
+    EXPECT_EQ(store_->get(ip("172.18.10.150"))->hwAddr.str(), "02:00:00:00:00:50");
+}
+
+TEST_F(Dhcp4ReservationTest, ClientIdReservationIsGranted) {
+    reserve("172.18.10.151").clientId = std::vector<uint8_t>{0, 'k', 'a', 'h', 'u'};
+    rebuild();
+    Packet4 d = query(MessageType::Discover, 0x51);
+    d.set(opt::kClientId, {0, 'k', 'a', 'h', 'u'});
+    EXPECT_EQ(addressOf(doraWith(d)), "172.18.10.151");
+}
+
+TEST_F(Dhcp4ReservationTest, DuidReservationMatchesTheDuidInsideAType255ClientId) {
+    reserve("172.18.10.152").duid = kDuid;
+    rebuild();
+    Packet4 d = query(MessageType::Discover, 0x52);
+    d.set(opt::kClientId, duidClientId(kDuid));
+    EXPECT_EQ(addressOf(doraWith(d)), "172.18.10.152");
+
+    // The same bytes without the type-255 framing are not a DUID.
+    Packet4 plain = query(MessageType::Discover, 0x53);
+    plain.set(opt::kClientId, kDuid);
+    EXPECT_NE(addressOf(doraWith(plain)), "172.18.10.152");
+}
+
+TEST_F(Dhcp4ReservationTest, FlexIdReservationUsesTheHost4IdentifierResult) {
+    reserve("172.18.10.153").flexId = bytes("rack-7");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x54), bytes("rack-7"))),
+              "172.18.10.153");
+    EXPECT_NE(addressOf(doraWith(query(MessageType::Discover, 0x55), bytes("rack-8"))),
+              "172.18.10.153");
+}
+
+TEST_F(Dhcp4ReservationTest, HwAddressReservationIsGranted) {
+    reserve("172.18.10.154").hwAddress = HwAddr::fromText("02:00:00:00:00:56");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x56))), "172.18.10.154");
+}
+
+// For each identifier type: a reservation of the pool's first address (which the iterative
+// allocator would hand out first) is skipped for every other client, DISCOVER and REQUEST
+// alike, and its owner still gets it afterwards.
+TEST_F(Dhcp4ReservationTest, AnotherClientNeverGetsAReservedAddressOfAnyIdentifierType) {
+    struct Case {
+        const char* name;
+        std::function<void(Reservation&)> set;
+        std::function<void(Packet4&)> owner;
+        std::vector<uint8_t> flexId;
+    };
+    std::vector<Case> cases = {
+        {"hw-address",
+         [](Reservation& r) { r.hwAddress = HwAddr::fromText("02:00:00:00:00:60"); },
+         [](Packet4& q) { q.chaddr = {0x02, 0, 0, 0, 0, 0x60}; },
+         {}},
+        {"duid",
+         [](Reservation& r) { r.duid = kDuid; },
+         [](Packet4& q) { q.set(opt::kClientId, duidClientId(kDuid)); },
+         {}},
+        {"circuit-id",
+         [](Reservation& r) { r.circuitId = bytes("br10"); },
+         [](Packet4& q) { q.set(opt::kRelayAgentInfo, agentInfo("br10")); },
+         {}},
+        {"client-id",
+         [](Reservation& r) {
+             r.clientId = std::vector<uint8_t>{0, 'k', 'a', 'h', 'u'};
+         },
+         [](Packet4& q) {
+             q.set(opt::kClientId, {0, 'k', 'a', 'h', 'u'});
+         },
+         {}},
+        {"flex-id", [](Reservation& r) { r.flexId = bytes("rack-7"); }, [](Packet4&) {},
+         bytes("rack-7")},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        config_->subnets[0].reservations.clear();
+        c.set(reserve("172.18.10.100"));
+        rebuild();
+
+        // Others: a plain client, and one relayed with another circuit-id.
+        EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x61))), "172.18.10.101");
+        Packet4 other = query(MessageType::Discover, 0x62);
+        other.set(opt::kRelayAgentInfo, agentInfo("br11"));
+        EXPECT_EQ(addressOf(doraWith(other)), "172.18.10.102");
+        Packet4 grab = query(MessageType::Request, 0x63);
+        grab.setAddress(opt::kRequestedAddress, ip("172.18.10.100"));
+        grab.setAddress(opt::kServerId, ip("172.18.20.20"));
+        auto nak = proc_->process(grab, 1000);
+        ASSERT_TRUE(nak.response);
+        EXPECT_EQ(nak.response->messageType(), MessageType::Nak);
+
+        Packet4 owner = query(MessageType::Discover, 0x64);
+        c.owner(owner);
+        EXPECT_EQ(addressOf(doraWith(owner, c.flexId)), "172.18.10.100");
+    }
+}
+
+TEST_F(Dhcp4ReservationTest, FirstIdentifierInConfiguredOrderDecides) {
+    reserve("172.18.10.170").hwAddress = HwAddr::fromText("02:00:00:00:00:50");
+    reserve("172.18.10.171").circuitId = bytes("br10");
+    reserve("172.18.10.172").clientId = std::vector<uint8_t>{1, 2, 0, 0, 0, 0, 0x50};
+
+    config_->hostReservationIdentifiers = {IdentifierType::CircuitId, IdentifierType::HwAddress,
+                                           IdentifierType::ClientId};
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.171");
+
+    config_->hostReservationIdentifiers = {IdentifierType::ClientId, IdentifierType::CircuitId};
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.172");
+
+    config_->hostReservationIdentifiers = {IdentifierType::HwAddress, IdentifierType::CircuitId};
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.170");
+}
+
+TEST_F(Dhcp4ReservationTest, IdentifierTypesNotConfiguredAreNotMatched) {
+    reserve("172.18.10.100").circuitId = bytes("br10");
+    config_->hostReservationIdentifiers = {IdentifierType::HwAddress};
+    rebuild();
+    // The reservation names nobody the server can recognise: its address is nobody's.
+    EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x65))), "172.18.10.101");
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.102");
+}
+
+TEST_F(Dhcp4ReservationTest, OutOfPoolReservationIsGranted) {
+    config_->subnets[0].reservationsOutOfPool = true;
+    reserve("172.18.10.20").circuitId = bytes("br10");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.20");
+}
+
+// reservations-out-of-pool promises that no reservation lies in a pool: as Kea, the server
+// then neither offers an in-pool reserved address to its owner nor keeps it from others.
+TEST_F(Dhcp4ReservationTest, OutOfPoolModeIgnoresReservedAddressesInsideThePool) {
+    config_->subnets[0].reservationsOutOfPool = true;
+    Reservation& r = reserve("172.18.10.150");
+    r.circuitId = bytes("br10");
+    r.hostname = "port-10";
+    rebuild();
+    auto ack = doraWith(reservedQuery(MessageType::Discover));
+    EXPECT_EQ(addressOf(ack), "172.18.10.100");
+    ASSERT_TRUE(ack && ack->get(opt::kHostName));
+    const Option* hn = ack->get(opt::kHostName);
+    EXPECT_EQ(std::string(hn->data.begin(), hn->data.end()), "port-10")
+        << "the reservation's other parameters still apply";
+}
+
+TEST_F(Dhcp4ReservationTest, InPoolReservationIsGrantedWhenNotOutOfPool) {
+    reserve("172.18.10.150").circuitId = bytes("br10");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.150");
+}
+
+TEST_F(Dhcp4ReservationTest, GlobalReservationIsGrantedAndKeptFromOthers) {
+    config_->subnets[0].reservationsGlobal = true;
+    config_->subnets[0].reservationsInSubnet = false;
+    reserve("172.18.10.100", &config_->globalReservations).clientId =
+        std::vector<uint8_t>{0, 'g', 'l', 'o', 'b'};
+    reserve("172.18.10.30", &config_->globalReservations).circuitId = bytes("br10");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x66))), "172.18.10.101");
+    Packet4 g = query(MessageType::Discover, 0x67);
+    g.set(opt::kClientId, {0, 'g', 'l', 'o', 'b'});
+    EXPECT_EQ(addressOf(doraWith(g)), "172.18.10.100");
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.30")
+        << "a global reservation outside the pool";
+}
+
+TEST_F(Dhcp4ReservationTest, GlobalReservationsAreIgnoredUnlessEnabled) {
+    reserve("172.18.10.30", &config_->globalReservations).circuitId = bytes("br10");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.100");
+}
+
+TEST_F(Dhcp4ReservationTest, SubnetReservationsAreIgnoredWhenInSubnetIsOff) {
+    config_->subnets[0].reservationsInSubnet = false;
+    reserve("172.18.10.100").circuitId = bytes("br10");
+    rebuild();
+    EXPECT_EQ(addressOf(doraWith(query(MessageType::Discover, 0x68))), "172.18.10.100");
+    EXPECT_EQ(addressOf(doraWith(reservedQuery(MessageType::Discover))), "172.18.10.101");
+}
+
+TEST_F(Dhcp4ReservationTest, SubnetReservationWinsOverGlobalForHostName) {
+    config_->subnets[0].reservationsGlobal = true;
+    reserve("172.18.10.40", &config_->globalReservations).circuitId = bytes("br10");
+    reserve("172.18.10.41").circuitId = bytes("br10");
+    config_->subnets[0].reservations.back().hostname = "in-subnet";
+    rebuild();
+    auto ack = doraWith(reservedQuery(MessageType::Discover));
+    // Kea takes a global reservation's address first, the subnet's host for everything else.
+    EXPECT_EQ(addressOf(ack), "172.18.10.40");
+    ASSERT_TRUE(ack && ack->get(opt::kHostName));
+    const Option* hn = ack->get(opt::kHostName);
+    EXPECT_EQ(std::string(hn->data.begin(), hn->data.end()), "in-subnet");
+}
+
+TEST_F(Dhcp4ReservationTest, ClientKeepsItsReservedAddressOnRenew) {
+    reserve("172.18.10.150").circuitId = bytes("br10");
+    rebuild();
+    auto ack = doraWith(reservedQuery(MessageType::Discover));
+    ASSERT_EQ(addressOf(ack), "172.18.10.150");
+    Packet4 renew = reservedQuery(MessageType::Request);
+    renew.ciaddr = ip("172.18.10.150");
+    auto ex = proc_->process(renew, 2000);
+    ASSERT_TRUE(ex.response);
+    EXPECT_EQ(ex.response->messageType(), MessageType::Ack);
+    EXPECT_EQ(ex.response->yiaddr.str(), "172.18.10.150");
 }
 
 } // namespace

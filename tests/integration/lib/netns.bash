@@ -190,17 +190,31 @@ lab_oasis() { # [two]
 }
 
 # Starts dhcrelay in the router: listens for clients on br10, forwards to the servers on br20.
-# No -a: relay agent information (option 82) stays off, as on Oasis's firewall.
+# No -a by default: relay agent information (option 82) stays off, as on Oasis's firewall.
+# RELAY_OPTS adds dhcrelay options: RELAY_OPTS=-a inserts option 82 with the circuit-id set to
+# the client-side interface's name ("br10").
 start_relay() { # server-address...
+    local opts=()
+    read -r -a opts <<<"${RELAY_OPTS:-}"
     # ip netns exec directly (not nsx): $! must be dhcrelay itself, not a subshell.
-    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d -id br10 -iu br20 -pf "$LAB_TMP/dhcrelay.pid" "$@" \
-        >"$LAB_TMP/dhcrelay.log" 2>&1 &
+    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d "${opts[@]}" -id br10 -iu br20 \
+        -pf "$LAB_TMP/dhcrelay.pid" "$@" >"$LAB_TMP/dhcrelay.log" 2>&1 &
     LAB_PIDS+=($!)
     RELAY_PID=$!
     # dhcrelay prints "Sending on ..." for each interface once its sockets are open.
     wait_for 10 "dhcrelay to open its sockets" grep -q "Sending on.*br20" "$LAB_TMP/dhcrelay.log"
     sleep 0.2
-    log "dhcrelay running (pid $RELAY_PID) -> $*"
+    log "dhcrelay ${opts[*]} running (pid $RELAY_PID) -> $*"
+}
+
+# Stops the dhcrelay start_relay started (to start another with other options).
+stop_relay() {
+    [[ -n "${RELAY_PID:-}" ]] || return 0
+    kill -TERM "$RELAY_PID" 2>/dev/null || true
+    wait "$RELAY_PID" 2>/dev/null || true
+    mv "$LAB_TMP/dhcrelay.log" "$LAB_TMP/dhcrelay.$RELAY_PID.log" 2>/dev/null || true
+    log "dhcrelay (pid $RELAY_PID) stopped"
+    RELAY_PID=
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -186,11 +186,14 @@ lab_oasis() { # [two]
     if [[ "${1:-}" == two ]]; then lab_server_ns srv2 172.18.20.21; fi
 }
 
-# Starts dhcrelay in the router: listens for clients on br10, forwards to the servers on br20.
+# Starts dhcrelay in the router: listens for clients on br10, forwards to the servers on br20
+# (RELAY_UPSTREAM="br20 other..." adds upstream interfaces the answers may come back on).
 # No -a: relay agent information (option 82) stays off, as on Oasis's firewall.
 start_relay() { # server-address...
+    local up upstream=()
+    for up in ${RELAY_UPSTREAM:-br20}; do upstream+=(-iu "$up"); done
     # ip netns exec directly (not nsx): $! must be dhcrelay itself, not a subshell.
-    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d -id br10 -iu br20 -pf "$LAB_TMP/dhcrelay.pid" "$@" \
+    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d -id br10 "${upstream[@]}" -pf "$LAB_TMP/dhcrelay.pid" "$@" \
         >"$LAB_TMP/dhcrelay.log" 2>&1 &
     LAB_PIDS+=($!)
     RELAY_PID=$!

@@ -30,7 +30,8 @@ queries=(
 probe() { # server -> one line per query in $LAB_TMP/<server>.offers
     KAHU_SERVER=$1
     start_server "$conf"
-    nsx rtr tcpdump -i br20 -n -U --immediate-mode -s 0 -w "$LAB_TMP/$1.pcap" \
+    # ip netns exec directly (not nsx): $! must be tcpdump itself, to stop it after the run.
+    ip netns exec "$(ns_name rtr)" tcpdump -i br20 -n -U --immediate-mode -s 0 -w "$LAB_TMP/$1.pcap" \
         "udp src port 67 and src host 172.18.20.20" \
         >"$LAB_TMP/tcpdump-$1.log" 2>&1 &
     LAB_PIDS+=($!)

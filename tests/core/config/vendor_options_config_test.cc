@@ -4,6 +4,7 @@
 #include "config/config_loader.h"
 
 #include <gtest/gtest.h>
+#include <kahu/error.h>
 
 using namespace kahu;
 using namespace kahu::config;

@@ -123,10 +123,11 @@ TEST_F(Dhcp4ProcessorTest, UseRoutingLeavesTheRelayedReplyToTheRoutingTable) {
     EXPECT_EQ(relayed.response->remoteAddr.str(), "172.18.10.254");
     EXPECT_EQ(relayed.response->getAddress(opt::kServerId)->str(), "172.18.20.20");
 
-    Packet4 direct = query(MessageType::Discover, 2, false);
-    auto local = proc_->process(direct, 1000);
-    ASSERT_TRUE(local.response);
-    EXPECT_EQ(local.response->ifindex, 2) << "a client on the link is answered on the link";
+    config_->interfaces.outboundUseRouting = false;
+    auto inbound = proc_->process(query(MessageType::Discover, 2), 1000);
+    ASSERT_TRUE(inbound.response);
+    EXPECT_EQ(inbound.response->ifindex, 2) << "same-as-inbound: out where it came in";
+    EXPECT_EQ(inbound.response->localAddr.str(), "172.18.20.20");
 }
 
 TEST_F(Dhcp4ProcessorTest, UseRoutingIsIgnoredWithRawSocketsAsInKea) {

@@ -322,12 +322,13 @@ TEST_F(VethNamespaces, SocketSetOpensRawSocketsAndRoutesRepliesByIfindex) {
     EXPECT_FALSE(set->send(offer, wire)) << "no socket for an unknown interface";
 }
 
-/// Frames the namespace sends out of an interface, as a packet socket on it sees them.
+/// Frames the namespace sends out of an interface, as a packet socket on it sees them (only
+/// an ETH_P_ALL socket is shown outgoing frames).
 FileDescriptor outgoingTap(int ifindex) {
-    FileDescriptor fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_IP)));
+    FileDescriptor fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL)));
     sockaddr_ll sa{};
     sa.sll_family = AF_PACKET;
-    sa.sll_protocol = htons(ETH_P_IP);
+    sa.sll_protocol = htons(ETH_P_ALL);
     sa.sll_ifindex = ifindex;
     if (!fd || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
         throw Error("tap socket");
@@ -354,12 +355,15 @@ bool outgoingFrame(int fd, uint16_t dstPort, FrameAddressing& addr, int timeoutM
 }
 
 TEST_F(VethNamespaces, SocketSetWithUseRoutingSendsRelayRepliesByTheRoutingTable) {
-    // The relay (10.55.0.9) is reached through a second interface of the server's namespace,
-    // not through the one the query came in on.
+    // The relay (10.55.0.9, a static neighbour so no ARP holds the frame back) is reached
+    // through a second interface of the server's namespace, not the one the query came in on.
     std::string dummy = "kpd" + std::to_string(getpid());
-    ASSERT_TRUE(sh("ip -n " + nsB_ + " link add " + dummy + " type dummy"));
+    std::string peer = "kpe" + std::to_string(getpid());
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " link add " + dummy + " type veth peer name " + peer));
     ASSERT_TRUE(sh("ip -n " + nsB_ + " addr add 10.55.0.1/24 dev " + dummy));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " link set " + peer + " up"));
     ASSERT_TRUE(sh("ip -n " + nsB_ + " link set " + dummy + " up"));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " neigh add 10.55.0.9 lladdr 02:00:00:00:00:09 dev " + dummy));
     ASSERT_TRUE(sh("ip -n " + nsA_ + " addr add 10.199.0.2/24 dev " + vethA_));
     InterfaceInfo d = in(nsB_, [&] { return *findInterface(dummy); });
     FileDescriptor tap = in(nsB_, [&] { return outgoingTap(d.ifindex); });

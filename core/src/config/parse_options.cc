@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 // option-def and option-data, at every level.
 #include "config/config_drafts.h"
+#include "dhcp/option_vendor.h"
+
+#include <algorithm>
 
 namespace kahu::config {
 
@@ -78,6 +81,64 @@ void parseRecordTypes(ParseContext& ctx, const Node& n, DefDraft& d) {
     }
 }
 
+// Kea reads the configured bytes of options 124 and 125 into its vendor option classes and
+// writes them back when sending: 125 gets a data-len byte and its sub-options in code order,
+// 124 must be enterprise number and length-prefixed data.
+void applyVendorFormat(const OptionDefinition* def, OptionData& o) {
+    const bool vivco = def && def->code == 124 && def->name == "vivco-suboptions";
+    const bool vivso = def && def->code == 125 && def->name == "vivso-suboptions";
+    if (o.space != "dhcp4" || !(vivco || vivso)) {
+        return;
+    }
+    if (vivso) {
+        o.data = normalizeVivso(o.data);
+    } else {
+        checkVivco(o.data);
+    }
+}
+
+// The bytes of `o` with the options configured for its definition's encapsulated space at
+// the same level appended as sub-options (Kea's CfgOption::encapsulate). An option without a
+// data type of its own (43 as Kea defines it) reads its data as sub-options first; configured
+// ones fill in the codes it does not have. Everything is packed in code order, as Kea does.
+std::vector<uint8_t> withSubOptions(const OptionSet& level, const OptionDefinitions& defs,
+                                    const OptionData& o, int depth) {
+    const OptionDefinition* def = defs.byCode(o.code, o.space);
+    if (!def || def->encapsulate.empty() || def->encapsulate == o.space) {
+        return o.data;
+    }
+    if (depth > 8) {
+        throw Error("option space '" + def->encapsulate + "' encapsulates itself");
+    }
+    std::vector<SubOption> own;
+    const bool empty = def->type == OptionDataType::Empty;
+    if (empty && !parseSubOptions(o.data, own)) {
+        throw Error("the data of option " + std::to_string(o.code) +
+                    " are not sub-options of space '" + def->encapsulate + "'");
+    }
+    std::vector<SubOption> subs = own;
+    for (const auto& sub : level) {
+        if (sub.space != def->encapsulate || sub.neverSend) {
+            continue;
+        }
+        bool have = std::any_of(own.begin(), own.end(),
+                                [&](const SubOption& s) { return s.code == sub.code; });
+        if (!have) {
+            subs.push_back({sub.code, withSubOptions(level, defs, sub, depth + 1)});
+        }
+    }
+    if (subs.empty() && !empty) {
+        return o.data;
+    }
+    std::vector<uint8_t> packed = packSubOptions(std::move(subs));
+    if (empty) {
+        return packed;
+    }
+    std::vector<uint8_t> out = o.data;
+    out.insert(out.end(), packed.begin(), packed.end());
+    return out;
+}
+
 } // namespace
 
 const MapInfo& optionDataInfo() {
@@ -138,6 +199,7 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n) {
         d.opt.text = d.data;
         try {
             d.opt.data = encodeOptionData(def, d.data, d.csvFormat);
+            applyVendorFormat(def, d.opt);
         } catch (const Error& err) {
             ctx.fail(e.value.contains("data") ? e.child("data") : e, err.what());
         }
@@ -149,7 +211,17 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n) {
         }
         out.push_back(std::move(d.opt));
     });
-    return out;
+    OptionSet encapsulated = out;
+    try {
+        for (auto& o : encapsulated) {
+            o.data = withSubOptions(out, *ctx.optionDefs, o, 0);
+        }
+    } catch (const ConfigError&) {
+        throw;
+    } catch (const Error& err) {
+        ctx.fail(n, err.what());
+    }
+    return encapsulated;
 }
 
 } // namespace kahu::config

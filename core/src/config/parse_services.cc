@@ -38,10 +38,6 @@ const KeyTable<InterfacesConfig>& interfacesKeys() {
          [](auto& c, auto& n, auto& d) {
              d.outboundUseRouting =
                  getEnum(c, n, {"same-as-inbound", "use-routing"}) == "use-routing";
-             if (d.outboundUseRouting) {
-                 c.fail(n, "'outbound-interface: use-routing' is not supported by Kahu (replies "
-                           "leave through the interface the query came in on)");
-             }
          }},
         {"re-detect", [](auto& c, auto& n, auto& d) { d.reDetect = getBool(c, n); }},
         {"service-sockets-require-all",

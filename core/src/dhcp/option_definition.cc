@@ -239,6 +239,14 @@ std::vector<OptionDefinition> standardTable() {
         def("relay-port", 19, T::Uint16, false, {}, "", kAgent),
         def("virtual-subnet-select", 151, T::Binary, false, {}, "", kAgent),
         def("virtual-subnet-select-ctrl", 152, T::Empty, false, {}, "", kAgent),
+
+        // DOCSIS3 (docsis3_option_defs.h): Kea knows them as the vendor options of
+        // CableLabs (enterprise 4491, sent inside option 125) and under the space name
+        // "docsis3-v4", which option-data may use but which Kea never sends.
+        def("oro", 1, T::Uint8, true, {}, "", "vendor-4491"),
+        def("tftp-servers", 2, ip, true, {}, "", "vendor-4491"),
+        def("oro", 1, T::Uint8, true, {}, "", "docsis3-v4"),
+        def("tftp-servers", 2, ip, true, {}, "", "docsis3-v4"),
     };
 }
 

@@ -207,6 +207,14 @@ void Dhcp4Processor::setDestination(const Packet4& q, Packet4& r) const {
     if (q.isRelayed()) {
         r.remoteAddr = q.giaddr;
         r.remotePort = q.remotePort ? q.remotePort : 67;
+        if (config_->interfaces.outboundUseRouting &&
+            config_->interfaces.socketType == SocketType::Udp) {
+            // As Kea: no interface index and no source address, so the reply to the relay
+            // follows the routing table (SocketSet::send). The interface name stays (Kea keeps
+            // it too); raw sockets always answer where the query came in.
+            r.ifindex = 0;
+            r.localAddr = Ipv4Address();
+        }
         return; // Kea leaves the broadcast flag as the client set it, NAK included
     }
     r.remotePort = q.remotePort ? q.remotePort : 68;

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/reply_options.h"
 
+#include "dhcp/option_vendor.h"
+
+#include <algorithm>
 #include <array>
+#include <kahu/error.h>
+#include <string_view>
 
 namespace kahu {
 namespace {
+
+constexpr uint8_t kVivso = 125; // V-I Vendor-Specific Information (RFC 3925)
+constexpr uint32_t kEnterpriseCableLabs = 4491;
+constexpr uint8_t kDocsisOro = 1; // DOCSIS3_V4_ORO: the options a cable modem asks for
 
 // Sent whenever configured, requested or not (Kea's appendBasicOptions).
 constexpr std::array<uint8_t, 4> kBasicOptions = {opt::kRouters, opt::kDnsServers, opt::kDomainName,
@@ -18,10 +27,10 @@ struct Levels {
             sets[count++] = s;
         }
     }
-    const OptionData* find(uint8_t code) const {
+    const OptionData* find(uint8_t code, std::string_view space = "dhcp4") const {
         for (size_t i = 0; i < count; ++i) {
             for (const auto& o : *sets[i]) {
-                if (o.code == code && o.space == "dhcp4") {
+                if (o.code == code && o.space == space) {
                     return &o;
                 }
             }
@@ -29,6 +38,77 @@ struct Levels {
         return nullptr;
     }
 };
+
+uint32_t enterpriseOf(const Option& o) {
+    return uint32_t(o.data[0]) << 24 | uint32_t(o.data[1]) << 16 | uint32_t(o.data[2]) << 8 |
+           o.data[3];
+}
+
+// The sub-options of an option 125: after the enterprise number and the data-len byte.
+std::vector<SubOption> vivsoSubOptions(const Option& o) {
+    std::vector<SubOption> subs;
+    if (o.data.size() > 5) {
+        parseSubOptions(std::span<const uint8_t>(o.data).subspan(5), subs);
+    }
+    return subs;
+}
+
+// Kea 2.2's appendRequestedVendorOptions. The enterprise is the one of the client's option
+// 125, or of a 125 the reply already carries (configured, requested or always-send). Sent are
+// the options of space "vendor-<enterprise>" that the client lists in its DOCSIS ORO
+// (sub-option 1, enterprise 4491 only) or that are always-send, looked up level by level like
+// any option; they go into the reply's 125 (a new one if it has none) in code order.
+void addVendorOptions(Packet4& reply, const Packet4& query, const Levels& levels) {
+    const Option* req = query.get(kVivso);
+    if (req && req->data.size() < 4) {
+        req = nullptr;
+    }
+    const Option* rsp = reply.get(kVivso);
+    if (rsp && rsp->data.size() < 4) {
+        rsp = nullptr;
+    }
+    if (!req && !rsp) {
+        return;
+    }
+    const uint32_t enterprise = rsp ? enterpriseOf(*rsp) : enterpriseOf(*req);
+    std::vector<uint8_t> wanted;
+    if (enterprise == kEnterpriseCableLabs && req) {
+        for (const auto& sub : vivsoSubOptions(*req)) {
+            if (sub.code == kDocsisOro) {
+                wanted = sub.data;
+                break;
+            }
+        }
+    }
+    const std::string space = vendorSpace(enterprise);
+    for (size_t i = 0; i < levels.count; ++i) {
+        for (const auto& o : *levels.sets[i]) {
+            if (o.alwaysSend && o.space == space &&
+                std::find(wanted.begin(), wanted.end(), o.code) == wanted.end()) {
+                wanted.push_back(o.code);
+            }
+        }
+    }
+    std::vector<SubOption> subs = rsp ? vivsoSubOptions(*rsp) : std::vector<SubOption>{};
+    bool added = false;
+    for (uint8_t code : wanted) {
+        bool have = std::any_of(subs.begin(), subs.end(),
+                                [&](const SubOption& s) { return s.code == code; });
+        const OptionData* o = have ? nullptr : levels.find(code, space);
+        if (o && !o->neverSend) {
+            subs.push_back({code, o->data});
+            added = true;
+        }
+    }
+    if (!added) {
+        return;
+    }
+    try {
+        reply.set(kVivso, packVivso(enterprise, std::move(subs)));
+    } catch (const Error&) {
+        // More than one option 125 can carry; what was there already stays.
+    }
+}
 
 } // namespace
 
@@ -74,6 +154,9 @@ void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConf
                 add(o.code);
             }
         }
+    }
+    if (subnet) {
+        addVendorOptions(reply, query, levels); // Kea needs a subnet for vendor options too
     }
 }
 

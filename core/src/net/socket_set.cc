@@ -66,10 +66,17 @@ void SocketSet::open(const InterfacesConfig& config, uint16_t serverPort) {
         }
         opened.push_back(std::move(e));
     }
+    std::unique_ptr<UdpSocket> routed;
+    if (config.outboundUseRouting && config.socketType == SocketType::Udp && !opened.empty()) {
+        routed = std::make_unique<UdpSocket>("", Ipv4Address(), serverPort);
+        routed->ignoreIncoming();
+    }
     entries_ = std::move(opened);
+    routed_ = std::move(routed);
 }
 
 void SocketSet::close() noexcept {
+    routed_.reset();
     entries_.clear();
 }
 
@@ -167,6 +174,11 @@ bool SocketSet::send(const Packet4& reply, std::span<const uint8_t> wire) noexce
             return e->raw->sendFrame(addr, wire);
         }
         return e->raw->send(reply, wire);
+    }
+    if (routed_ && reply.ifindex == 0) {
+        // The kernel chooses interface and source address (the outgoing interface's), as for
+        // Kea's routed replies; the server identifier inside still names the receiving one.
+        return routed_->send(wire, reply.remoteAddr, reply.remotePort, Ipv4Address(), 0);
     }
     Ipv4Address src =
         (reply.localAddr.isZero() || reply.localAddr.isBroadcast()) ? e->address : reply.localAddr;

@@ -51,7 +51,9 @@ public:
 
     /// Sends a packed reply through the socket of reply.ifindex (or reply.iface when ifindex is
     /// 0). The source address is reply.localAddr when it is unicast, else the interface's
-    /// configured or first address. False if no socket matches or the kernel refuses.
+    /// configured or first address. With `outbound-interface: use-routing` (udp sockets), a
+    /// reply with ifindex 0 leaves by the routing table instead, from the address the kernel
+    /// chooses for that route. False if no socket matches or the kernel refuses.
     bool send(const Packet4& reply, std::span<const uint8_t> wire) noexcept;
 
 private:
@@ -65,6 +67,10 @@ private:
     const Entry* find(const Packet4& reply) const noexcept;
 
     std::vector<Entry> entries_;
+    /// use-routing: one socket on the server port tied to no interface (the per-interface ones
+    /// are, and SO_BINDTODEVICE overrides the routing table). It only sends: it ignores
+    /// everything it would receive, so the interface sockets keep their traffic.
+    std::unique_ptr<UdpSocket> routed_;
 };
 
 } // namespace kahu::net

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <kahu/error.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -142,6 +143,15 @@ void UdpSocket::drain() noexcept {
     uint8_t sink[64];
     while (::recv(fd_.get(), sink, sizeof sink, MSG_DONTWAIT) >= 0) {
     }
+}
+
+void UdpSocket::ignoreIncoming() {
+    sock_filter dropAll[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+    sock_fprog prog{1, dropAll};
+    if (setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
+        fail(device_, Ipv4Address(), port_, "SO_ATTACH_FILTER");
+    }
+    drain(); // what arrived between bind() and the filter
 }
 
 } // namespace kahu::net

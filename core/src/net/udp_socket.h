@@ -47,6 +47,9 @@ public:
 
     /// Discards everything waiting (for the companion socket of a raw socket).
     void drain() noexcept;
+    /// Makes the kernel discard every datagram for this socket (a BPF filter that accepts
+    /// nothing), for a socket that only sends. Throws kahu::Error when the filter is refused.
+    void ignoreIncoming();
 
 private:
     struct Buffers;

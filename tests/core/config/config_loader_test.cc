@@ -252,6 +252,21 @@ TEST(ConfigDefaults, EmptyDhcp4GetsKeaDefaults) {
     EXPECT_EQ(c.optionDefs->byName("routers")->code, 3);
 }
 
+TEST(ConfigInterfaces, OutboundInterfaceUseRoutingIsAcceptedAndSameAsInboundIsTheDefault) {
+    auto routed = parseConfigText(R"({"Dhcp4": {"interfaces-config": {"interfaces": ["eth0"],
+        "dhcp-socket-type": "udp", "outbound-interface": "use-routing"}}})",
+                                  "t");
+    EXPECT_TRUE(routed.config->interfaces.outboundUseRouting);
+    EXPECT_TRUE(routed.warnings.empty());
+    auto plain = parseConfigText(R"({"Dhcp4": {"interfaces-config": {"interfaces": ["eth0"],
+        "outbound-interface": "same-as-inbound"}}})",
+                                 "t");
+    EXPECT_FALSE(plain.config->interfaces.outboundUseRouting);
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"interfaces-config": {"outbound-interface": "eth1"}}})")
+                  .find("outbound-interface"),
+              std::string::npos);
+}
+
 TEST(ConfigMessages, UnknownKeyNamesPathAndWhereItBelongs) {
     EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"subnet4\": [{\"subnet\": \"10.0.0.0/8\",\n"
                           "  \"lease-checks\": \"warn\"}]}}"),

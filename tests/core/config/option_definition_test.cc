@@ -220,6 +220,24 @@ TEST(KeaStandardOptions, Dhcp4SpaceHoldsNothingElse) {
     EXPECT_EQ(countInSpace("dhcp4"), kKea22.size() + kLaterDhcp4.size());
 }
 
+// docsis3_option_defs.h: DOCSIS3_V4_OPTION_DEFINITIONS, known to Kea 2.2 as the vendor
+// options of enterprise 4491 ("vendor-4491") and under the space name "docsis3-v4".
+TEST(KeaStandardOptions, DocsisV4OptionsMatchKeasSource) {
+    for (const char* space : {"vendor-4491", "docsis3-v4"}) {
+        SCOPED_TRACE(space);
+        const auto& defs = OptionDefinitions::standard();
+        ASSERT_NE(defs.byCode(1, space), nullptr);
+        EXPECT_EQ(defs.byCode(1, space)->name, "oro");
+        EXPECT_EQ(defs.byCode(1, space)->type, T::Uint8);
+        EXPECT_TRUE(defs.byCode(1, space)->array);
+        ASSERT_NE(defs.byName("tftp-servers", space), nullptr);
+        EXPECT_EQ(defs.byName("tftp-servers", space)->code, 2);
+        EXPECT_EQ(defs.byName("tftp-servers", space)->type, T::Ipv4Address);
+        EXPECT_TRUE(defs.byName("tftp-servers", space)->array);
+        EXPECT_EQ(countInSpace(space), 2u);
+    }
+}
+
 TEST(KeaStandardOptions, OnlyOptions43And82Encapsulate) {
     for (const auto& d : OptionDefinitions::standard().all()) {
         if (d.code == 43 && d.space == "dhcp4") {

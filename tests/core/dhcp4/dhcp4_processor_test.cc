@@ -115,6 +115,32 @@ TEST_F(Dhcp4ProcessorTest, RelayedDiscoverGetsFirstPoolAddressWithOasisOptions) 
     EXPECT_EQ(store_->size(), 0u) << "an offer writes no lease";
 }
 
+TEST_F(Dhcp4ProcessorTest, UseRoutingLeavesTheRelayedReplyToTheRoutingTable) {
+    config_->interfaces.outboundUseRouting = true;
+    auto relayed = proc_->process(query(MessageType::Discover, 1), 1000);
+    ASSERT_TRUE(relayed.response);
+    EXPECT_EQ(relayed.response->ifindex, 0) << "no interface index: the kernel routes it";
+    EXPECT_TRUE(relayed.response->localAddr.isZero());
+    EXPECT_EQ(relayed.response->iface, "ens18");
+    EXPECT_EQ(relayed.response->remoteAddr.str(), "172.18.10.254");
+    EXPECT_EQ(relayed.response->getAddress(opt::kServerId)->str(), "172.18.20.20");
+
+    config_->interfaces.outboundUseRouting = false;
+    auto inbound = proc_->process(query(MessageType::Discover, 2), 1000);
+    ASSERT_TRUE(inbound.response);
+    EXPECT_EQ(inbound.response->ifindex, 2) << "same-as-inbound: out where it came in";
+    EXPECT_EQ(inbound.response->localAddr.str(), "172.18.20.20");
+}
+
+TEST_F(Dhcp4ProcessorTest, UseRoutingIsIgnoredWithRawSocketsAsInKea) {
+    config_->interfaces.outboundUseRouting = true;
+    config_->interfaces.socketType = SocketType::Raw;
+    auto ex = proc_->process(query(MessageType::Discover, 1), 1000);
+    ASSERT_TRUE(ex.response);
+    EXPECT_EQ(ex.response->ifindex, 2);
+    EXPECT_EQ(ex.response->localAddr.str(), "172.18.20.20");
+}
+
 TEST_F(Dhcp4ProcessorTest, RequestCommitsTheLeaseAndAcks) {
     Packet4 ack = dora(1);
     EXPECT_EQ(ack.messageType(), MessageType::Ack);

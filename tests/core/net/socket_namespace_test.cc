@@ -322,6 +322,94 @@ TEST_F(VethNamespaces, SocketSetOpensRawSocketsAndRoutesRepliesByIfindex) {
     EXPECT_FALSE(set->send(offer, wire)) << "no socket for an unknown interface";
 }
 
+/// Frames the namespace sends out of an interface, as a packet socket on it sees them (only
+/// an ETH_P_ALL socket is shown outgoing frames).
+FileDescriptor outgoingTap(int ifindex) {
+    FileDescriptor fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL)));
+    sockaddr_ll sa{};
+    sa.sll_family = AF_PACKET;
+    sa.sll_protocol = htons(ETH_P_ALL);
+    sa.sll_ifindex = ifindex;
+    if (!fd || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+        throw Error("tap socket");
+    }
+    return fd;
+}
+
+/// The next UDP frame sent out of the tapped interface to dstPort, if one comes in time.
+bool outgoingFrame(int fd, uint16_t dstPort, FrameAddressing& addr, int timeoutMs = 1000) {
+    uint8_t buf[4096];
+    while (readable(fd, timeoutMs)) {
+        sockaddr_ll from{};
+        socklen_t len = sizeof from;
+        ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+        std::span<const uint8_t> payload;
+        if (n > 0 && from.sll_pkttype == PACKET_OUTGOING &&
+            parseUdpFrame(std::span<const uint8_t>(buf, size_t(n)), false, addr, payload) ==
+                FrameError::Ok &&
+            addr.dstPort == dstPort) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST_F(VethNamespaces, SocketSetWithUseRoutingSendsRelayRepliesByTheRoutingTable) {
+    // The relay (10.55.0.9, a static neighbour so no ARP holds the frame back) is reached
+    // through a second interface of the server's namespace, not the one the query came in on.
+    std::string dummy = "kpd" + std::to_string(getpid());
+    std::string peer = "kpe" + std::to_string(getpid());
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " link add " + dummy + " type veth peer name " + peer));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " addr add 10.55.0.1/24 dev " + dummy));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " link set " + peer + " up"));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " link set " + dummy + " up"));
+    ASSERT_TRUE(sh("ip -n " + nsB_ + " neigh add 10.55.0.9 lladdr 02:00:00:00:00:09 dev " + dummy));
+    ASSERT_TRUE(sh("ip -n " + nsA_ + " addr add 10.199.0.2/24 dev " + vethA_));
+    InterfaceInfo d = in(nsB_, [&] { return *findInterface(dummy); });
+    FileDescriptor tap = in(nsB_, [&] { return outgoingTap(d.ifindex); });
+
+    InterfacesConfig cfg;
+    cfg.interfaces.push_back({vethB_, std::nullopt});
+    cfg.socketType = SocketType::Udp;
+    cfg.outboundUseRouting = true;
+    auto set = in(nsB_, [&] {
+        auto s = std::make_unique<SocketSet>();
+        s->open(cfg, 16767);
+        return s;
+    });
+    EXPECT_EQ(set->fds().size(), 1u) << "the routing socket is never polled";
+    auto client =
+        in(nsA_, [&] { return std::make_unique<UdpSocket>(vethA_, Ipv4Address(), 16768); });
+    const std::vector<uint8_t> hello{'h', 'i'};
+    ASSERT_TRUE(client->send(hello, serverIp_, 16767, Ipv4Address(), a_.ifindex));
+    std::vector<ReceivedPacket> batch(4);
+    size_t n = 0;
+    for (int i = 0; i < 20 && n == 0; ++i) {
+        set->wait(100);
+        n = set->receive(batch);
+    }
+    ASSERT_EQ(n, 1u) << "the interface socket still gets the query";
+    EXPECT_EQ(batch[0].iface, vethB_);
+
+    Packet4 reply;
+    reply.remoteAddr = *Ipv4Address::fromText("10.55.0.9");
+    reply.remotePort = 16769;
+    reply.localPort = 16767;
+    reply.iface = vethB_;
+    reply.ifindex = 0; // what the processor leaves for use-routing
+    const std::vector<uint8_t> answer{'o', 'k'};
+    ASSERT_TRUE(set->send(reply, answer));
+    FrameAddressing got;
+    ASSERT_TRUE(outgoingFrame(tap.get(), 16769, got)) << "left by the routed interface";
+    EXPECT_EQ(got.srcIp.str(), "10.55.0.1") << "from the routed interface's address, as Kea";
+    EXPECT_EQ(got.srcPort, 16767);
+    EXPECT_EQ(got.dstIp.str(), "10.55.0.9");
+
+    reply.ifindex = b_.ifindex; // same-as-inbound: tied to the receiving interface
+    set->send(reply, answer);
+    EXPECT_FALSE(outgoingFrame(tap.get(), 16769, got, 300));
+}
+
 TEST_F(VethNamespaces, SocketSetNamesAMissingInterface) {
     InterfacesConfig cfg;
     cfg.interfaces.push_back({"nosuch0", std::nullopt});

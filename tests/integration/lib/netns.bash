@@ -189,15 +189,17 @@ lab_oasis() { # [two]
     if [[ "${1:-}" == two ]]; then lab_server_ns srv2 172.18.20.21; fi
 }
 
-# Starts dhcrelay in the router: listens for clients on br10, forwards to the servers on br20.
+# Starts dhcrelay in the router: listens for clients on br10, forwards to the servers on br20
+# (RELAY_UPSTREAM="br20 other..." adds upstream interfaces the answers may come back on).
 # No -a by default: relay agent information (option 82) stays off, as on Oasis's firewall.
 # RELAY_OPTS adds dhcrelay options: RELAY_OPTS=-a inserts option 82 with the circuit-id set to
 # the client-side interface's name ("br10").
 start_relay() { # server-address...
-    local opts=()
+    local up upstream=() opts=()
+    for up in ${RELAY_UPSTREAM:-br20}; do upstream+=(-iu "$up"); done
     read -r -a opts <<<"${RELAY_OPTS:-}"
     # ip netns exec directly (not nsx): $! must be dhcrelay itself, not a subshell.
-    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d "${opts[@]}" -id br10 -iu br20 \
+    ip netns exec "$(ns_name rtr)" dhcrelay -4 -d "${opts[@]}" -id br10 "${upstream[@]}" \
         -pf "$LAB_TMP/dhcrelay.pid" "$@" >"$LAB_TMP/dhcrelay.log" 2>&1 &
     LAB_PIDS+=($!)
     RELAY_PID=$!

@@ -38,6 +38,42 @@ LeaseManager::SubnetState* LeaseManager::stateFor(SubnetId id) const {
     return it == subnets_.end() ? nullptr : it->second.get();
 }
 
+void LeaseManager::applyLeaseChecks(const ServerConfig& config,
+                                    const std::map<SubnetId, std::shared_ptr<SubnetState>>& fresh,
+                                    const std::string& mode) {
+    std::vector<Lease4> wrong;
+    store_->forEach([&](const Lease4& l) {
+        auto it = fresh.find(l.subnetId);
+        if (holdsAddress(l) &&
+            (it == fresh.end() || !it->second->subnet->prefix.contains(l.address))) {
+            wrong.push_back(l);
+        }
+    });
+    auto lg = log::get("kahu-dhcp4");
+    for (const Lease4& l : wrong) {
+        const Subnet* home = nullptr;
+        for (const auto& s : config.subnets) {
+            if (s.prefix.contains(l.address)) {
+                home = &s;
+                break;
+            }
+        }
+        if (home != nullptr && mode != "del") {
+            Lease4 fixed = l;
+            fixed.subnetId = home->id;
+            store_->update(fixed, l.expire());
+            KAHU_INFO(lg, "DHCPSRV_LEASE_SANITY_FIXED",
+                      "lease {} had subnet id {}; it is now in subnet {} ({}), which holds it",
+                      l.address.str(), l.subnetId, home->id, home->prefix.str());
+        } else if (mode != "fix") {
+            store_->remove(l);
+            KAHU_INFO(lg, "DHCPSRV_LEASE_SANITY_FAIL_DISCARD",
+                      "lease {} with subnet id {} is deleted: {}", l.address.str(), l.subnetId,
+                      home ? "lease-checks is del" : "no configured subnet holds the address");
+        }
+    }
+}
+
 void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     std::map<SubnetId, std::shared_ptr<SubnetState>> fresh;
     auto& stats = Statistics::instance();
@@ -90,6 +126,15 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     for (auto& [id, st] : fresh) {
         counts[id].pools.resize(st->pools.size());
     }
+    // Kea's lease sanity checks (sanity-checks.lease-checks): a lease whose subnet id is not
+    // configured or does not hold its address is kept with a warning (warn), moved to the
+    // subnet that holds the address (fix; fix-del deletes it when there is none), or deleted
+    // (del). Kea applies them when the memfile is loaded, which it does on every
+    // (re)configuration; the changes are made before counting, outside the store's visit.
+    if (const std::string& mode = config->leaseChecks;
+        store_->type() == "memfile" && (mode == "fix" || mode == "fix-del" || mode == "del")) {
+        applyLeaseChecks(*config, fresh, mode);
+    }
     int64_t globalDeclined = 0;
     size_t inconsistent = 0;
     store_->forEach([&](const Lease4& l) {
@@ -100,7 +145,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         globalDeclined += declined;
         auto it = fresh.find(l.subnetId);
         if (it == fresh.end() || !it->second->subnet->prefix.contains(l.address)) {
-            if (++inconsistent <= 10 && config->leaseChecks == "warn") {
+            if (++inconsistent <= 10 && config->leaseChecks != "none") {
                 KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
                           "lease {} has subnet id {}, which is not configured or does not hold "
                           "the address; the lease is kept",
@@ -131,7 +176,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         }
     }
     stats.set("declined-addresses", globalDeclined);
-    if (inconsistent > 10 && config->leaseChecks == "warn") {
+    if (inconsistent > 10 && config->leaseChecks != "none") {
         KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
                   "{} leases in all do not match the configured subnets", inconsistent);
     }

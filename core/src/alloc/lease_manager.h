@@ -28,7 +28,8 @@ class KAHU_API LeaseManager {
 public:
     explicit LeaseManager(std::shared_ptr<LeaseStore> store);
 
-    /// Rebuilds allocators and statistics for a configuration from the store's contents.
+    /// Rebuilds allocators and statistics for a configuration from the store's contents, after
+    /// applying sanity-checks.lease-checks to a memfile store (Kea's warn/fix/fix-del/del).
     /// Called at start-up and after each successful reload (with the new config).
     void configure(std::shared_ptr<const ServerConfig> config);
 
@@ -79,6 +80,10 @@ private:
     };
     void account(const Lease4& lease, int sign);
     SubnetState* stateFor(SubnetId id) const;
+    /// fix / fix-del / del on the leases whose subnet id is not a subnet holding them.
+    void applyLeaseChecks(const ServerConfig& config,
+                          const std::map<SubnetId, std::shared_ptr<SubnetState>>& fresh,
+                          const std::string& mode);
 
     static constexpr size_t kStripes = 1024;
     std::shared_ptr<LeaseStore> store_;

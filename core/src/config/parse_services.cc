@@ -164,10 +164,6 @@ const KeyTable<ServerConfig>& sanityKeys() {
     static const KeyTable<ServerConfig> t = {
         {"lease-checks", [](auto& c, auto& n, auto& d) {
              d.leaseChecks = getEnum(c, n, {"none", "warn", "fix", "fix-del", "del"});
-             if (d.leaseChecks != "none" && d.leaseChecks != "warn") {
-                 c.fail(n, "'lease-checks: " + d.leaseChecks +
-                               "' is not supported by Kahu (use \"warn\" or \"none\")");
-             }
          }}};
     return t;
 }

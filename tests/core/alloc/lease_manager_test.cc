@@ -62,6 +62,65 @@ TEST(LeaseManager, StatisticsAtStartUpCountWhatTheStoreHolds) {
     EXPECT_EQ(stat("declined-addresses"), 1);
 }
 
+// A store that says it is a memfile, so the lease checks apply (Kea checks the lease file).
+class FakeMemfile : public test::FakeLeaseStore {
+public:
+    std::string type() const override { return "memfile"; }
+};
+
+std::shared_ptr<FakeMemfile> storeWithStrayLeases() {
+    auto store = std::make_shared<FakeMemfile>();
+    Lease4 wrongId = lease("10.88.0.10");
+    wrongId.subnetId = 7; // not configured; 10.88.0.0/24 (subnet 88) holds the address
+    Lease4 nowhere = lease("10.99.0.1");
+    nowhere.subnetId = 88; // no configured subnet holds it
+    store->add(wrongId);
+    store->add(nowhere);
+    store->add(lease("10.88.0.11"));
+    return store;
+}
+
+TEST(LeaseManager, LeaseChecksFixMovesTheLeaseAndKeepsWhatItCannotFix) {
+    auto store = storeWithStrayLeases();
+    auto cfg = twoPoolConfig();
+    cfg->leaseChecks = "fix";
+    LeaseManager(store).configure(cfg);
+    EXPECT_EQ(store->get(ip("10.88.0.10"))->subnetId, 88u);
+    EXPECT_TRUE(store->get(ip("10.99.0.1")).has_value());
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 2);
+}
+
+TEST(LeaseManager, LeaseChecksFixDelDeletesWhatItCannotFix) {
+    auto store = storeWithStrayLeases();
+    auto cfg = twoPoolConfig();
+    cfg->leaseChecks = "fix-del";
+    LeaseManager(store).configure(cfg);
+    EXPECT_EQ(store->get(ip("10.88.0.10"))->subnetId, 88u);
+    EXPECT_FALSE(store->get(ip("10.99.0.1")).has_value());
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 2);
+}
+
+TEST(LeaseManager, LeaseChecksDelDeletesEveryStrayLease) {
+    auto store = storeWithStrayLeases();
+    auto cfg = twoPoolConfig();
+    cfg->leaseChecks = "del";
+    LeaseManager(store).configure(cfg);
+    EXPECT_FALSE(store->get(ip("10.88.0.10")).has_value());
+    EXPECT_FALSE(store->get(ip("10.99.0.1")).has_value());
+    EXPECT_TRUE(store->get(ip("10.88.0.11")).has_value());
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 1);
+}
+
+TEST(LeaseManager, LeaseChecksWarnChangesNothing) {
+    auto store = storeWithStrayLeases();
+    auto cfg = twoPoolConfig();
+    cfg->leaseChecks = "warn";
+    LeaseManager(store).configure(cfg);
+    EXPECT_EQ(store->get(ip("10.88.0.10"))->subnetId, 7u);
+    EXPECT_TRUE(store->get(ip("10.99.0.1")).has_value());
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 1);
+}
+
 TEST(LeaseManager, WritesKeepStatisticsAndAllocatorInStep) {
     auto store = std::make_shared<test::FakeLeaseStore>();
     LeaseManager m(store);

@@ -4,6 +4,7 @@
 #include "dhcp/option_vendor.h"
 
 #include <gtest/gtest.h>
+#include <kahu/dhcp/hw_addr.h>
 #include <kahu/error.h>
 
 namespace kahu {
@@ -12,11 +13,7 @@ namespace {
 using Bytes = std::vector<uint8_t>;
 
 Bytes hex(std::string_view h) {
-    Bytes out;
-    for (size_t i = 0; i + 1 < h.size(); i += 2) {
-        out.push_back(uint8_t(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
+    return fromHexText(h).value(); // Kea's hex text: "0a0b" or "0a:0b"
 }
 
 std::string error(void (*f)()) {

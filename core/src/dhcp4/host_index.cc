@@ -25,21 +25,36 @@ std::string HostIndex::key(SubnetId subnet, IdentifierType t, const std::vector<
     return k;
 }
 
+namespace {
+
+constexpr IdentifierType kAllTypes[] = {IdentifierType::HwAddress, IdentifierType::Duid,
+                                        IdentifierType::CircuitId, IdentifierType::ClientId,
+                                        IdentifierType::FlexId};
+
+// The reservation's identifier of one type, or null when it has none of that type.
+const std::vector<uint8_t>* identifierOf(const Reservation& r, IdentifierType t) {
+    switch (t) {
+    case IdentifierType::HwAddress:
+        return r.hwAddress ? &r.hwAddress->bytes : nullptr;
+    case IdentifierType::Duid:
+        return r.duid ? &*r.duid : nullptr;
+    case IdentifierType::CircuitId:
+        return r.circuitId ? &*r.circuitId : nullptr;
+    case IdentifierType::ClientId:
+        return r.clientId ? &*r.clientId : nullptr;
+    case IdentifierType::FlexId:
+        return r.flexId ? &*r.flexId : nullptr;
+    }
+    return nullptr;
+}
+
+} // namespace
+
 void HostIndex::add(SubnetId subnet, const Reservation& r) {
-    if (r.hwAddress) {
-        byId_.emplace(key(subnet, IdentifierType::HwAddress, r.hwAddress->bytes), &r);
-    }
-    if (r.duid) {
-        byId_.emplace(key(subnet, IdentifierType::Duid, *r.duid), &r);
-    }
-    if (r.circuitId) {
-        byId_.emplace(key(subnet, IdentifierType::CircuitId, *r.circuitId), &r);
-    }
-    if (r.clientId) {
-        byId_.emplace(key(subnet, IdentifierType::ClientId, *r.clientId), &r);
-    }
-    if (r.flexId) {
-        byId_.emplace(key(subnet, IdentifierType::FlexId, *r.flexId), &r);
+    for (IdentifierType t : kAllTypes) {
+        if (const auto* id = identifierOf(r, t)) {
+            byId_.emplace(key(subnet, t, *id), &r);
+        }
     }
     if (r.ipAddress) {
         byAddress_.emplace(std::make_pair(subnet, r.ipAddress->value()), &r);
@@ -97,25 +112,7 @@ const Reservation* HostIndex::find(SubnetId subnet, const HostIdentifiers& ids) 
 
 bool HostIndex::names(const Reservation& r, const HostIdentifiers& ids) {
     for (const auto& id : ids) {
-        const std::vector<uint8_t>* mine = nullptr;
-        switch (id.type) {
-        case IdentifierType::HwAddress:
-            mine = r.hwAddress ? &r.hwAddress->bytes : nullptr;
-            break;
-        case IdentifierType::Duid:
-            mine = r.duid ? &*r.duid : nullptr;
-            break;
-        case IdentifierType::CircuitId:
-            mine = r.circuitId ? &*r.circuitId : nullptr;
-            break;
-        case IdentifierType::ClientId:
-            mine = r.clientId ? &*r.clientId : nullptr;
-            break;
-        case IdentifierType::FlexId:
-            mine = r.flexId ? &*r.flexId : nullptr;
-            break;
-        }
-        if (mine && *mine == id.bytes) {
+        if (const auto* mine = identifierOf(r, id.type); mine && *mine == id.bytes) {
             return true;
         }
     }

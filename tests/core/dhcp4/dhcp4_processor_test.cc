@@ -53,6 +53,12 @@ class Dhcp4ProcessorTest : public ::testing::Test {
 protected:
     void SetUp() override {
         config_ = oasisConfig();
+        rebuild();
+    }
+
+    /// A fresh store and processor for the configuration (as a test may have changed it).
+    void rebuild() {
+        proc_.reset(); // it refers to the lease manager replaced below
         store_ = std::make_shared<test::FakeLeaseStore>();
         leases_ = std::make_unique<LeaseManager>(store_);
         leases_->configure(config_);
@@ -380,17 +386,6 @@ protected:
         config_->hostReservationIdentifiers = {IdentifierType::HwAddress, IdentifierType::Duid,
                                                IdentifierType::CircuitId, IdentifierType::ClientId,
                                                IdentifierType::FlexId};
-    }
-
-    /// A fresh store and processor for the configuration as the test changed it.
-    void rebuild() {
-        proc_.reset(); // it refers to the lease manager replaced below
-        store_ = std::make_shared<test::FakeLeaseStore>();
-        leases_ = std::make_unique<LeaseManager>(store_);
-        leases_->configure(config_);
-        InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
-        proc_ = std::make_unique<Dhcp4Processor>(config_, *leases_,
-                                                 std::vector<InterfaceAddresses>{ens18});
     }
 
     Reservation& reserve(const char* address, std::vector<Reservation>* in = nullptr) {

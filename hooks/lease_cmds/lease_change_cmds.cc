@@ -199,9 +199,8 @@ nlohmann::json LeaseCmds::write(const nlohmann::json& args) const {
         const auto& db = activeConfig(srv)->leaseDatabase;
         if (db.type == "memfile" && db.persist) {
             std::error_code ec;
-            const std::string inUse = db.name.empty()
-                                          ? defaultDirectory(PathKind::Data) + "/kahu-leases4.csv"
-                                          : confinePath(PathKind::Data, db.name);
+            const std::string inUse =
+                confinePath(PathKind::Data, db.name.empty() ? kDefaultLeaseFileName : db.name);
             if (std::filesystem::weakly_canonical(filename, ec) ==
                 std::filesystem::weakly_canonical(inUse, ec)) {
                 argError("'" + filename +

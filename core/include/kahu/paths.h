@@ -40,6 +40,9 @@ KAHU_API std::string defaultDirectory(PathKind kind);
 /// nothing is created. Thread-safe.
 KAHU_API std::string confinePath(PathKind kind, const std::string& requested);
 
+/// The memfile lease file when lease-database names none, in defaultDirectory(PathKind::Data).
+inline constexpr const char* kDefaultLeaseFileName = "kahu-leases4.csv";
+
 /// The umask every Kahu program sets at start (Kea 2.6.3, CVE-2025-32803): files and
 /// directories it creates get no world access (0640 / 0750).
 inline constexpr unsigned kFileCreationMask = 027;

@@ -61,7 +61,7 @@ std::string deleteRow(Lease4 lease) {
 } // namespace
 
 std::string MemfileConfig::defaultName() {
-    return defaultDirectory(PathKind::Data) + "/kahu-leases4.csv";
+    return defaultDirectory(PathKind::Data) + "/" + kDefaultLeaseFileName;
 }
 
 MemfileConfig MemfileConfig::fromJson(const nlohmann::json& map) {

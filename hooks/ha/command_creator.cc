@@ -142,9 +142,9 @@ PeerCommand CommandCreator::haReset() const {
 PeerCommand CommandCreator::leaseUpdate(const Lease4& lease) const {
     json args = leasePayload(lease);
     args["force-create"] = true;
-    if (options_.kea26) {
-        args["origin"] = "ha-partner";
-    }
+    // Always, also in Kea 2.2 shapes (Kea 2.2 ignores the key): the partner's lease4-update
+    // then refuses an update that would take an address it holds for another client.
+    args["origin"] = "ha-partner";
     return {"lease4-update", std::move(args)};
 }
 

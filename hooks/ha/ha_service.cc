@@ -4,6 +4,7 @@
 #include <future>
 #include <kahu/log.h>
 #include <kahu/server_access.h>
+#include <kahu/stats.h>
 
 namespace kahu::ha {
 
@@ -28,6 +29,27 @@ public:
     bool enabled() const override {
         auto* s = ServerAccess::current();
         return s == nullptr || s->serviceEnabled();
+    }
+    void setPoolShare(PoolShare share) override {
+        if (auto* s = ServerAccess::current()) {
+            s->leases().setPoolShare(share);
+        }
+    }
+    bool rollBack(const Lease4& lease) override {
+        auto* s = ServerAccess::current();
+        if (s == nullptr) {
+            return false;
+        }
+        bool removed = false;
+        s->leases().modify(lease.address, [&](std::optional<Lease4>& current) {
+            if (!current || current->cltt != lease.cltt ||
+                !current->belongsTo(lease.hwAddr, lease.clientId)) {
+                return Leases::Action::Keep;
+            }
+            removed = true;
+            return Leases::Action::Remove;
+        });
+        return removed;
     }
 };
 
@@ -85,6 +107,11 @@ void HaService::stop() {
     }
     if (heartbeatThread_.joinable()) {
         heartbeatThread_.join();
+    }
+    // Without HA (the library unloaded, or reloaded and not started yet) pools are whole.
+    std::lock_guard lock(mutex_);
+    if (started_) {
+        local_->setPoolShare({});
     }
 }
 
@@ -320,6 +347,18 @@ void HaService::onEntryLocked(HaState from, HaState to) {
         filter_.serveFailoverScopes();
         break;
     }
+    if (PoolShare share = poolShare(config_.mode, config_.thisServer().role, to);
+        from == to || share != poolShare(config_.mode, config_.thisServer().role, from)) {
+        local_->setPoolShare(share);
+        if (share.parts > 1) {
+            KAHU_INFO(logger_, "HA_POOL_SHARE",
+                      "this server allocates from the {} half of "
+                      "every pool first, from the partner's only when its own is exhausted",
+                      share.own == 0 ? "lower" : "upper");
+        } else if (from != to) {
+            KAHU_INFO(logger_, "HA_POOL_SHARE", "this server allocates from whole pools");
+        }
+    }
     if (dhcpEnabled(to)) {
         local_->enable(kLocalOrigin);
     } else {
@@ -450,9 +489,22 @@ void HaService::partnerFailed() {
     comm_.markPartnerUnavailable();
 }
 
-void HaService::leaseUpdateRejected(const std::string& hwAddr, const std::string& clientId,
-                                    std::chrono::seconds lifetime) {
-    comm_.reportRejectedLeaseUpdate(hwAddr, clientId, lifetime);
+void HaService::leaseUpdateRejected(const Lease4& lease, const std::string& answer) {
+    comm_.reportRejectedLeaseUpdate(lease.hwAddr.str(), toColonHex(lease.clientId),
+                                    std::chrono::seconds(lease.validLifetime));
+    // The partner holds the address for another client: this server's row goes, and the
+    // query that made it gets no answer (the updater drops it), so the client retries and is
+    // given another address. Counted in v4-lease-update-rollbacks.
+    const bool removed = local_->rollBack(lease);
+    if (removed) {
+        Statistics::instance().add("v4-lease-update-rollbacks", 1);
+    }
+    KAHU_WARN(logger_, "HA_LEASE_UPDATE_CONFLICT",
+              "lease update for {} (hw-address {}) refused by {}: {}; {}", lease.address.str(),
+              lease.hwAddr.str(), partner_ != nullptr ? partner_->name : std::string("the partner"),
+              answer,
+              removed ? "the lease is rolled back and the client gets no answer"
+                      : "the lease had changed meanwhile and is kept");
 }
 
 void HaService::leaseUpdateSucceeded(const std::string& hwAddr, const std::string& clientId) {

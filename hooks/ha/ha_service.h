@@ -32,6 +32,14 @@ public:
     virtual void disable(uint32_t origin) = 0;
     virtual void enable(uint32_t origin) = 0;
     virtual bool enabled() const = 0;
+    /// The share of the pools the server allocates from first (kahu::Leases::setPoolShare).
+    virtual void setPoolShare(PoolShare share) { (void)share; }
+    /// Takes back a lease the partner refused: removes it when it is still what was written
+    /// (same client, same cltt). True when removed.
+    virtual bool rollBack(const Lease4& lease) {
+        (void)lease;
+        return false;
+    }
 };
 std::unique_ptr<LocalDhcp> makeServerLocalDhcp();
 
@@ -96,8 +104,7 @@ public:
 
     // --- LeaseUpdateObserver ---------------------------------------------------------------
     void partnerFailed() override;
-    void leaseUpdateRejected(const std::string& hwAddr, const std::string& clientId,
-                             std::chrono::seconds lifetime) override;
+    void leaseUpdateRejected(const Lease4& lease, const std::string& answer) override;
     void leaseUpdateSucceeded(const std::string& hwAddr, const std::string& clientId) override;
 
 private:

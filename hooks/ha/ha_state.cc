@@ -68,6 +68,15 @@ ScopePolicy scopePolicy(HaState state, bool autoFailover) noexcept {
     }
 }
 
+PoolShare poolShare(HaMode mode, PeerRole role, HaState state) noexcept {
+    const bool balancing =
+        mode == HaMode::LoadBalancing && (role == PeerRole::Primary || role == PeerRole::Secondary);
+    if (!balancing || state == HaState::PartnerDown) {
+        return {};
+    }
+    return {role == PeerRole::Primary ? 0u : 1u, 2u};
+}
+
 bool dhcpEnabled(HaState state) noexcept {
     switch (state) {
     case HaState::LoadBalancing:

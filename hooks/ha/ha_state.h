@@ -3,6 +3,7 @@
 
 #include "ha_config.h"
 
+#include <kahu/server_access.h>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,11 @@ std::optional<HaState> stateFromWire(std::string_view name) noexcept;
 enum class ScopePolicy { None, Default, Failover };
 /// `autoFailover` is this server's auto-failover, which only matters in partner-down.
 ScopePolicy scopePolicy(HaState state, bool autoFailover) noexcept;
+/// The share of every pool this server allocates from first (kahu::PoolShare). In
+/// load-balancing both servers allocate at once, so each takes its own half — the primary the
+/// lower, the secondary the upper — and the other's only when its own is exhausted; in
+/// partner-down, and in the other modes (one server allocates), whole pools.
+PoolShare poolShare(HaMode mode, PeerRole role, HaState state) noexcept;
 /// Whether the local DHCP service is enabled in a state.
 bool dhcpEnabled(HaState state) noexcept;
 /// Whether heartbeats run in a state (all but backup, passive-backup and terminated).

@@ -171,6 +171,12 @@ Response HttpListener::Impl::respond(const Request& req) {
             return errorResponse(http::status::forbidden, req.version());
         }
         json args = command.contains("arguments") ? command["arguments"] : json();
+        // What reaches the HA listener comes from the partner: a Kea 2.2 partner's lease
+        // updates do not say so, and lease4-update refuses a partner's update that would take
+        // an address held by another client (docs/ha.md, "Load balancing").
+        if (n == "lease4-update" && args.is_object() && !args.contains("origin")) {
+            args["origin"] = "ha-partner";
+        }
         try {
             answer = executor(n, args);
         } catch (const std::exception& e) {

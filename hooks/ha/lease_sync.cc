@@ -2,9 +2,11 @@
 #include "lease_sync.h"
 
 #include <algorithm>
+#include <ctime>
 #include <kahu/error.h>
 #include <kahu/log.h>
 #include <kahu/server_access.h>
+#include <kahu/stats.h>
 
 namespace kahu::ha {
 
@@ -121,6 +123,7 @@ std::optional<Ipv4Address> LeaseSync::apply(const nlohmann::json& leases, Leases
     std::optional<Ipv4Address> last;
     Stats s;
     s.pages = 1;
+    const auto now = static_cast<int64_t>(std::time(nullptr));
     for (const auto& j : leases) {
         ++s.received;
         std::string error;
@@ -140,11 +143,15 @@ std::optional<Ipv4Address> LeaseSync::apply(const nlohmann::json& leases, Leases
         }
         last = lease->address;
         enum { Added, Updated, Kept } what = Kept;
+        std::optional<Lease4> rival;
         bool stored = store.modify(lease->address, [&](std::optional<Lease4>& local) {
             if (!local) {
                 local = *lease;
                 what = Added;
                 return Leases::Action::Store;
+            }
+            if (local->conflictsWith(*lease, now) && lease->conflictsWith(*local, now)) {
+                rival = local;
             }
             if (local->cltt < lease->cltt) {
                 local = *lease;
@@ -154,6 +161,15 @@ std::optional<Ipv4Address> LeaseSync::apply(const nlohmann::json& leases, Leases
             what = Kept;
             return Leases::Action::Keep;
         });
+        if (rival) {
+            ++s.conflicts;
+            Statistics::instance().add("v4-lease-sync-conflicts", 1);
+            KAHU_WARN(logger(), "HA_LEASE_SYNC_CONFLICT",
+                      "address {} is held by two clients: here by hw-address {} (cltt {}), at "
+                      "{} by hw-address {} (cltt {}); the {} lease is kept",
+                      lease->address.str(), rival->hwAddr.str(), rival->cltt, partner_.name,
+                      lease->hwAddr.str(), lease->cltt, what == Updated ? "partner's" : "local");
+        }
         if (!stored) {
             ++s.skipped;
             KAHU_WARN(logger(), "HA_LEASE_SYNC_FAILED",
@@ -174,6 +190,7 @@ std::optional<Ipv4Address> LeaseSync::apply(const nlohmann::json& leases, Leases
     stats_.updated += s.updated;
     stats_.kept += s.kept;
     stats_.skipped += s.skipped;
+    stats_.conflicts += s.conflicts;
     return last;
 }
 
@@ -182,8 +199,8 @@ void LeaseSync::finish() {
         Stats s = self->stats();
         KAHU_INFO(logger(), "HA_SYNC_SUCCESSFUL",
                   "lease database synchronization with {} complete: {} leases received, {} "
-                  "added, {} updated",
-                  self->partner_.name, s.received, s.added, s.updated);
+                  "added, {} updated, {} held here for another client",
+                  self->partner_.name, s.received, s.added, s.updated, s.conflicts);
         auto d = std::move(self->done_);
         self->done_ = nullptr;
         if (d) {

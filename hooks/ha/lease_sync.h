@@ -54,6 +54,10 @@ public:
         size_t updated = 0;
         size_t kept = 0;    ///< the local copy was as new or newer
         size_t skipped = 0; ///< unreadable or refused by the store
+        /// Both servers held the address for different clients with valid leases: reported
+        /// one by one (HA_LEASE_SYNC_CONFLICT, v4-lease-sync-conflicts); the newer (cltt)
+        /// is kept, as for any other lease.
+        size_t conflicts = 0;
     };
     using Done = std::function<void(bool ok, std::string error)>;
 

@@ -31,8 +31,7 @@ UpdaterPort::UpdaterPort(const HaConfig& config, std::shared_ptr<PeerChannel> ch
               observer.partnerFailed();
           }
           for (const auto& l : r.rejected) {
-              observer.leaseUpdateRejected(l.hwAddr.str(), clientIdText(l),
-                                           std::chrono::seconds(l.validLifetime));
+              observer.leaseUpdateRejected(l, r.error);
           }
           for (const auto& l : r.updated) {
               observer.leaseUpdateSucceeded(l.hwAddr.str(), clientIdText(l));

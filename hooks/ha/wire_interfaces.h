@@ -54,9 +54,9 @@ public:
     virtual ~LeaseUpdateObserver() = default;
     /// A non-conflict failure talking to the partner: it becomes unavailable.
     virtual void partnerFailed() = 0;
-    /// The partner answered result 4 for this client's lease.
-    virtual void leaseUpdateRejected(const std::string& hwAddr, const std::string& clientId,
-                                     std::chrono::seconds lifetime) = 0;
+    /// The partner answered result 4 (conflict) for this lease: it holds the address for
+    /// another client. `answer` is the partner's text.
+    virtual void leaseUpdateRejected(const Lease4& lease, const std::string& answer) = 0;
     virtual void leaseUpdateSucceeded(const std::string& hwAddr, const std::string& clientId) = 0;
 };
 

@@ -11,6 +11,7 @@
 #include <kahu/command/answer.h>
 #include <kahu/log.h>
 #include <kahu/paths.h>
+#include <kahu/stats.h>
 
 namespace kahu::lease_cmds {
 
@@ -33,6 +34,28 @@ std::shared_ptr<const ServerConfig> activeConfig(ServerAccess& srv) {
 
 int64_t now() {
     return static_cast<int64_t>(std::time(nullptr));
+}
+
+/// "hw-address aa:.., client-id 01:.." of a lease, for refusal texts.
+std::string holderText(const Lease4& l) {
+    std::string t = "hw-address " + (l.hwAddr.empty() ? std::string("none") : l.hwAddr.str());
+    if (!l.clientId.empty()) {
+        t += ", client-id " + toColonHex(l.clientId);
+    }
+    return t;
+}
+
+/// "valid until <local time>", or "with an infinite lifetime".
+std::string validityText(const Lease4& l) {
+    if (l.validLifetime == Lease4::kInfinite) {
+        return "with an infinite lifetime";
+    }
+    std::time_t t = static_cast<std::time_t>(l.expire());
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return std::string("valid until ") + buf;
 }
 
 /// For the identifier forms of lease4-del: the lease found is still the client's.
@@ -90,16 +113,37 @@ nlohmann::json LeaseCmds::update(const nlohmann::json& args) const {
         ServerAccess& srv = server();
         const ParsedLease parsed = parseLease(args, *activeConfig(srv), now());
         const Lease4& lease = parsed.lease;
-        enum class Outcome { Updated, Added, Missing } outcome = Outcome::Missing;
+        const int64_t at = now();
+        enum class Outcome { Updated, Added, Missing, Held } outcome = Outcome::Missing;
+        std::optional<Lease4> holder;
         bool stored = srv.leases().modify(lease.address, [&](std::optional<Lease4>& current) {
             if (!current && !parsed.forceCreate) {
                 outcome = Outcome::Missing;
+                return Leases::Action::Keep;
+            }
+            // An HA partner's update must not take an address this server has given to
+            // another client: both clients would hold it. Refused, so that the partner
+            // withholds its ACK and rolls its row back.
+            if (current && parsed.fromHaPartner && current->conflictsWith(lease, at)) {
+                outcome = Outcome::Held;
+                holder = current;
                 return Leases::Action::Keep;
             }
             outcome = current ? Outcome::Updated : Outcome::Added;
             current = lease; // the whole record is replaced
             return Leases::Action::Store;
         });
+        if (outcome == Outcome::Held) {
+            Statistics::instance().add("v4-lease-update-conflicts", 1);
+            Statistics::instance().add(
+                "subnet[" + std::to_string(holder->subnetId) + "].v4-lease-update-conflicts", 1);
+            std::string text = "IPv4 lease " + lease.address.str() +
+                               " is held by another client (" + holderText(*holder) + ", " +
+                               validityText(*holder) + ")" + "; the partner's update for " +
+                               holderText(lease) + " is refused";
+            KAHU_WARN(logger_, "LEASE_CMDS_UPDATE4_CONFLICT", "lease4-update refused: {}", text);
+            conflict(text);
+        }
         if (outcome == Outcome::Added && !stored) {
             conflict("lost race between calls to get and add");
         }

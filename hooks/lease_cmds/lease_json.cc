@@ -152,6 +152,9 @@ ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, i
     if (args.contains("force-create")) {
         out.forceCreate = getBoolean(args, "force-create");
     }
+    if (auto it = args.find("origin"); it != args.end() && it->is_string()) {
+        out.fromHaPartner = it->get<std::string>() == "ha-partner";
+    }
 
     // Kea's lease back ends refuse such a lease; declined leases have lost their client.
     if (l.hwAddr.empty() && l.clientId.empty() && l.state != LeaseState::Declined) {

@@ -18,6 +18,9 @@ nlohmann::json leaseList(const std::vector<Lease4>& leases);
 struct ParsedLease {
     Lease4 lease;
     bool forceCreate = false;
+    /// "origin": "ha-partner": the update comes from an HA partner (Kea 2.4+ and Kahu send it;
+    /// the HA dedicated listener adds it to what a Kea 2.2 partner sends).
+    bool fromHaPartner = false;
 };
 
 /// Builds a lease from add/update arguments with Kea 2.6's rules (Lease4Parser::parse):

@@ -14,6 +14,18 @@
 
 namespace kahu {
 
+/// How this server shares every pool with a partner allocating from the same pools at the same
+/// time (HA load balancing). Each pool is cut into `parts` contiguous, nearly equal parts (see
+/// PoolAllocator::part: computed from the pool alone, so partners configured alike cut alike);
+/// the server hands out free addresses from part `own` of every pool of a subnet (or shared
+/// network) first, and from the other parts only when its own are exhausted. Addresses a
+/// client already has, asks for or has reserved are not limited by the share.
+struct PoolShare {
+    uint32_t own = 0;   ///< this server's part, 0-based
+    uint32_t parts = 1; ///< 1 = the whole of every pool is this server's (the default)
+    bool operator==(const PoolShare&) const = default;
+};
+
 /// The server's leases as a hook sees them: the configured lease store behind the same
 /// per-address locks, free-address bookkeeping and lease statistics the DHCP path uses.
 /// A library that changes leases (lease commands, HA) goes through here, never to a store
@@ -55,6 +67,11 @@ public:
     virtual size_t wipe(SubnetId id) = 0;
     /// Writes every lease in Kea's memfile CSV format to `path` (lease4-write).
     virtual void writeCsv(const std::string& path) const = 0;
+
+    /// Sets the pool share free addresses are handed out from (HA load balancing sets it for
+    /// the partners' states; {0, 1} gives every pool back whole). Kept across reloads.
+    virtual void setPoolShare(PoolShare share) { (void)share; }
+    virtual PoolShare poolShare() const { return {}; }
 
     /// Convenience forms of modify().
     /// Adds a lease; false when its address already has one.

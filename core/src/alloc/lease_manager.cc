@@ -281,7 +281,12 @@ size_t LeaseManager::wipe(SubnetId id) {
 
 std::optional<Ipv4Address>
 LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool&)>& poolAllowed,
-                       const std::function<bool(Ipv4Address)>& accept) {
+                       const std::function<bool(Ipv4Address)>& accept, ShareSide side) {
+    const PoolShare share = share_.load();
+    const bool shared = share.parts > 1 && share.own < share.parts;
+    if (side == ShareSide::Others && !shared) {
+        return std::nullopt;
+    }
     std::shared_ptr<SubnetState> st;
     {
         std::lock_guard lock(configMutex_);
@@ -291,6 +296,18 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
         }
         st = it->second;
     }
+    // The parts of a pool this side covers: the own part, or the others starting after it.
+    std::vector<uint32_t> parts;
+    if (!shared) {
+        parts.push_back(0);
+    } else if (side == ShareSide::Own) {
+        parts.push_back(share.own);
+    } else {
+        for (uint32_t k = 1; k < share.parts; ++k) {
+            parts.push_back((share.own + k) % share.parts);
+        }
+    }
+    const uint32_t partCount = shared ? share.parts : 1;
     // The subnet's mutex guards only the bitmaps. accept() looks the candidate up in the store
     // (a database round trip for a blocking store) outside it, so that concurrent allocations
     // in one subnet do not queue behind each other's round trips; each pick moves the cursor
@@ -300,20 +317,23 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
         if (!poolAllowed(subnet.pools[i])) {
             continue;
         }
-        for (size_t tries = 0; tries < kMaxTries; ++tries) {
-            std::optional<Ipv4Address> a;
-            {
-                std::lock_guard lock(st->mutex);
-                if (i >= st->pools.size() || tries >= st->pools[i].freeCount()) {
+        for (uint32_t part : parts) {
+            for (size_t tries = 0; tries < kMaxTries; ++tries) {
+                std::optional<Ipv4Address> a;
+                {
+                    std::lock_guard lock(st->mutex);
+                    if (i >= st->pools.size() || tries >= st->pools[i].freeCount()) {
+                        break;
+                    }
+                    PoolAllocator& pa = st->pools[i];
+                    a = pa.pick([](Ipv4Address) { return true; }, 1, pa.part(part, partCount));
+                }
+                if (!a) {
                     break;
                 }
-                a = st->pools[i].pick([](Ipv4Address) { return true; }, 1);
-            }
-            if (!a) {
-                break;
-            }
-            if (accept(*a)) {
-                return a;
+                if (accept(*a)) {
+                    return a;
+                }
             }
         }
     }

@@ -4,10 +4,12 @@
 #include "alloc/pool_allocator.h"
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
+#include <kahu/server_access.h>
 #include <kahu/stats.h>
 #include <map>
 #include <memory>
@@ -45,12 +47,22 @@ public:
     /// Deletes every lease of a subnet (0 = all); returns the number removed.
     size_t wipe(SubnetId id);
 
+    /// Which part of the pools pickFree() looks in under the pool share.
+    enum class ShareSide {
+        Own,    ///< this server's part (with no share set: the whole pool)
+        Others, ///< the other parts (with no share set: nothing)
+    };
     /// A free address in one of the subnet's pools usable by a client with these classes,
-    /// for which accept() holds. Does not reserve it: the caller's add() does. accept() runs
-    /// without the subnet's lock held (it may wait on a database).
+    /// for which accept() holds, on one side of the pool share. Does not reserve it: the
+    /// caller's add() does. accept() runs without the subnet's lock held (it may wait on a
+    /// database).
     std::optional<Ipv4Address> pickFree(const Subnet& subnet,
                                         const std::function<bool(const Pool&)>& poolAllowed,
-                                        const std::function<bool(Ipv4Address)>& accept);
+                                        const std::function<bool(Ipv4Address)>& accept,
+                                        ShareSide side = ShareSide::Own);
+    /// The pool share pickFree() follows (HA load balancing); {0, 1} = whole pools.
+    void setPoolShare(PoolShare share) noexcept { share_.store(share); }
+    PoolShare poolShare() const noexcept { return share_.load(); }
     /// The configured pool holding an address in a subnet, or null.
     static const Pool* poolOf(const Subnet& subnet, Ipv4Address a) noexcept;
 
@@ -91,6 +103,7 @@ private:
     mutable std::mutex configMutex_; ///< guards config_ and subnets_ (swapped on reload)
     std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_;
     std::array<std::mutex, kStripes> addressLocks_;
+    std::atomic<PoolShare> share_{PoolShare{}};
 };
 
 } // namespace kahu

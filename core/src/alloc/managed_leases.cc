@@ -100,4 +100,11 @@ void ManagedLeases::writeCsv(const std::string& path) const {
     manager()->store().writeCsv(path);
 }
 
+void ManagedLeases::setPoolShare(PoolShare share) {
+    share_.store(share);
+    if (auto m = manager_.load()) {
+        m->setPoolShare(share);
+    }
+}
+
 } // namespace kahu

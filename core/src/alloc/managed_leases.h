@@ -17,7 +17,13 @@ class KAHU_API ManagedLeases final : public Leases {
 public:
     ManagedLeases() = default;
     explicit ManagedLeases(std::shared_ptr<LeaseManager> manager) { set(std::move(manager)); }
-    void set(std::shared_ptr<LeaseManager> manager) noexcept { manager_.store(std::move(manager)); }
+    /// Follows `manager`, handing it the pool share set so far.
+    void set(std::shared_ptr<LeaseManager> manager) noexcept {
+        if (manager) {
+            manager->setPoolShare(share_.load());
+        }
+        manager_.store(std::move(manager));
+    }
 
     std::optional<Lease4> get(Ipv4Address address) const override;
     std::vector<Lease4> getByHwAddr(const HwAddr& hw) const override;
@@ -31,12 +37,15 @@ public:
                 const std::function<Action(std::optional<Lease4>& lease)>& change) override;
     size_t wipe(SubnetId id) override;
     void writeCsv(const std::string& path) const override;
+    void setPoolShare(PoolShare share) override;
+    PoolShare poolShare() const override { return share_.load(); }
 
 private:
     /// The current manager; throws kahu::StoreError when there is none yet.
     std::shared_ptr<LeaseManager> manager() const;
 
     std::atomic<std::shared_ptr<LeaseManager>> manager_;
+    std::atomic<PoolShare> share_{PoolShare{}};
 };
 
 } // namespace kahu

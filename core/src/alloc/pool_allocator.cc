@@ -51,56 +51,76 @@ void PoolAllocator::markFree(Ipv4Address a) noexcept {
     ++free_;
 }
 
-std::optional<uint32_t> PoolAllocator::nextFree(uint32_t from) const noexcept {
-    if (free_ == 0) {
+PoolAllocator::Range PoolAllocator::part(uint32_t index, uint32_t parts) const noexcept {
+    if (parts <= 1 || index >= parts) {
+        return parts <= 1 ? all() : Range{};
+    }
+    auto at = [&](uint64_t i) { return static_cast<uint32_t>(uint64_t{size_} * i / parts); };
+    return {at(index), at(uint64_t{index} + 1)};
+}
+
+std::optional<uint32_t> PoolAllocator::firstFreeIn(uint32_t begin, uint32_t end) const noexcept {
+    if (begin >= end || free_ == 0) {
         return std::nullopt;
     }
-    if (from >= size_) {
-        from = 0;
+    const size_t lastWord = (end - 1) / 64;
+    // Free bits of a word, without those at or past `end`.
+    auto freeBits = [&](size_t word, uint64_t bits) {
+        if (word == lastWord && end % 64) {
+            bits &= ~(~0ull << (end % 64));
+        }
+        return bits;
+    };
+    size_t w = begin / 64;
+    if (uint64_t b = freeBits(w, ~used_[w] & (~0ull << (begin % 64)))) {
+        return static_cast<uint32_t>(w * 64 + std::countr_zero(b));
     }
-    // Same word first, from the starting bit.
-    size_t w = from / 64;
-    uint64_t freeBits = ~used_[w] & (~0ull << (from % 64));
-    if (freeBits) {
-        return static_cast<uint32_t>(w * 64 + std::countr_zero(freeBits));
-    }
-    // Then the summary: words after w, wrapping around to the start.
-    size_t words = used_.size();
-    for (size_t step = 1; step <= words; ++step) {
-        size_t cw = (w + step) % words;
-        // Jump over whole summary words with no free word in them.
+    // Then the summary: whole summary words with no free word in them are skipped.
+    for (size_t cw = w + 1; cw <= lastWord;) {
         size_t sw = cw / 64;
         uint64_t s = summary_[sw] & (~0ull << (cw % 64));
         if (!s) {
-            size_t next = std::min((sw + 1) * 64, words); // first word of the next summary word
-            step += next - cw - 1;
+            cw = (sw + 1) * 64;
             continue;
         }
         size_t fw = sw * 64 + std::countr_zero(s);
-        if (fw >= words) {
-            continue;
+        if (fw > lastWord) {
+            return std::nullopt;
         }
-        return static_cast<uint32_t>(fw * 64 + std::countr_zero(~used_[fw]));
-    }
-    // Wrapped into the starting word below `from`.
-    uint64_t low = ~used_[w] & ~(~0ull << (from % 64));
-    if (low) {
-        return static_cast<uint32_t>(w * 64 + std::countr_zero(low));
+        // A word before the last lies wholly inside the range; the last may hold free bits
+        // only past `end`.
+        uint64_t b = freeBits(fw, ~used_[fw]);
+        return b ? std::optional(static_cast<uint32_t>(fw * 64 + std::countr_zero(b)))
+                 : std::nullopt;
     }
     return std::nullopt;
 }
 
+std::optional<uint32_t> PoolAllocator::nextFree(uint32_t from, Range range) const noexcept {
+    if (from < range.begin || from >= range.end) {
+        from = range.begin;
+    }
+    if (auto off = firstFreeIn(from, range.end)) {
+        return off;
+    }
+    return firstFreeIn(range.begin, from);
+}
+
 std::optional<Ipv4Address> PoolAllocator::pick(const std::function<bool(Ipv4Address)>& accept,
-                                               size_t maxTries) {
+                                               size_t maxTries, Range range) {
+    range.end = std::min(range.end, size_);
+    if (range.empty()) {
+        return std::nullopt;
+    }
     uint32_t from = cursor_;
     if (type_ == AllocatorType::Random) {
         rng_ ^= rng_ << 13;
         rng_ ^= rng_ >> 7;
         rng_ ^= rng_ << 17;
-        from = static_cast<uint32_t>(rng_ % size_);
+        from = range.begin + static_cast<uint32_t>(rng_ % (range.end - range.begin));
     }
     for (size_t tries = 0; tries < maxTries && tries < free_; ++tries) {
-        auto off = nextFree(from);
+        auto off = nextFree(from, range);
         if (!off) {
             return std::nullopt;
         }

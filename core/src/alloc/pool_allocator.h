@@ -28,14 +28,35 @@ public:
     uint64_t size() const noexcept { return size_; }
     uint32_t poolId() const noexcept { return poolId_; }
 
-    /// The next free address the allocator type would hand out for which accept() is true,
-    /// without marking it used. Iterative: ascending after the last one handed out, wrapping
-    /// (Kea's order). Random: from a random point. Tries at most maxTries candidates.
+    /// Offsets [begin, end) of the pool.
+    struct Range {
+        uint32_t begin = 0;
+        uint32_t end = 0;
+        bool empty() const noexcept { return begin >= end; }
+    };
+    /// The whole pool.
+    Range all() const noexcept { return {0, size_}; }
+    /// Part `index` of `parts` contiguous, nearly equal parts: offsets
+    /// [size × index / parts, size × (index + 1) / parts). It depends on the pool alone, so two
+    /// servers configured with the same pool compute the same parts (HA load balancing).
+    Range part(uint32_t index, uint32_t parts) const noexcept;
+
+    /// The next free address in `range` the allocator type would hand out for which accept()
+    /// is true, without marking it used. Iterative: ascending after the last one handed out,
+    /// wrapping within the range (Kea's order). Random: from a random point of the range.
+    /// Tries at most maxTries candidates.
+    std::optional<Ipv4Address> pick(const std::function<bool(Ipv4Address)>& accept, size_t maxTries,
+                                    Range range);
     std::optional<Ipv4Address> pick(const std::function<bool(Ipv4Address)>& accept,
-                                    size_t maxTries = 64);
+                                    size_t maxTries = 64) {
+        return pick(accept, maxTries, all());
+    }
 
 private:
-    std::optional<uint32_t> nextFree(uint32_t from) const noexcept;
+    /// The first free offset in [begin, end), if any.
+    std::optional<uint32_t> firstFreeIn(uint32_t begin, uint32_t end) const noexcept;
+    /// The first free offset of `range` at or after `from`, wrapping within the range.
+    std::optional<uint32_t> nextFree(uint32_t from, Range range) const noexcept;
 
     uint32_t first_;
     uint32_t size_;

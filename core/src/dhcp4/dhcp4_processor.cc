@@ -481,17 +481,21 @@ std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
             return candidate;
         }
     }
-    // 4. A free address from the pools.
-    for (const Subnet* s : network) {
-        auto a = leases_.pickFree(
-            *s,
-            [&](const Pool& p) {
-                return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
-            },
-            [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); });
-        if (a) {
-            chosen = s;
-            return a;
+    // 4. A free address from the pools: this server's share of every pool of the network
+    // first, the partner's share only when that is exhausted (HA load balancing; without a
+    // share the first pass covers whole pools and the second finds nothing).
+    for (auto side : {LeaseManager::ShareSide::Own, LeaseManager::ShareSide::Others}) {
+        for (const Subnet* s : network) {
+            auto a = leases_.pickFree(
+                *s,
+                [&](const Pool& p) {
+                    return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
+                },
+                [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); }, side);
+            if (a) {
+                chosen = s;
+                return a;
+            }
         }
     }
     return std::nullopt;

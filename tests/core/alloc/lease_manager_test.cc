@@ -161,5 +161,44 @@ TEST(LeaseManager, WipeEmptiesASubnetAndFreesItsAddresses) {
     EXPECT_EQ(stat("subnet[88].pool[2].assigned-addresses"), 0);
 }
 
+// HA load balancing: each server takes its own half of every pool first and borrows the
+// partner's only when its own is exhausted; borrowed addresses count like any other.
+TEST(LeaseManager, PoolShareOwnHalfFirstThenBorrowed) {
+    auto store = std::make_shared<test::FakeLeaseStore>();
+    LeaseManager m(store);
+    auto cfg = twoPoolConfig(); // pool 1: .10-.19, pool 2: .100-.104
+    m.configure(cfg);
+    const Subnet& s = cfg->subnets[0];
+    auto all = [](const Pool&) { return true; };
+    auto yes = [](Ipv4Address) { return true; };
+    using Side = LeaseManager::ShareSide;
+    EXPECT_FALSE(m.pickFree(s, all, yes, Side::Others)) << "without a share nothing is borrowed";
+
+    m.setPoolShare({1, 2});
+    EXPECT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.15");
+    m.setPoolShare({0, 2});
+    EXPECT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.10");
+    // Fill the lower halves: .10-.14 and .100-.101.
+    for (const char* a : {"10.88.0.10", "10.88.0.11", "10.88.0.12", "10.88.0.13", "10.88.0.14"}) {
+        ASSERT_TRUE(m.add(lease(a)));
+    }
+    EXPECT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.100") << "own half of the next pool";
+    ASSERT_TRUE(m.add(lease("10.88.0.100")));
+    ASSERT_TRUE(m.add(lease("10.88.0.101")));
+    EXPECT_FALSE(m.pickFree(s, all, yes)) << "own halves exhausted";
+    auto borrowed = m.pickFree(s, all, yes, Side::Others);
+    ASSERT_TRUE(borrowed);
+    EXPECT_EQ(borrowed->str(), "10.88.0.15");
+    ASSERT_TRUE(m.add(lease("10.88.0.15")));
+    EXPECT_EQ(stat("subnet[88].pool[1].assigned-addresses"), 6);
+    EXPECT_EQ(stat("subnet[88].assigned-addresses"), 8);
+    // Freed in its own half, an address is handed out again before borrowing.
+    ASSERT_TRUE(m.remove(lease("10.88.0.12")));
+    EXPECT_EQ(m.pickFree(s, all, yes)->str(), "10.88.0.12");
+    m.setPoolShare({}); // partner-down: whole pools
+    EXPECT_FALSE(m.pickFree(s, all, yes, Side::Others));
+    EXPECT_TRUE(m.pickFree(s, all, yes));
+}
+
 } // namespace
 } // namespace kahu

@@ -76,6 +76,13 @@ public:
     void disable(uint32_t origin) override { origins_.insert(origin); }
     void enable(uint32_t origin) override { origins_.erase(origin); }
     bool enabled() const override { return origins_.empty(); }
+    void setPoolShare(PoolShare share) override { shares.push_back(share); }
+    bool rollBack(const Lease4& lease) override {
+        rolledBack.push_back(lease);
+        return true;
+    }
+    std::vector<PoolShare> shares;  ///< every share set, in order
+    std::vector<Lease4> rolledBack; ///< every lease taken back
 
 private:
     std::set<uint32_t>& origins_;

@@ -26,9 +26,12 @@ protected:
             tweak(rel);
         }
         channel = std::make_shared<FakeChannel>();
+        service.reset();
+        auto fake = std::make_unique<FakeLocalDhcp>(disabled);
+        local = fake.get();
         service = std::make_unique<HaService>(
-            parseHaConfig(params(rel)), channel, std::make_unique<FakeLocalDhcp>(disabled), nullptr,
-            [this] { return now; }, CommunicationState::WallNow{});
+            parseHaConfig(params(rel)), channel, std::move(fake), nullptr, [this] { return now; },
+            CommunicationState::WallNow{});
         sync = std::make_shared<FakeSync>();
         service->setLeaseSync(sync);
         service->start();
@@ -40,6 +43,7 @@ protected:
     std::shared_ptr<FakeChannel> channel;
     std::shared_ptr<FakeSync> sync;
     std::unique_ptr<HaService> service;
+    FakeLocalDhcp* local = nullptr; ///< owned by service
 };
 
 Packet4 query(uint8_t mac) {
@@ -138,7 +142,11 @@ TEST_F(HaServiceTest, ClockSkewTerminates) {
 TEST_F(HaServiceTest, RejectedLeaseUpdatesTerminate) {
     make("load-balancing", "server1", [](json& r) { r["max-rejected-lease-updates"] = 1; });
     service->transition(HaState::LoadBalancing);
-    service->leaseUpdateRejected("02:00:00:00:00:01", "", seconds(3600));
+    Lease4 l;
+    l.address = *Ipv4Address::fromText("192.0.2.10");
+    l.hwAddr = *HwAddr::fromText("02:00:00:00:00:01");
+    l.validLifetime = 3600;
+    service->leaseUpdateRejected(l, "lease4-update failed with result 4");
     channel->heartbeatState("load-balancing");
     service->heartbeatOnce();
     EXPECT_EQ(service->state(), HaState::Terminated);
@@ -156,4 +164,47 @@ TEST_F(HaServiceTest, BackupAndPassiveBackupSettleAtStart) {
     EXPECT_EQ(service->state(), HaState::PassiveBackup);
     EXPECT_TRUE(disabled.empty());
     EXPECT_EQ(service->filter().servedScopes(), std::vector<std::string>{"server1"});
+}
+
+TEST(HaPoolShare, LoadBalancingSplitsPoolsInHalvesExceptInPartnerDown) {
+    using M = HaMode;
+    using R = PeerRole;
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Primary, HaState::LoadBalancing), (PoolShare{0, 2}));
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Secondary, HaState::LoadBalancing), (PoolShare{1, 2}));
+    // Waiting, syncing, terminated…: the share holds (terminated servers both allocate).
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Secondary, HaState::Terminated), (PoolShare{1, 2}));
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Primary, HaState::PartnerDown), (PoolShare{0, 1}));
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Backup, HaState::Backup), (PoolShare{0, 1}));
+    EXPECT_EQ(poolShare(M::HotStandby, R::Primary, HaState::HotStandby), (PoolShare{0, 1}));
+    EXPECT_EQ(poolShare(M::HotStandby, R::Standby, HaState::PartnerDown), (PoolShare{0, 1}));
+}
+
+TEST_F(HaServiceTest, PoolShareFollowsTheState) {
+    ASSERT_FALSE(local->shares.empty());
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 2}));
+    service->transition(HaState::LoadBalancing);
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 2}));
+    service->transition(HaState::PartnerDown);
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 1}));
+    service->transition(HaState::LoadBalancing);
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 2}));
+    service->stop();
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 1})); // whole pools without HA
+
+    make("load-balancing", "server2");
+    EXPECT_EQ(local->shares.back(), (PoolShare{1, 2}));
+    make("hot-standby", "server1");
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 1}));
+}
+
+TEST_F(HaServiceTest, RefusedLeaseUpdateIsRolledBack) {
+    service->transition(HaState::LoadBalancing);
+    Lease4 l;
+    l.address = *Ipv4Address::fromText("192.0.2.11");
+    l.hwAddr = *HwAddr::fromText("02:00:00:00:00:02");
+    l.validLifetime = 3600;
+    l.cltt = 1700000000;
+    service->leaseUpdateRejected(l, "lease4-update failed with result 4: held");
+    ASSERT_EQ(local->rolledBack.size(), 1u);
+    EXPECT_EQ(local->rolledBack[0], l);
 }

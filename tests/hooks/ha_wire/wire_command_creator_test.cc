@@ -43,7 +43,8 @@ TEST(WireCommandCreator, BodiesEqualKea22LiveCaptures) {
     EXPECT_EQ(text(c.leaseUpdate(liveLease())),
               R"({ "arguments": { "client-id": "01:02:00:00:00:00:01", "expire": 1795404783, )"
               R"("force-create": true, "fqdn-fwd": false, "fqdn-rev": false, "hostname": "", )"
-              R"("hw-address": "02:00:00:00:00:01", "ip-address": "10.77.0.100", "state": 0, )"
+              R"("hw-address": "02:00:00:00:00:01", "ip-address": "10.77.0.100", )"
+              R"("origin": "ha-partner", "state": 0, )"
               R"("subnet-id": 1, "valid-lft": 3600 }, "command": "lease4-update", )"
               R"("service": [ "dhcp4" ] })");
 }
@@ -59,7 +60,8 @@ TEST(WireCommandCreator, DeclinedLeaseUpdateHasEmptyHwAddressAndState1) {
         text(CommandCreator().leaseUpdate(l)),
         R"({ "arguments": { "expire": 1795487594, "force-create": true, "fqdn-fwd": false, )"
         R"("fqdn-rev": false, "hostname": "", "hw-address": "", "ip-address": "10.77.0.101", )"
-        R"("state": 1, "subnet-id": 1, "valid-lft": 86400 }, "command": "lease4-update", )"
+        R"("origin": "ha-partner", "state": 1, "subnet-id": 1, "valid-lft": 86400 }, )"
+        R"("command": "lease4-update", )"
         R"("service": [ "dhcp4" ] })");
 }
 

@@ -278,10 +278,10 @@ TEST_F(LeaseCmdsTest, WriteDumpsTheLeasesInMemfileFormat) {
                                   (dir / "../kahu-lease-write-escape.csv").string()}) {
         auto refused = run("lease4-write", {{"filename", outside}});
         EXPECT_EQ(refused["result"], 1) << outside;
-        EXPECT_EQ(refused["text"].get<std::string>().rfind(
-                      "invalid path specified: '" + outside + "', supported path is '" +
-                          dir.string() + "'",
-                      0),
+        EXPECT_EQ(refused["text"].get<std::string>().rfind("invalid path specified: '" + outside +
+                                                               "', supported path is '" +
+                                                               dir.string() + "'",
+                                                           0),
                   0u)
             << refused.dump();
         EXPECT_FALSE(std::filesystem::exists(outside)) << outside;
@@ -330,6 +330,65 @@ TEST_F(LeaseCmdsTest, ConcurrentCommandsKeepStatisticsConsistent) {
     }
     EXPECT_EQ(stat("subnet[1].assigned-addresses"), assigned);
     EXPECT_EQ(stat("subnet[1].declined-addresses"), declined);
+}
+
+// HA load balancing: a partner's update (origin ha-partner) must not take an address held by
+// another client with a valid lease; an operator's update (no origin) still replaces it, as
+// in Kea.
+TEST_F(LeaseCmdsTest, PartnerUpdateOfAnAddressHeldByAnotherClientIsRefused) {
+    const int64_t now = std::time(nullptr);
+    nlohmann::json mine = lease("192.0.2.60", "02:00:00:00:00:aa");
+    mine["expire"] = now + 3000;
+    mine["valid-lft"] = 4000;
+    expect("lease4-add", mine, 0, "Lease for address 192.0.2.60, subnet-id 1 added.");
+    const int64_t refusedBefore = stat("v4-lease-update-conflicts");
+
+    nlohmann::json theirs = lease("192.0.2.60", "02:00:00:00:00:bb");
+    theirs["force-create"] = true;
+    theirs["origin"] = "ha-partner";
+    auto answer = run("lease4-update", theirs);
+    EXPECT_EQ(answer["result"], 4);
+    const std::string text = answer["text"];
+    EXPECT_NE(text.find("192.0.2.60 is held by another client (hw-address 02:00:00:00:00:aa"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("update for hw-address 02:00:00:00:00:bb is refused"), std::string::npos)
+        << text;
+    EXPECT_EQ(server_.leases_.get(ip("192.0.2.60"))->hwAddr.str(), "02:00:00:00:00:aa");
+    EXPECT_EQ(stat("v4-lease-update-conflicts"), refusedBefore + 1);
+    EXPECT_GE(stat("subnet[1].v4-lease-update-conflicts"), 1);
+    EXPECT_EQ(stat("subnet[1].assigned-addresses"), 1);
+
+    // The same client's lease (a renewal the partner handed out) is taken.
+    nlohmann::json renewal = mine;
+    renewal["force-create"] = true;
+    renewal["origin"] = "ha-partner";
+    renewal["expire"] = now + 3500;
+    expect("lease4-update", renewal, 0, "IPv4 lease updated.");
+
+    // Without origin (an operator, or a Kea 2.2 partner over the control agent): Kea's rule.
+    theirs.erase("origin");
+    expect("lease4-update", theirs, 0, "IPv4 lease updated.");
+    EXPECT_EQ(server_.leases_.get(ip("192.0.2.60"))->hwAddr.str(), "02:00:00:00:00:bb");
+    EXPECT_EQ(stat("v4-lease-update-conflicts"), refusedBefore + 1);
+}
+
+TEST_F(LeaseCmdsTest, PartnerUpdateOfAnExpiredOrReclaimedLeaseIsTaken) {
+    const int64_t now = std::time(nullptr);
+    nlohmann::json old = lease("192.0.2.61", "02:00:00:00:00:aa");
+    old["valid-lft"] = 100;
+    old["expire"] = now - 10;
+    expect("lease4-add", old, 0, "Lease for address 192.0.2.61, subnet-id 1 added.");
+    nlohmann::json reclaimed = lease("192.0.2.62", "02:00:00:00:00:ab");
+    reclaimed["state"] = 2;
+    expect("lease4-add", reclaimed, 0, "Lease for address 192.0.2.62, subnet-id 1 added.");
+    for (const char* a : {"192.0.2.61", "192.0.2.62"}) {
+        nlohmann::json theirs = lease(a, "02:00:00:00:00:bb");
+        theirs["force-create"] = true;
+        theirs["origin"] = "ha-partner";
+        expect("lease4-update", theirs, 0, "IPv4 lease updated.");
+        EXPECT_EQ(server_.leases_.get(ip(a))->hwAddr.str(), "02:00:00:00:00:bb");
+    }
 }
 
 } // namespace

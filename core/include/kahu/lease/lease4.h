@@ -47,6 +47,14 @@ struct Lease4 {
         }
         return !hwAddr.bytes.empty() && hwAddr.bytes == hw.bytes;
     }
+    /// Whether this lease keeps its address from `incoming`: it is assigned (state Default),
+    /// not expired at `now`, and `incoming` is another client's. Two servers that would each
+    /// keep their own lease here have handed one address to two clients: HA refuses such a
+    /// partner update and reports such a lease met while synchronizing.
+    bool conflictsWith(const Lease4& incoming, int64_t now) const noexcept {
+        return state == LeaseState::Default && !expired(now) &&
+               !incoming.belongsTo(hwAddr, clientId);
+    }
     bool operator==(const Lease4&) const = default;
 };
 

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: MPL-2.0
 """HA figure of bench/run (--ha): a pair of Kahu servers with libdhcp_lease_cmds.so +
 libdhcp_ha.so beside a pair of Kea 2.2 servers with Debian's, in load-balancing and in
-hot-standby, under the same relayed perfdhcp load. See bench/README.md ("HA").
+hot-standby, under the same relayed perfdhcp load, and in load-balancing a mixed pair (Kahu
+as dhcp1/primary, Kea 2.2 as dhcp2/secondary). After every load-balancing run the two lease
+files are compared (tests/integration/lib/lease_duplicates.py): addresses both servers hold
+live for different clients, and, from a capture of the answers, addresses DHCPACKed to two
+clients (issue 19). See bench/README.md ("HA").
 
 Topology (namespaces created here, removed on exit): two server namespaces (ens18 =
 172.18.20.20 / .21) and a relay namespace on one bridge (br20, 172.18.20.1); the generator
@@ -39,6 +43,9 @@ GEN_DOWN = "172.18.30.2"
 GIADDR = "172.18.10.254"
 DROP_LIMIT = 2.5  # percent, as bench/run (a)
 TARGET_RATIO = 3.0  # issue 7: Kahu pair >= 3x Kea pair
+PAIR_KINDS = {"kahu": ("kahu", "kahu"), "kea": ("kea", "kea"), "mixed": ("kahu", "kea")}
+PAIR_NAMES = {"kahu": "Kahu + Kahu", "kea": "Kea 2.2 + Kea 2.2",
+              "mixed": "Kahu (primary) + Kea 2.2"}
 
 
 def _bench_run():
@@ -51,6 +58,9 @@ def _bench_run():
 
 
 br = _bench_run()
+sys.path.insert(0, os.path.join(REPO, "tests", "integration", "lib"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import lease_duplicates  # noqa: E402  (tests/integration/lib, standard library only)
 
 
 def log(msg):
@@ -195,10 +205,12 @@ def command(sock, cmd):
 
 
 class Pair:
-    """Two servers of one implementation in one HA mode, started fresh for every run."""
+    """Two servers in one HA mode, started fresh for every run. impl: "kahu" or "kea" (both
+    servers), or "mixed" (Kahu as dhcp1, the primary; Kea as dhcp2)."""
 
-    def __init__(self, lab, impl, binary, mode, workdir, args):
-        self.lab, self.impl, self.binary, self.mode, self.args = lab, impl, binary, mode, args
+    def __init__(self, lab, impl, mode, workdir, args):
+        self.lab, self.impl, self.mode, self.args = lab, impl, mode, args
+        self.kinds = dict(zip(SERVERS, PAIR_KINDS[impl]))
         self.label = f"{impl} {mode}"
         self.workdir = workdir
         self.procs = {}
@@ -206,22 +218,26 @@ class Pair:
     def start(self, pool, deadline=90.0):
         d = tempfile.mkdtemp(prefix=f"{self.impl}-", dir=self.workdir)
         self.dir = d
-        env = dict(os.environ, KEA_PIDFILE_DIR=d, KEA_LOCKFILE_DIR=d)
-        if self.impl == "kahu":
-            env["KAHU_HOOKS_PATH"] = self.args.kahu_hooks
-            env["KAHU_CONTROL_SOCKET_DIR"] = d
         self.socks = {}
         for (name, _), ns in zip(SERVERS.items(), ("s1", "s2")):
+            kind = self.kinds[name]
+            env = dict(os.environ, KEA_PIDFILE_DIR=d, KEA_LOCKFILE_DIR=d)
+            if kind == "kahu":
+                # Kahu confines lease, log and socket files to its directories
+                # (docs/compatibility.md, "File paths and modes"): this run's directory.
+                env.update(KAHU_HOOKS_PATH=self.args.kahu_hooks, KAHU_CONTROL_SOCKET_DIR=d,
+                           KAHU_DHCP_DATA_DIR=d, KAHU_LOG_FILE_DIR=d)
             sock = os.path.join(d, f"{name}.sock")
             cfg = os.path.join(d, f"{name}.json")
             with open(cfg, "w") as f:
-                json.dump(make_config(self.impl, self.mode, name,
+                json.dump(make_config(kind, self.mode, name,
                                       os.path.join(d, f"{name}-leases4.csv"),
                                       os.path.join(d, f"{name}.log"), sock, pool, self.args),
                           f, indent=1)
             out = open(os.path.join(d, f"{name}.out"), "w")
+            binary = self.args.kahu if kind == "kahu" else self.args.kea
             self.procs[name] = subprocess.Popen(
-                ["ip", "netns", "exec", self.lab.ns[ns], self.binary, "-c", cfg], env=env,
+                ["ip", "netns", "exec", self.lab.ns[ns], binary, "-c", cfg], env=env,
                 stdout=out, stderr=subprocess.STDOUT)
             out.close()
             self.socks[name] = sock
@@ -258,12 +274,54 @@ class Pair:
                 p.wait()
         self.procs = {}
 
+    def duplicates(self, acks=None):
+        """lease_duplicates.compare() of the last run's two lease files (after stop()), with
+        the ACKs of a capture of the answers when given."""
+        a, b = (os.path.join(self.dir, f"{n}-leases4.csv") for n in SERVERS)
+        if not (os.path.exists(a) and os.path.exists(b)):
+            return None
+        return lease_duplicates.compare(a, b, acks=acks)
+
+
+def start_capture(lab, path):
+    """tcpdump in the generator namespace on up0, where every answer arrives (the servers
+    send them to the giaddr over the bridge). Returns the process."""
+    err = path + ".log"
+    p = subprocess.Popen(["ip", "netns", "exec", lab.ns["gen"], "tcpdump", "-i", "up0", "-n",
+                          "-B", "16384", "-w", path, "udp src port 67 and udp dst port 67"],
+                         stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        with open(err) as f:
+            if "listening on" in f.read():
+                return p
+        if p.poll() is not None:
+            break
+        time.sleep(0.1)
+    p.kill()
+    p.wait()
+    raise RuntimeError(f"tcpdump did not start; see {err}")
+
+
+def stop_capture(p):
+    time.sleep(0.3)  # the last answers
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
 
 def perf_run(lab, pair, rate, args):
     need = int(2 * rate * args.duration) + 1000
     pool, size, _ = br.pool_for(need)
     pair.start(pool)
+    capture = None
+    pcap = os.path.join(pair.dir, "answers.pcap")
     try:
+        if pair.mode == "load-balancing" and args.ack_capture:
+            capture = start_capture(lab, pcap)
         cmd = ["ip", "netns", "exec", lab.ns["gen"], args.perfdhcp, "-4", "-l", GIADDR, "-r",
                str(rate), "-R", str(size), "-p", str(args.duration), RELAY_DOWN]
         c0 = pair.cpu_ticks()
@@ -272,7 +330,12 @@ def perf_run(lab, pair, rate, args):
         wall = time.monotonic() - t0
         c1 = pair.cpu_ticks()
     finally:
+        if capture:
+            stop_capture(capture)
         pair.stop()
+    dup = pair.duplicates(pcap if capture else None)
+    if capture and not args.keep:
+        os.unlink(pcap)  # up to tens of MB per run
     if r.returncode not in (0, 3):
         raise RuntimeError(f"perfdhcp failed ({r.returncode}): {r.stderr.strip()[-500:]}")
     st = br.parse_perfdhcp(r.stdout)
@@ -283,9 +346,23 @@ def perf_run(lab, pair, rate, args):
     st["cpu_s"] = (c1 - c0) / br.CLK_TCK
     st["cpu_us_per_ack"] = 1e6 * st["cpu_s"] / st["ack_rcvd"] if st["ack_rcvd"] else None
     st["ok"] = st["drop_pct"] <= DROP_LIMIT and not st["gen_send_short"]
+    # Addresses live on both servers for different clients (None: a lease file is missing,
+    # or, for the ACKs, no capture) and addresses DHCPACKed to two clients.
+    st["duplicates"] = dup["duplicates"] if dup else None
+    st["ack_duplicates"] = dup.get("ack_duplicates") if dup else None
+    if dup:
+        st["lease_check"] = {k: dup[k] for k in (
+            "live", "live_on_both_same_client", "live_only_on", "history_overwrites")}
+        st["duplicate_addresses"] = [d["address"] for d in dup["duplicate_addresses"][:20]]
+        if "acks" in dup:
+            st["lease_check"]["captured_acks"] = dup["acks"]
+            st["ack_duplicate_addresses"] = [
+                d["address"] for d in dup["ack_duplicate_addresses"][:20]]
     log(f"  {pair.label:>22} {rate:>6}/s x{args.duration}s: DISCOVER {sent}, ACK"
         f" {st['ack_rcvd']}, drops {st['drop_pct']:.2f} %, pair CPU {st['cpu_s']:.2f} s"
         + (f" = {st['cpu_us_per_ack']:.1f} us/ACK" if st["cpu_us_per_ack"] else "")
+        + f", duplicates {br.fmt(st['duplicates'], 0)}"
+        + (f", ACKed twice {st['ack_duplicates']}" if st["ack_duplicates"] is not None else "")
         + (" PASS" if st["ok"] else " FAIL"))
     return st
 
@@ -321,7 +398,23 @@ def max_rate(lab, pair, args):
             lo = mid
         else:
             hi = mid
-    return {"max_rate": lo, "first_failing_rate": hi, "steps": steps}
+    return {"max_rate": lo, "first_failing_rate": hi, "steps": steps,
+            "duplicates": duplicates_of(steps, lo)}
+
+
+def duplicates_of(steps, max_rate):
+    """Duplicate addresses of a max-rate search, for the lease files ("duplicates") and the
+    captured ACKs ("ack_duplicates"): the worst run at the saturated rate (the highest rate
+    that passed) and the worst run of the whole search, with its rate."""
+    out = {}
+    for key, pre in (("duplicates", ""), ("ack_duplicates", "ack_")):
+        at = [r[key] for s in steps if s["rate"] == max_rate for r in s["runs"]
+              if r.get(key) is not None]
+        runs = [(r[key], s["rate"]) for s in steps for r in s["runs"] if r.get(key) is not None]
+        worst = max(runs) if runs else (None, None)
+        out.update({f"{pre}at_max_rate": max(at) if at else None, f"{pre}at_max_rate_runs": at,
+                    f"{pre}worst": worst[0], f"{pre}worst_rate": worst[1]})
+    return out
 
 
 def cpu_at(lab, pairs, rate, args):
@@ -338,6 +431,23 @@ def cpu_at(lab, pairs, rate, args):
     return out
 
 
+def worst_text(n, rate):
+    """"12 at 1,000/s"; "0" when no run had any; "n/a" without a figure."""
+    return br.fmt(n, 0) if not n else f"{br.fmt(n, 0)} at {br.fmt(rate, 0)}/s"
+
+
+def dup_table(rows, cpu_rate):
+    """Load-balancing pairs side by side: rate, CPU and duplicate addresses (issue 19)."""
+    head = ["load-balancing pair", "max rate [DORA/s]", f"CPU at {cpu_rate}/s [us/exch]",
+            "dup. leases / ACKed twice at max rate", "worst run of the search (same)",
+            "no duplicates"]
+    w = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    out = ["  ".join(str(c).ljust(w[i]) if i == 0 else str(c).rjust(w[i])
+                     for i, c in enumerate(r)) for r in [head] + rows]
+    out.insert(1, "-" * len(out[0]))
+    return "\n".join(out)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(prog="bench/run --ha",
                                  description="HA pairs: Kahu vs Kea 2.2 with perfdhcp.")
@@ -348,6 +458,11 @@ def main(argv):
     ap.add_argument("--kea", default="/usr/sbin/kea-dhcp4")
     ap.add_argument("--perfdhcp", default="/usr/sbin/perfdhcp")
     ap.add_argument("--modes", default="load-balancing,hot-standby")
+    ap.add_argument("--pairs", default="kahu,kea,mixed",
+                    help="pairs to run: kahu, kea, mixed (Kahu primary + Kea secondary; "
+                         "load-balancing only)")
+    ap.add_argument("--no-ack-capture", dest="ack_capture", action="store_false",
+                    help="load-balancing: do not capture the answers (no ACKed-twice count)")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="5 s x 1 run, 15 %% precision")
@@ -365,7 +480,8 @@ def main(argv):
     if os.geteuid() != 0:
         sys.exit("bench/run --ha needs root (network namespaces)")
     for need in (args.kea, args.perfdhcp, shutil.which("dhcrelay") or "/nonexistent",
-                 os.path.join(KEA_HOOKS, "libdhcp_ha.so")):
+                 os.path.join(KEA_HOOKS, "libdhcp_ha.so"),
+                 (shutil.which("tcpdump") or "/nonexistent/tcpdump") if args.ack_capture else "/"):
         if not os.path.exists(need):
             sys.exit(f"missing: {need}")
     have_kahu = os.path.exists(args.kahu) and all(
@@ -378,10 +494,11 @@ def main(argv):
     log(f"load average at start: {results['loadavg']}")
     try:
         lab.create()
+        want = args.pairs.split(",")
         for mode in args.modes.split(","):
-            pairs = [Pair(lab, "kea", args.kea, mode, workdir, args)]
-            if have_kahu:
-                pairs.insert(0, Pair(lab, "kahu", args.kahu, mode, workdir, args))
+            pairs = [Pair(lab, impl, mode, workdir, args) for impl in ("kahu", "kea", "mixed")
+                     if impl in want and (have_kahu or impl == "kea")
+                     and (impl != "mixed" or mode == "load-balancing")]
             m = {p.impl: {"max": max_rate(lab, p, args)} for p in pairs}
             cpu = cpu_at(lab, pairs, args.cpu_rate, args)
             for p in pairs:
@@ -393,13 +510,13 @@ def main(argv):
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             log(f"kept {workdir}")
-    rows = []
+    rows, dup_rows = [], []
     for mode, m in results["modes"].items():
-        ka, ke = m.get("kahu"), m["kea"]
+        ka, ke = m.get("kahu"), m.get("kea")
         rk = ka["max"]["max_rate"] if ka else None
-        re_ = ke["max"]["max_rate"]
+        re_ = ke["max"]["max_rate"] if ke else None
         ck = ka["cpu"]["cpu_us_per_exchange"] if ka else None
-        ce = ke["cpu"]["cpu_us_per_exchange"]
+        ce = ke["cpu"]["cpu_us_per_exchange"] if ke else None
         rr = br.ratio(rk, re_)
         cr = br.ratio(ce, ck)
         rows.append([f"{mode}: max rate <= {DROP_LIMIT} % drops [DORA/s]", br.fmt(rk, 0),
@@ -409,7 +526,30 @@ def main(argv):
                      br.fmt(ce), br.fmt(br.ratio(ck, ce), 2) + f" (Kea/Kahu {br.fmt(cr, 2)})",
                      f"Kea/Kahu >= {TARGET_RATIO}",
                      br.verdict(None if cr is None else cr >= TARGET_RATIO)])
+        if mode != "load-balancing":
+            continue
+        for key, what in (("at_max_rate", "duplicate addresses"),
+                          ("ack_at_max_rate", "addresses ACKed twice")):
+            dk, de = (x["max"]["duplicates"][key] if x else None for x in (ka, ke))
+            rows.append([f"{mode}: {what} at max rate [worst run]", br.fmt(dk, 0),
+                         br.fmt(de, 0), "", "Kahu 0",
+                         br.verdict(None if dk is None else dk == 0)])
+        for impl in ("kahu", "kea", "mixed"):
+            if impl not in m:
+                continue
+            x = m[impl]
+            d = x["max"]["duplicates"]
+            worst = [d[k] for k in ("worst", "ack_worst") if d[k] is not None]
+            dup_rows.append([PAIR_NAMES[impl], br.fmt(x["max"]["max_rate"], 0),
+                             br.fmt(x["cpu"]["cpu_us_per_exchange"]),
+                             f"{br.fmt(d['at_max_rate'], 0)} / {br.fmt(d['ack_at_max_rate'], 0)}",
+                             f"{worst_text(d['worst'], d['worst_rate'])} / "
+                             f"{worst_text(d['ack_worst'], d['ack_worst_rate'])}",
+                             br.verdict(None if not worst else max(worst) == 0)])
     print(br.table(rows))
+    if dup_rows:
+        print()
+        print(dup_table(dup_rows, args.cpu_rate))
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     path = os.path.join(HERE, "results",
                         f"ha-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}.json")

@@ -221,6 +221,11 @@ bool HaService::recordHeartbeat(const PeerAnswer& answer) {
     }
     comm_.setPartnerState(*st);
     comm_.poke();
+    if (const bool splits = args.contains("pool-share"); splits != partnerSplits_) {
+        std::lock_guard lock(mutex_);
+        partnerSplits_ = splits;
+        applyPoolShareLocked(state_.load(), state_.load());
+    }
     if (comm_.clockSkewShouldWarn()) {
         KAHU_WARN(logger_, "HA_HIGH_CLOCK_SKEW",
                   "the clock skew between the active servers is {} seconds",
@@ -329,6 +334,28 @@ void HaService::startSync() {
     sync_->synchronize(*partner_, maxPeriod, finish);
 }
 
+void HaService::applyPoolShareLocked(HaState from, HaState to) {
+    const PoolShare share = poolShare(config_.mode, config_.thisServer().role, to, partnerSplits_);
+    const PoolShare before = share_.load();
+    if (from != to && share == before) {
+        return; // a state change that keeps the share
+    }
+    share_.store(share);
+    local_->setPoolShare(share);
+    if (share == before && from != to) {
+        return;
+    }
+    if (share.parts > 1) {
+        KAHU_INFO(logger_, "HA_POOL_SHARE",
+                  "this server allocates from the {} half of every pool first, from the "
+                  "partner's only when its own is exhausted{}",
+                  share.own == 0 ? "lower" : "upper",
+                  partnerSplits_ ? "" : " (the partner does not split the pools)");
+    } else if (share != before) {
+        KAHU_INFO(logger_, "HA_POOL_SHARE", "this server allocates from whole pools");
+    }
+}
+
 void HaService::onEntryLocked(HaState from, HaState to) {
     state_.store(to);
     if (from != to) {
@@ -347,18 +374,7 @@ void HaService::onEntryLocked(HaState from, HaState to) {
         filter_.serveFailoverScopes();
         break;
     }
-    if (PoolShare share = poolShare(config_.mode, config_.thisServer().role, to);
-        from == to || share != poolShare(config_.mode, config_.thisServer().role, from)) {
-        local_->setPoolShare(share);
-        if (share.parts > 1) {
-            KAHU_INFO(logger_, "HA_POOL_SHARE",
-                      "this server allocates from the {} half of "
-                      "every pool first, from the partner's only when its own is exhausted",
-                      share.own == 0 ? "lower" : "upper");
-        } else if (from != to) {
-            KAHU_INFO(logger_, "HA_POOL_SHARE", "this server allocates from whole pools");
-        }
-    }
+    applyPoolShareLocked(from, to);
     if (dhcpEnabled(to)) {
         local_->enable(kLocalOrigin);
     } else {
@@ -398,7 +414,10 @@ nlohmann::json HaService::heartbeatArguments() const {
     return {{"date-time", formatRfc1123(std::chrono::system_clock::now())},
             {"scopes", filter_.servedScopes()},
             {"state", std::string(wireName(state()))},
-            {"unsent-update-count", unsentUpdateCount()}};
+            {"unsent-update-count", unsentUpdateCount()},
+            // Kahu's own: tells a Kahu partner that this server splits the pools (Kea
+            // ignores the key).
+            {"pool-share", {{"own", share_.load().own}, {"parts", share_.load().parts}}}};
 }
 
 std::string HaService::syncWith(const PeerConfig& peer, std::chrono::seconds maxPeriod) {

@@ -132,6 +132,11 @@ private:
     bool started_ = false;
     bool syncing_ = false;      ///< a sync started by the state machine is running
     bool syncNotified_ = false; ///< ha-sync-complete-notify received in partner-down
+    /// The partner's heartbeat answers carry "pool-share" (a Kahu server): it splits the
+    /// pools too. Assumed until an answer says otherwise.
+    bool partnerSplits_ = true;
+    std::atomic<PoolShare> share_{PoolShare{}}; ///< what local_ was last given
+    void applyPoolShareLocked(HaState from, HaState to);
 
     std::mutex loopMutex_;
     std::condition_variable loopCv_;

@@ -68,13 +68,13 @@ ScopePolicy scopePolicy(HaState state, bool autoFailover) noexcept {
     }
 }
 
-PoolShare poolShare(HaMode mode, PeerRole role, HaState state) noexcept {
+PoolShare poolShare(HaMode mode, PeerRole role, HaState state, bool partnerSplits) noexcept {
     const bool balancing =
         mode == HaMode::LoadBalancing && (role == PeerRole::Primary || role == PeerRole::Secondary);
     if (!balancing || state == HaState::PartnerDown) {
         return {};
     }
-    return {role == PeerRole::Primary ? 0u : 1u, 2u};
+    return {role == PeerRole::Primary && partnerSplits ? 0u : 1u, 2u};
 }
 
 bool dhcpEnabled(HaState state) noexcept {

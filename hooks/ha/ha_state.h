@@ -42,10 +42,13 @@ enum class ScopePolicy { None, Default, Failover };
 /// `autoFailover` is this server's auto-failover, which only matters in partner-down.
 ScopePolicy scopePolicy(HaState state, bool autoFailover) noexcept;
 /// The share of every pool this server allocates from first (kahu::PoolShare). In
-/// load-balancing both servers allocate at once, so each takes its own half — the primary the
-/// lower, the secondary the upper — and the other's only when its own is exhausted; in
-/// partner-down, and in the other modes (one server allocates), whole pools.
-PoolShare poolShare(HaMode mode, PeerRole role, HaState state) noexcept;
+/// load-balancing both servers allocate at once, so each takes its own half and the other's
+/// only when its own is exhausted: with a partner that splits too (a Kahu server, which says
+/// so in its heartbeat answers) the primary the lower half and the secondary the upper; with
+/// one that does not (Kea, whose iterative allocator walks each pool from its start) the
+/// upper half, which Kea reaches last. In partner-down, and in the other modes (one server
+/// allocates), whole pools.
+PoolShare poolShare(HaMode mode, PeerRole role, HaState state, bool partnerSplits = true) noexcept;
 /// Whether the local DHCP service is enabled in a state.
 bool dhcpEnabled(HaState state) noexcept;
 /// Whether heartbeats run in a state (all but backup, passive-backup and terminated).

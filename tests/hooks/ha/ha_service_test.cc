@@ -177,6 +177,29 @@ TEST(HaPoolShare, LoadBalancingSplitsPoolsInHalvesExceptInPartnerDown) {
     EXPECT_EQ(poolShare(M::LoadBalancing, R::Backup, HaState::Backup), (PoolShare{0, 1}));
     EXPECT_EQ(poolShare(M::HotStandby, R::Primary, HaState::HotStandby), (PoolShare{0, 1}));
     EXPECT_EQ(poolShare(M::HotStandby, R::Standby, HaState::PartnerDown), (PoolShare{0, 1}));
+    // Beside a partner that does not split (Kea): the upper half, whatever the role.
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Primary, HaState::LoadBalancing, false),
+              (PoolShare{1, 2}));
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Secondary, HaState::LoadBalancing, false),
+              (PoolShare{1, 2}));
+    EXPECT_EQ(poolShare(M::LoadBalancing, R::Primary, HaState::PartnerDown, false),
+              (PoolShare{0, 1}));
+}
+
+TEST_F(HaServiceTest, PartnerHeartbeatTellsWhetherItSplitsThePools) {
+    service->transition(HaState::LoadBalancing);
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 2}));
+    channel->heartbeatState("load-balancing"); // as Kea answers: no pool-share
+    service->heartbeatOnce();
+    EXPECT_EQ(local->shares.back(), (PoolShare{1, 2}));
+    auto kahu = channel->answers["ha-heartbeat"];
+    kahu["arguments"]["pool-share"] = {{"own", 1}, {"parts", 2}};
+    channel->answer("ha-heartbeat", kahu);
+    service->heartbeatOnce();
+    EXPECT_EQ(local->shares.back(), (PoolShare{0, 2}));
+    // This server tells its partner the same way.
+    auto args = service->heartbeatArguments();
+    EXPECT_EQ(args["pool-share"], (json{{"own", 0}, {"parts", 2}}));
 }
 
 TEST_F(HaServiceTest, PoolShareFollowsTheState) {

@@ -117,6 +117,7 @@ class Server:
     def start(self, deadline=600):
         env = dict(os.environ, KEA_PIDFILE_DIR=self.workdir, KEA_LOCKFILE_DIR=self.workdir,
                    KAHU_PIDFILE_DIR=self.workdir, KAHU_CONTROL_SOCKET_DIR=self.workdir,
+                   KAHU_DHCP_DATA_DIR=self.workdir, KAHU_LOG_FILE_DIR=self.workdir,
                    KAHU_HOOKS_PATH=os.path.dirname(self.lib))
         t0 = time.monotonic()
         self.out = open(os.path.join(self.workdir, f"{self.tag}.out"), "w")

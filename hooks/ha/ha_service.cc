@@ -221,10 +221,13 @@ bool HaService::recordHeartbeat(const PeerAnswer& answer) {
     }
     comm_.setPartnerState(*st);
     comm_.poke();
-    if (const bool splits = args.contains("pool-share"); splits != partnerSplits_) {
+    {
+        const bool splits = args.contains("pool-share");
         std::lock_guard lock(mutex_);
-        partnerSplits_ = splits;
-        applyPoolShareLocked(state_.load(), state_.load());
+        if (splits != partnerSplits_) {
+            partnerSplits_ = splits;
+            applyPoolShareLocked(state_.load(), state_.load());
+        }
     }
     if (comm_.clockSkewShouldWarn()) {
         KAHU_WARN(logger_, "HA_HIGH_CLOCK_SKEW",
@@ -342,9 +345,6 @@ void HaService::applyPoolShareLocked(HaState from, HaState to) {
     }
     share_.store(share);
     local_->setPoolShare(share);
-    if (share == before && from != to) {
-        return;
-    }
     if (share.parts > 1) {
         KAHU_INFO(logger_, "HA_POOL_SHARE",
                   "this server allocates from the {} half of every pool first, from the "

@@ -411,13 +411,14 @@ void HaService::onEntryLocked(HaState from, HaState to) {
 }
 
 nlohmann::json HaService::heartbeatArguments() const {
+    const PoolShare share = share_.load();
     return {{"date-time", formatRfc1123(std::chrono::system_clock::now())},
             {"scopes", filter_.servedScopes()},
             {"state", std::string(wireName(state()))},
             {"unsent-update-count", unsentUpdateCount()},
             // Kahu's own: tells a Kahu partner that this server splits the pools (Kea
             // ignores the key).
-            {"pool-share", {{"own", share_.load().own}, {"parts", share_.load().parts}}}};
+            {"pool-share", {{"own", share.own}, {"parts", share.parts}}}};
 }
 
 std::string HaService::syncWith(const PeerConfig& peer, std::chrono::seconds maxPeriod) {

@@ -296,18 +296,12 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
         }
         st = it->second;
     }
-    // The parts of a pool this side covers: the own part, or the others starting after it.
-    std::vector<uint32_t> parts;
-    if (!shared) {
-        parts.push_back(0);
-    } else if (side == ShareSide::Own) {
-        parts.push_back(share.own);
-    } else {
-        for (uint32_t k = 1; k < share.parts; ++k) {
-            parts.push_back((share.own + k) % share.parts);
-        }
-    }
+    // The parts of a pool this side covers: own + k for k in [kBegin, kEnd), modulo the part
+    // count — the own part (k = 0), or the others starting after it.
     const uint32_t partCount = shared ? share.parts : 1;
+    const uint32_t own = shared ? share.own : 0;
+    const uint32_t kBegin = side == ShareSide::Own ? 0 : 1;
+    const uint32_t kEnd = side == ShareSide::Own ? 1 : partCount;
     // The subnet's mutex guards only the bitmaps. accept() looks the candidate up in the store
     // (a database round trip for a blocking store) outside it, so that concurrent allocations
     // in one subnet do not queue behind each other's round trips; each pick moves the cursor
@@ -317,7 +311,8 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
         if (!poolAllowed(subnet.pools[i])) {
             continue;
         }
-        for (uint32_t part : parts) {
+        for (uint32_t k = kBegin; k < kEnd; ++k) {
+            const uint32_t part = (own + k) % partCount;
             for (size_t tries = 0; tries < kMaxTries; ++tries) {
                 std::optional<Ipv4Address> a;
                 {

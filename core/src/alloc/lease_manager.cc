@@ -335,4 +335,50 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
     return std::nullopt;
 }
 
+std::optional<Ipv4Address>
+LeaseManager::pickExpired(const Subnet& subnet, const std::function<bool(const Pool&)>& poolAllowed,
+                          const std::function<bool(Ipv4Address)>& accept, int64_t now,
+                          ShareSide side) {
+    const PoolShare share = share_.load();
+    const bool shared = share.parts > 1 && share.own < share.parts;
+    if (side == ShareSide::Others && !shared) {
+        return std::nullopt;
+    }
+    std::shared_ptr<SubnetState> st;
+    {
+        std::lock_guard lock(configMutex_);
+        auto it = subnets_.find(subnet.id);
+        if (it == subnets_.end()) {
+            return std::nullopt;
+        }
+        st = it->second;
+    }
+    // Whether an address of pool i lies on the requested side of the share.
+    auto onSide = [&](size_t i, Ipv4Address a) {
+        if (!shared) {
+            return true;
+        }
+        const PoolAllocator& pa = st->pools[i];
+        const auto mine = pa.part(share.own, share.parts);
+        const uint32_t offset = a.value() - subnet.pools[i].first.value();
+        const bool inOwn = offset >= mine.begin && offset < mine.end;
+        return side == ShareSide::Own ? inOwn : !inOwn;
+    };
+    for (const Lease4& l : store_->getExpired(now, kMaxExpiredCandidates)) {
+        if (l.subnetId != subnet.id) {
+            continue;
+        }
+        for (size_t i = 0; i < subnet.pools.size() && i < st->pools.size(); ++i) {
+            if (!subnet.pools[i].contains(l.address)) {
+                continue;
+            }
+            if (poolAllowed(subnet.pools[i]) && onSide(i, l.address) && accept(l.address)) {
+                return l.address;
+            }
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace kahu

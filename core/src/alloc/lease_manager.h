@@ -60,6 +60,16 @@ public:
                                         const std::function<bool(const Pool&)>& poolAllowed,
                                         const std::function<bool(Ipv4Address)>& accept,
                                         ShareSide side = ShareSide::Own);
+    /// An address of one of the subnet's pools whose lease has expired but is not reclaimed
+    /// yet (a declined address past its probation period included), on one side of the pool
+    /// share, for which accept() holds: what Kea hands out when no free address is left,
+    /// reusing the lease on the spot instead of waiting for reclamation. Oldest expiry
+    /// first, among the kMaxExpiredCandidates oldest expired leases of the store.
+    std::optional<Ipv4Address> pickExpired(const Subnet& subnet,
+                                           const std::function<bool(const Pool&)>& poolAllowed,
+                                           const std::function<bool(Ipv4Address)>& accept,
+                                           int64_t now, ShareSide side = ShareSide::Own);
+    static constexpr size_t kMaxExpiredCandidates = 4096;
     /// The pool share pickFree() follows (HA load balancing); {0, 1} = whole pools.
     void setPoolShare(PoolShare share) noexcept { share_.store(share); }
     PoolShare poolShare() const noexcept { return share_.load(); }

@@ -389,4 +389,23 @@ std::string Packet4::summary() const {
     return s;
 }
 
+std::string Packet4::label() const {
+    std::string s;
+    s.reserve(96);
+    char head[32];
+    std::snprintf(head, sizeof head, "[hwtype=%u ", static_cast<unsigned>(htype));
+    s += head;
+    s += toColonHex(chaddr.data(), std::min<size_t>(hlen, chaddr.size()));
+    s += "], cid=[";
+    if (const Option* cid = get(opt::kClientId); cid && !cid->data.empty()) {
+        s += toColonHex(cid->data.data(), cid->data.size());
+    } else {
+        s += "no info";
+    }
+    char tid[24];
+    std::snprintf(tid, sizeof tid, "], tid=0x%x", xid);
+    s += tid;
+    return s;
+}
+
 } // namespace kahu

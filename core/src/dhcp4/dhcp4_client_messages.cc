@@ -5,6 +5,7 @@
 #include "dhcp4/dhcp4_processor.h"
 #include "dhcp4/reply_options.h"
 #include "hooks/hook_set.h"
+#include "log/kea_loggers.h"
 
 #include <kahu/log.h>
 
@@ -12,9 +13,8 @@ namespace kahu {
 
 namespace {
 
-std::shared_ptr<spdlog::logger> logger() {
-    static auto lg = log::get("kahu-dhcp4");
-    return lg;
+std::string hexOrNone(const uint8_t* data, size_t size) {
+    return size ? toColonHex(data, size) : std::string("(none)");
 }
 
 } // namespace
@@ -24,9 +24,17 @@ void Dhcp4Processor::processRelease(Exchange& ex) {
     auto lock = leases_.lockAddress(ex.query.ciaddr);
     auto lease = leases_.get(ex.query.ciaddr);
     const Subnet* s = lease ? config_->subnetById(lease->subnetId) : nullptr;
-    if (!lease || !lease->belongsTo(c.hw, s ? c.idFor(*s) : c.clientId)) {
-        KAHU_DEBUG(logger(), 30, "DHCP4_RELEASE_FAIL_NO_LEASE", "{}: no lease of the client at {}",
-                   ex.query.summary(), ex.query.ciaddr.str());
+    if (!lease) {
+        KAHU_DEBUG(log::leases(), 50, "DHCP4_RELEASE_FAIL_NO_LEASE",
+                   "{}: client is trying to release non-existing lease {}", ex.query.label(),
+                   ex.query.ciaddr.str());
+        return;
+    }
+    if (!lease->belongsTo(c.hw, s ? c.idFor(*s) : c.clientId)) {
+        KAHU_DEBUG(log::leases(), 50, "DHCP4_RELEASE_FAIL_WRONG_CLIENT",
+                   "{}: client is trying to release the lease {} which belongs to a different "
+                   "client",
+                   ex.query.label(), ex.query.ciaddr.str());
         return;
     }
     if (ex.hooks && ex.hooks->has(hooks::HookPoint::Lease4Release)) {
@@ -38,22 +46,44 @@ void Dhcp4Processor::processRelease(Exchange& ex) {
     }
     if (leases_.remove(*lease)) {
         ex.deletedLeases.push_back(*lease);
-        KAHU_INFO(logger(), "DHCP4_RELEASE", "{}: address {} was released properly",
-                  ex.query.summary(), lease->address.str());
+        KAHU_INFO(log::leases(), "DHCP4_RELEASE", "{}: address {} was released properly.",
+                  ex.query.label(), lease->address.str());
     }
 }
 
 void Dhcp4Processor::processDecline(Exchange& ex) {
     const ClientIdentity& c = ex.client;
     auto requested = ex.query.getAddress(opt::kRequestedAddress);
+    const std::string label = ex.query.label();
     if (!requested) {
-        ex.markDrop("DHCP4_DECLINE_FAIL_NO_ADDRESS");
+        // Kea throws an RFC violation here, which drops the packet with DHCP4_PACKET_DROP_0007.
+        KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0007",
+                   "{}: failed to process packet: Mandatory 'Requested IP address' option "
+                   "missing in DHCPDECLINE sent from {}",
+                   label, label);
+        ex.markDrop("DHCP4_PACKET_DROP_0007");
         return;
     }
     auto lock = leases_.lockAddress(*requested);
     auto lease = leases_.get(*requested);
-    const Subnet* s = lease ? config_->subnetById(lease->subnetId) : nullptr;
-    if (!lease || !s || !lease->belongsTo(c.hw, c.idFor(*s))) {
+    if (!lease) {
+        KAHU_WARN(log::dhcp4(), "DHCP4_DECLINE_LEASE_NOT_FOUND",
+                  "Received DHCPDECLINE for addr {} from client {}, but no such lease found.",
+                  requested->str(), label);
+        ex.markDrop("DHCP4_DECLINE_LEASE_NOT_FOUND");
+        return;
+    }
+    const Subnet* s = config_->subnetById(lease->subnetId);
+    if (!lease->belongsTo(c.hw, s ? c.idFor(*s) : c.clientId)) {
+        const Option* cid = ex.query.get(opt::kClientId);
+        KAHU_WARN(log::dhcp4(), "DHCP4_DECLINE_LEASE_MISMATCH",
+                  "Received DHCPDECLINE for addr {} from client {}, but the data doesn't match: "
+                  "received hwaddr: {}, lease hwaddr: {}, received client-id: {}, lease "
+                  "client-id: {}",
+                  requested->str(), label, hexOrNone(c.hw.bytes.data(), c.hw.bytes.size()),
+                  hexOrNone(lease->hwAddr.bytes.data(), lease->hwAddr.bytes.size()),
+                  cid ? hexOrNone(cid->data.data(), cid->data.size()) : "(none)",
+                  hexOrNone(lease->clientId.data(), lease->clientId.size()));
         ex.markDrop("DHCP4_DECLINE_LEASE_MISMATCH");
         return;
     }
@@ -74,16 +104,20 @@ void Dhcp4Processor::processDecline(Exchange& ex) {
     declined.cltt = ex.now;
     if (leases_.update(*lease, declined)) {
         ex.leases.push_back(declined);
-        KAHU_INFO(logger(), "DHCP4_DECLINE_LEASE",
-                  "{}: address {} was declined; it is held for {} seconds", ex.query.summary(),
-                  declined.address.str(), declined.validLifetime);
+        KAHU_INFO(log::dhcp4(), "DHCP4_DECLINE_LEASE",
+                  "Received DHCPDECLINE for addr {} from client {}. The lease will be "
+                  "unavailable for {} seconds.",
+                  declined.address.str(), label, declined.validLifetime);
     }
 }
 
 void Dhcp4Processor::processInform(Exchange& ex) {
     const Packet4& q = ex.query;
-    if (q.ciaddr.isZero() && q.remoteAddr.isZero()) {
-        ex.markDrop("DHCP4_PACKET_DROP_0005");
+    if (q.ciaddr.isZero() && q.remoteAddr.isZero() && !q.isRelayed()) {
+        KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0002",
+                   "{}, from interface {}: no suitable subnet configured for a direct client",
+                   q.label(), q.iface);
+        ex.markDrop("DHCP4_PACKET_DROP_0002");
         return;
     }
     Packet4 r = makeReply(ex, MessageType::Ack);

@@ -3,6 +3,7 @@
 
 #include "dhcp4/reply_options.h"
 #include "hooks/hook_set.h"
+#include "log/kea_loggers.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,11 +13,6 @@
 namespace kahu {
 
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-    static auto lg = log::get("kahu-dhcp4");
-    return lg;
-}
 
 Counter& stat(const char* name) {
     return Statistics::instance().counter(name);
@@ -257,11 +253,21 @@ void Dhcp4Processor::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
     setDestination(ex.query, r);
 }
 
-void Dhcp4Processor::nak(Exchange& ex, const char* reason) const {
+void Dhcp4Processor::nak(Exchange& ex) const {
     Packet4 r = makeReply(ex, MessageType::Nak);
     setDestination(ex.query, r);
-    KAHU_DEBUG(logger(), 30, "DHCP4_PACKET_NAK", "{}: {}", ex.query.summary(), reason);
     ex.response = std::move(r);
+}
+
+void Dhcp4Processor::nakNoLease(Exchange& ex, const char* why) const {
+    // Kea's DHCP4_PACKET_NAK_0004 (ALLOC_ENGINE_V4_REQUEST_* says why at debug level).
+    const Packet4& q = ex.query;
+    auto requested = q.getAddress(opt::kRequestedAddress);
+    KAHU_DEBUG(log::allocEngine(), 50, "ALLOC_ENGINE_V4_REQUEST", "{}: {}", q.label(), why);
+    KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_NAK_0004",
+               "{}: failed to grant a lease, client sent ciaddr {}, requested-ip-address {}",
+               q.label(), q.ciaddr.str(), requested ? requested->str() : "(no address)");
+    nak(ex);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +288,8 @@ std::function<void()> Dhcp4Processor::guarded(const ExchangePtr& ex, const Done&
         try {
             step();
         } catch (const std::exception& e) {
-            KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex->query.summary(),
+            KAHU_ERROR(log::packets(), "DHCP4_PACKET_PROCESS_STD_EXCEPTION",
+                       "exception occurred during packet processing: {}: {}", ex->query.label(),
                        e.what());
             ex->markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
             done(ex);
@@ -331,9 +338,23 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
                            type == MessageType::Release || type == MessageType::Decline ||
                            type == MessageType::Inform;
-        if (!serverBound || q.op != 1) {
+        if (!type) {
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0004",
+                       "{}, from interface {}: missing msg-type option", q.label(), q.iface);
+            ex->markDrop("DHCP4_PACKET_DROP_0004");
+        } else if (static_cast<int>(*type) > 18) { // past DHCPLEASEQUERYDONE
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0005",
+                       "{}: unrecognized type {} in option 53", q.label(), static_cast<int>(*type));
+            ex->markDrop("DHCP4_PACKET_DROP_0005");
+        } else if (!serverBound || q.op != 1) {
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0006",
+                       "{}: unsupported DHCPv4 message type {}", q.label(),
+                       static_cast<int>(*type));
             ex->markDrop("DHCP4_PACKET_DROP_0006");
         } else if (!acceptServerId(q)) {
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0003",
+                       "{}, from interface {}: it contains a foreign server identifier", q.label(),
+                       q.iface);
             ex->markDrop("DHCP4_PACKET_DROP_0003");
         }
         if (ex->drop) {
@@ -366,7 +387,8 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         }
         dispatch(ex, done);
     } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_PACKET_PROCESS_EXCEPTION", "{}: {}", ex->query.summary(),
+        KAHU_ERROR(log::packets(), "DHCP4_PACKET_PROCESS_STD_EXCEPTION",
+                   "exception occurred during packet processing: {}: {}", ex->query.label(),
                    e.what());
         ex->markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
         done(ex);
@@ -498,6 +520,22 @@ std::optional<Ipv4Address> Dhcp4Processor::chooseAddress(Exchange& ex,
             }
         }
     }
+    // 5. No free address left: as Kea, reuse a lease that has expired but is not reclaimed
+    // yet, or a declined address whose probation period is over, on the spot.
+    for (auto side : {LeaseManager::ShareSide::Own, LeaseManager::ShareSide::Others}) {
+        for (const Subnet* s : network) {
+            auto a = leases_.pickExpired(
+                *s,
+                [&](const Pool& p) {
+                    return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
+                },
+                [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); }, ex.now, side);
+            if (a) {
+                chosen = s;
+                return a;
+            }
+        }
+    }
     return std::nullopt;
 }
 
@@ -520,10 +558,41 @@ Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Exchange&
     return l;
 }
 
+void Dhcp4Processor::logNoSubnet(const Exchange& ex) const {
+    const Packet4& q = ex.query;
+    KAHU_DEBUG(log::badPackets(), 15, "DHCP4_SUBNET_SELECTION_FAILED",
+               "{}: failed to select subnet for the client", q.label());
+    KAHU_ERROR(log::badPackets(), "DHCP4_PACKET_NAK_0001",
+               "{}: failed to select a subnet for incoming packet, src {}, type {}", q.label(),
+               q.remoteAddr.str(), toString(*q.messageType()));
+}
+
+void Dhcp4Processor::logAllocFail(const Exchange& ex, const Subnet& subnet) const {
+    const Packet4& q = ex.query;
+    stat("v4-allocation-fail").add(1);
+    Statistics::instance().add("subnet[" + std::to_string(subnet.id) + "].v4-allocation-fail", 1);
+    uint64_t tried = 0;
+    for (const Subnet* s : selector_.network(subnet)) {
+        for (const Pool& p : s->pools) {
+            tried += p.size();
+        }
+    }
+    const std::string network = subnet.sharedNetwork >= 0
+                                    ? config_->sharedNetworks[subnet.sharedNetwork].name
+                                    : std::string("(none)");
+    KAHU_WARN(log::allocEngine(), "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET",
+              "{}: failed to allocate an IPv4 lease in the subnet {}, subnet-id {}, shared "
+              "network {}",
+              q.label(), subnet.prefix.str(), subnet.id, network);
+    KAHU_WARN(log::allocEngine(), "ALLOC_ENGINE_V4_ALLOC_FAIL",
+              "{}: failed to allocate an IPv4 address after {} attempt(s)", q.label(), tried);
+}
+
 void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
     const Subnet* subnet = ex->subnet;
     if (!subnet) {
-        ex->markDrop("DHCP4_SUBNET_SELECTION_FAILED");
+        logNoSubnet(*ex);
+        ex->markDrop("DHCP4_PACKET_NAK_0001");
         stat("pkt4-receive-drop").add(1);
         return done(ex);
     }
@@ -533,11 +602,13 @@ void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
     auto address =
         chooseAddress(*ex, network, ex->query.getAddress(opt::kRequestedAddress), chosen);
     if (!address) {
-        stat("v4-allocation-fail").add(1);
-        Statistics::instance().add("subnet[" + std::to_string(subnet->id) + "].v4-allocation-fail",
-                                   1);
-        KAHU_WARN(logger(), "ALLOC_ENGINE_V4_ALLOC_FAIL", "{}: no address available in subnet {}",
-                  ex->query.summary(), subnet->prefix.str());
+        logAllocFail(*ex, *subnet);
+        auto requested = ex->query.getAddress(opt::kRequestedAddress);
+        KAHU_DEBUG(
+            log::badPackets(), 50, "DHCP4_PACKET_NAK_0003",
+            "{}: failed to advertise a lease, client sent ciaddr {}, requested-ip-address {}",
+            ex->query.label(), ex->query.ciaddr.str(),
+            requested ? requested->str() : "(no address)");
         ex->markDrop("ALLOC_ENGINE_V4_ALLOC_FAIL");
         return done(ex);
     }
@@ -572,6 +643,8 @@ void Dhcp4Processor::finishDiscover(const ExchangePtr& ex, const Done& done) {
             return done(ex);
         }
     }
+    KAHU_INFO(log::leases(), "DHCP4_LEASE_ADVERT", "{}: lease {} will be advertised",
+              ex->query.label(), ex->candidate.address.str());
     Packet4 r = makeReply(*ex, MessageType::Offer);
     finishReply(*ex, r, *ex->subnet, &ex->candidate);
     ex->response = std::move(r);
@@ -586,21 +659,50 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
     if (!requested && !q.ciaddr.isZero()) {
         requested = q.ciaddr;
     }
-    if (!requested) {
-        x.markDrop("DHCP4_PACKET_DROP_NO_ADDRESS");
-        return done(ex);
-    }
     const Subnet* subnet = x.subnet;
     if (!subnet) {
+        logNoSubnet(x);
         if (!initReboot || config_->authoritative) {
-            nak(x, "no subnet for the client");
+            nak(x);
         } else {
-            x.markDrop("DHCP4_SUBNET_SELECTION_FAILED");
+            x.markDrop("DHCP4_PACKET_NAK_0001");
         }
         return done(ex);
     }
     auto network = selector_.network(*subnet);
     x.existing = findClientLease(network, x.client);
+    if (initReboot) {
+        KAHU_DEBUG(log::leases(), 50, "DHCP4_INIT_REBOOT",
+                   "{}: client is in INIT-REBOOT state and requests address {}", q.label(),
+                   requested->str());
+        // Kea's order: an unknown client is answered only by an authoritative server (with
+        // a NAK); a known client asking for another address than its lease's is told no.
+        if (!x.existing && !subnet->authoritative) {
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_NO_LEASE_INIT_REBOOT",
+                       "{}: no lease for address {} requested by INIT-REBOOT client", q.label(),
+                       requested->str());
+            x.markDrop("DHCP4_NO_LEASE_INIT_REBOOT");
+            return done(ex);
+        }
+        if (!x.existing || x.existing->address != *requested) {
+            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_NAK_0002",
+                       "{}: invalid address {} requested by INIT-REBOOT", q.label(),
+                       requested->str());
+            nak(x);
+            return done(ex);
+        }
+    }
+    if (!requested) {
+        // RFC 2131 wants option 50 or ciaddr in every REQUEST; Kea is liberal and so are we:
+        // the client's reserved address, else its lease, else a new one, as for a DISCOVER.
+        const Subnet* chosen = nullptr;
+        requested = chooseAddress(x, network, std::nullopt, chosen);
+        if (!requested) {
+            logAllocFail(x, *subnet);
+            nakNoLease(x, "no address to hand out to a REQUEST naming none");
+            return done(ex);
+        }
+    }
     const Subnet* target = nullptr;
     for (const Subnet* s : network) {
         if (s->prefix.contains(*requested)) {
@@ -608,43 +710,27 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
             break;
         }
     }
-    if (initReboot) {
-        // Kea's order: a known client asking for another address is told no; an unknown
-        // client is answered only by an authoritative server.
-        if (x.existing && x.existing->address != *requested) {
-            nak(x, "INIT-REBOOT address differs from the client's lease");
-            return done(ex);
-        }
-        if (!x.existing) {
-            if (subnet->authoritative) {
-                nak(x, "INIT-REBOOT from an unknown client");
-            } else {
-                x.markDrop("DHCP4_UNKNOWN_CLIENT_INIT_REBOOT");
-            }
-            return done(ex);
-        }
-    }
     if (!target) {
-        nak(x, "requested address outside the client's network");
+        nakNoLease(x, "requested address outside the client's network");
         return done(ex);
     }
     // The client's own reservation decides when it has a free reserved address.
     const Reservation* res = reservationFor(*target, x);
     auto reserved = reservedAddress(*target, x);
     if (reserved && *reserved != *requested && addressFree(*target, *reserved, x.client, x.now)) {
-        nak(x, "client has a different reserved address");
+        nakNoLease(x, "client has a different reserved address");
         return done(ex);
     }
     bool reservedHere = reserved && *reserved == *requested;
     if (!reservedHere) {
         const Pool* pool = LeaseManager::poolOf(*target, *requested);
         if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.query.classes())) {
-            nak(x, "requested address is not in a pool");
+            nakNoLease(x, "requested address is not in a pool");
             return done(ex);
         }
     }
     if (!addressFree(*target, *requested, x.client, x.now, &x.stored)) {
-        nak(x, "requested address is in use");
+        nakNoLease(x, "requested address is in use");
         return done(ex);
     }
     x.storedAt = *requested;
@@ -689,12 +775,12 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
         auto old = reuse ? x.stored : leases_.get(lease.address);
         if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) || old->expired(x.now) ||
                      old->state == LeaseState::ExpiredReclaimed)) {
-            nak(x, "requested address was taken meanwhile");
+            nakNoLease(x, "requested address was taken meanwhile");
             return done(ex);
         }
         bool ok = old ? leases_.update(*old, lease) : leases_.add(lease);
         if (!ok) {
-            nak(x, "lease store refused the lease");
+            nakNoLease(x, "lease store refused the lease");
             return done(ex);
         }
         bool newClient = !old || !old->belongsTo(x.client.hw, x.client.idFor(target)) ||
@@ -710,8 +796,8 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
         }
     }
     x.leases.push_back(lease);
-    KAHU_INFO(logger(), "DHCP4_LEASE_ALLOC", "{}: lease {} has been allocated for {} seconds",
-              x.query.summary(), lease.address.str(), lease.validLifetime);
+    KAHU_INFO(log::leases(), "DHCP4_LEASE_ALLOC", "{}: lease {} has been allocated for {} seconds",
+              x.query.label(), lease.address.str(), lease.validLifetime);
     Packet4 r = makeReply(x, MessageType::Ack);
     r.ciaddr = x.query.ciaddr;
     finishReply(x, r, target, &lease);

@@ -83,7 +83,14 @@ private:
     Lease4 makeLease(const Subnet& s, Ipv4Address a, const Exchange& ex) const;
     Packet4 makeReply(const Exchange& ex, MessageType type) const;
     void finishReply(Exchange& ex, Packet4& reply, const Subnet& s, const Lease4* lease) const;
-    void nak(Exchange& ex, const char* reason) const;
+    /// Answers with a DHCPNAK (the caller logs why, in Kea's words).
+    void nak(Exchange& ex) const;
+    /// A REQUEST that gets no lease: DHCP4_PACKET_NAK_0004 and a NAK.
+    void nakNoLease(Exchange& ex, const char* why) const;
+    /// No subnet for the client: DHCP4_SUBNET_SELECTION_FAILED, DHCP4_PACKET_NAK_0001.
+    void logNoSubnet(const Exchange& ex) const;
+    /// No address left: ALLOC_ENGINE_V4_ALLOC_FAIL(_SUBNET) and the v4-allocation-fail stats.
+    void logAllocFail(const Exchange& ex, const Subnet& subnet) const;
     void setDestination(const Packet4& q, Packet4& reply) const;
     Ipv4Address serverIdFor(const Packet4& q) const;
     const InterfaceAddresses* interfaceOf(const Packet4& q) const noexcept;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // kahu::Server, part 2: the packet pipeline (receive, hand-over, stages, send).
+#include "log/kea_loggers.h"
 #include "server/server.h"
 #include "server/server_detail.h"
 
@@ -61,10 +62,21 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
         if (err != ParseError::Ok) {
             counters().parseFailed.add(1);
             counters().receiveDrop.add(1);
-            KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP_0001", "failed to parse packet from {}: {}",
-                       rp.src.str(), toString(err));
+            KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0001",
+                       "failed to parse packet from {} to {}, received over interface {}, "
+                       "reason: {}",
+                       rp.src.str(), rp.dst.str(), rp.iface, toString(err));
             return;
         }
+    }
+    if (const auto& lg = log::packets(); log::debugLevel(*lg) >= 40) {
+        const Packet4& q = ex->query;
+        const auto type = q.messageType();
+        KAHU_DEBUG(lg, 40, "DHCP4_PACKET_RECEIVED",
+                   "{}: {} (type {}) received from {} to {} on "
+                   "interface {}",
+                   q.label(), type ? toString(*type) : "BOOTP", type ? static_cast<int>(*type) : 0,
+                   rp.src.str(), rp.dst.str(), rp.iface);
     }
     if (opts_.clientPort && ex->query.giaddr.isZero()) {
         ex->query.remotePort = opts_.clientPort;
@@ -96,9 +108,7 @@ void Server::stageProcess(const std::shared_ptr<Generation>& gen, const Exchange
 
 void Server::stageCommitted(const ExchangePtr& ex) noexcept {
     if (ex->drop) {
-        KAHU_DEBUG(logger(), 15, "DHCP4_PACKET_DROP", "{}: dropped ({})", ex->query.summary(),
-                   ex->dropReason ? ex->dropReason : "unspecified");
-        return;
+        return; // the stage that dropped it logged why, under Kea's message ID
     }
     // leases4_committed: only for REQUEST, RELEASE and DECLINE, as in Kea.
     auto type = ex->query.messageType();
@@ -112,16 +122,19 @@ void Server::stageCommitted(const ExchangePtr& ex) noexcept {
                 if (resume) {
                     stageSend(ex);
                 } else {
-                    KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                               "{}: a hook dropped the parked response", ex->query.summary());
+                    KAHU_DEBUG(log::hooksLog(), 40, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
+                               "{}: packet is dropped, because a callout set the next step to "
+                               "DROP",
+                               ex->query.label());
                 }
             });
         if (v == hooks::Verdict::Park) {
             return;
         }
         if (v == hooks::Verdict::Drop) {
-            KAHU_DEBUG(logger(), 15, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                       "{}: a hook dropped the response", ex->query.summary());
+            KAHU_DEBUG(log::hooksLog(), 40, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
+                       "{}: packet is dropped, because a callout set the next step to DROP",
+                       ex->query.label());
             return;
         }
     }
@@ -150,9 +163,18 @@ void Server::stageSend(const ExchangePtr& ex) noexcept {
         }
     }
     // The sockets of the running generation: a reply resumed after a reload still goes out.
+    if (const auto& lg = log::packets(); log::debugLevel(*lg) >= 40) {
+        const auto type = response.messageType();
+        KAHU_DEBUG(lg, 40, "DHCP4_PACKET_SEND",
+                   "{}: trying to send packet {} (type {}) from {}:{} to {}:{} on interface {}",
+                   response.label(), type ? toString(*type) : "BOOTP",
+                   type ? static_cast<int>(*type) : 0, response.localAddr.str(),
+                   response.localPort ? response.localPort : 67, response.remoteAddr.str(),
+                   response.remotePort, response.iface);
+    }
     if (!sockets_.load()->send(response, wire)) {
-        KAHU_WARN(logger(), "DHCP4_PACKET_SEND_FAIL", "{}: failed to send the response to {}",
-                  ex->query.summary(), response.remoteAddr.str());
+        KAHU_ERROR(log::packets(), "DHCP4_PACKET_SEND_FAIL", "{}: failed to send DHCPv4 packet: {}",
+                   ex->query.label(), "to " + response.remoteAddr.str());
         return;
     }
     counters().sent.add(1);

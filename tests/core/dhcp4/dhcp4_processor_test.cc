@@ -295,6 +295,107 @@ TEST_F(Dhcp4ProcessorTest, ExhaustedPoolDropsTheDiscover) {
     EXPECT_FALSE(ex.response);
 }
 
+// Kea reuses a lease that has expired but is not reclaimed yet when no free address is left,
+// and a declined address once its probation period is over, without waiting for reclamation.
+TEST_F(Dhcp4ProcessorTest, FullPoolReusesAnExpiredUnreclaimedLeaseOnTheSpot) {
+    const uint32_t first = ip("172.18.10.100").value();
+    const uint32_t last = ip("172.18.10.200").value();
+    for (uint32_t v = first; v <= last; ++v) {
+        Lease4 l;
+        l.address = Ipv4Address(v);
+        l.hwAddr = *HwAddr::fromText("02:99:00:00:00:01");
+        l.subnetId = 10;
+        l.validLifetime = 3600;
+        l.cltt = 1000;
+        if (v == first + 42) {
+            l.validLifetime = 10; // expired at 1010, never reclaimed
+        }
+        leases_->add(l);
+    }
+    const auto expired = Ipv4Address(first + 42);
+    auto offer = proc_->process(query(MessageType::Discover, 15), 2000);
+    ASSERT_TRUE(offer.response) << "Kea 2.2 offers the expired address";
+    EXPECT_EQ(offer.response->yiaddr, expired);
+
+    Packet4 req = query(MessageType::Request, 15);
+    req.setAddress(opt::kRequestedAddress, expired);
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto ack = proc_->process(req, 2001);
+    ASSERT_TRUE(ack.response);
+    EXPECT_EQ(ack.response->messageType(), MessageType::Ack);
+    auto lease = store_->get(expired);
+    ASSERT_TRUE(lease);
+    EXPECT_EQ(lease->hwAddr.str(), "02:00:00:00:00:0f");
+    EXPECT_EQ(lease->state, LeaseState::Default);
+
+    auto none = proc_->process(query(MessageType::Discover, 16), 2002);
+    EXPECT_FALSE(none.response) << "nothing else has expired";
+    EXPECT_STREQ(none.dropReason, "ALLOC_ENGINE_V4_ALLOC_FAIL");
+}
+
+TEST_F(Dhcp4ProcessorTest, DeclinedAddressIsOfferedAgainAfterProbation) {
+    config_->subnets[0].pools[0].last = ip("172.18.10.100"); // a pool of one address
+    config_->declineProbationPeriod = 60;
+    rebuild();
+    Packet4 ack = dora(17);
+    ASSERT_EQ(ack.yiaddr, ip("172.18.10.100"));
+    Packet4 dec = query(MessageType::Decline, 17);
+    dec.setAddress(opt::kRequestedAddress, ack.yiaddr);
+    dec.setAddress(opt::kServerId, ip("172.18.20.20"));
+    proc_->process(dec, 1100);
+    EXPECT_FALSE(proc_->process(query(MessageType::Discover, 18), 1150).response)
+        << "held during probation";
+    auto offer = proc_->process(query(MessageType::Discover, 18), 1161);
+    ASSERT_TRUE(offer.response) << "offered once the probation is over, before reclamation";
+    EXPECT_EQ(offer.response->yiaddr, ack.yiaddr);
+}
+
+// RFC 2131 asks for option 50 or ciaddr in a REQUEST; Kea answers one without either anyway.
+TEST_F(Dhcp4ProcessorTest, RequestNamingNoAddressAcksTheClientsLease) {
+    Packet4 ack = dora(19);
+    Packet4 req = query(MessageType::Request, 19);
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto ex = proc_->process(req, 1500);
+    ASSERT_TRUE(ex.response);
+    EXPECT_EQ(ex.response->messageType(), MessageType::Ack);
+    EXPECT_EQ(ex.response->yiaddr, ack.yiaddr);
+    EXPECT_EQ(store_->get(ack.yiaddr)->cltt, 1500);
+
+    Packet4 fresh = query(MessageType::Request, 21);
+    fresh.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto other = proc_->process(fresh, 1500);
+    ASSERT_TRUE(other.response);
+    EXPECT_EQ(other.response->messageType(), MessageType::Ack) << "a new client gets a new lease";
+    EXPECT_NE(other.response->yiaddr, ack.yiaddr);
+    EXPECT_TRUE(store_->get(other.response->yiaddr));
+}
+
+TEST_F(Dhcp4ProcessorTest, DeclineOfAnotherClientsAddressChangesNothing) {
+    Packet4 ack = dora(22);
+    Packet4 dec = query(MessageType::Decline, 23);
+    dec.setAddress(opt::kRequestedAddress, ack.yiaddr);
+    dec.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto ex = proc_->process(dec, 1300);
+    EXPECT_STREQ(ex.dropReason, "DHCP4_DECLINE_LEASE_MISMATCH");
+    EXPECT_EQ(store_->get(ack.yiaddr)->state, LeaseState::Default);
+
+    Packet4 none = query(MessageType::Decline, 22);
+    auto noAddress = proc_->process(none, 1300);
+    EXPECT_STREQ(noAddress.dropReason, "DHCP4_PACKET_DROP_0007") << "no option 50";
+    EXPECT_EQ(store_->get(ack.yiaddr)->state, LeaseState::Default);
+}
+
+TEST(Packet4Label, NamesTheClientAsKeaDoes) {
+    Packet4 q;
+    q.htype = 1;
+    q.hlen = 6;
+    q.xid = 0x4cef7c4;
+    q.chaddr = {0x00, 0x40, 0xa6, 0x83, 0x51, 0xa6};
+    EXPECT_EQ(q.label(), "[hwtype=1 00:40:a6:83:51:a6], cid=[no info], tid=0x4cef7c4");
+    q.set(opt::kClientId, {0x01, 0x00, 0x40, 0xa6, 0x83, 0x51, 0xa6});
+    EXPECT_EQ(q.label(), "[hwtype=1 00:40:a6:83:51:a6], cid=[01:00:40:a6:83:51:a6], tid=0x4cef7c4");
+}
+
 // A hook callout (HA in buffer4_receive) adds "HA_<scope>" to the query before the server
 // classifies it: pools and subnets restricted to that class are usable only with it.
 TEST_F(Dhcp4ProcessorTest, ClassesAddedToTheQueryOpenRestrictedPools) {

@@ -135,6 +135,10 @@ public:
 
     /// One-line summary for logs: type, xid, chaddr, ciaddr/yiaddr/giaddr.
     std::string summary() const;
+    /// The client as Kea's messages name it ("%1" of DHCP4_LEASE_ALLOC and most others):
+    /// "[hwtype=1 0a:1b:2c:3d:4e:5f], cid=[01:0a:1b:2c:3d:4e:5f], tid=0x1234" ("cid=[no info]"
+    /// without option 61), so log searches written for Kea find Kahu's lines too.
+    std::string label() const;
 
 private:
     std::vector<Option> options_;

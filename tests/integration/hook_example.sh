@@ -35,7 +35,7 @@ assert_eq oasis.local "$(client_var plain new_domain_name)" "domain name for a c
 jq 'del(.Dhcp4["hooks-libraries"])' "$conf" >"$conf.new"
 prepare_config "$conf.new" "$LAB_TMP/srv1.conf" srv1
 kill -HUP "$SERVER_PID_srv1"
-wait_for 10 "the reload to complete" grep -q DHCP4_DYNRECONF_SUCCESS "$SERVER_LOG_srv1"
+wait_for 10 "the reload to complete" grep -q DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS "$SERVER_LOG_srv1"
 client_prepare later later-box
 run_dhclient later || fail "dhclient after the reload got no lease"
 assert_eq oasis.local "$(client_var later new_domain_name)" "domain name after unloading the hook"

@@ -33,7 +33,7 @@ assert_file_has "$SERVER_LOG_srv1" "DHCP4_HOOK_STORE_LIBRARY_ADDED.*libdhcp_mysq
     "the library was loaded without being listed"
 assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_OPENED.*schema 22.0" "store opened"
 assert_file_has "$SERVER_LOG_srv1" "mysql://kea@localhost/kea" "store description"
-assert_file_has "$SERVER_LOG_srv1" "DHCP4_MT_WORKERS 16 worker threads \(thread-pool-size 4" \
+assert_file_has "$SERVER_LOG_srv1" "DHCP4_MULTI_THREADING_INFO enabled: yes, number of threads: 4, queue size: [0-9]+; 16 worker threads" \
     "a blocking store gets 4 x thread-pool-size workers"
 if grep -q motdepasse "$SERVER_LOG_srv1"; then fail "the password is in the log"; fi
 start_relay 172.18.20.20
@@ -77,7 +77,7 @@ assert_eq "[0,[[\"$addr\",\"02:00:00:0a:00:01\",10]]]" "$(get_all)" \
 
 # A reload keeps the store (same lease-database) and loads the library again: still serving.
 kill -HUP "$SERVER_PID_srv1"
-wait_for 10 "the reload" grep -q DHCP4_DYNRECONF_SUCCESS "$SERVER_LOG_srv1"
+wait_for 10 "the reload" grep -q DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS "$SERVER_LOG_srv1"
 lab_client_ns cli-b 02:00:00:0a:00:02
 run_dhclient cli-b || fail "no lease after the reload"
 assert_eq "$(printf '10\t0\t2')" "$(mariadb_sql kea <<<'SELECT subnet_id, state, leases FROM lease4_stat')" \

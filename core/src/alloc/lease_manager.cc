@@ -49,7 +49,7 @@ void LeaseManager::applyLeaseChecks(const ServerConfig& config,
             wrong.push_back(l);
         }
     });
-    auto lg = log::get("kahu-dhcp4");
+    auto lg = log::get("kahu-dhcp4.dhcpsrv");
     for (const Lease4& l : wrong) {
         const Subnet* home = nullptr;
         for (const auto& s : config.subnets) {
@@ -63,13 +63,16 @@ void LeaseManager::applyLeaseChecks(const ServerConfig& config,
             fixed.subnetId = home->id;
             store_->update(fixed, l.expire());
             KAHU_INFO(lg, "DHCPSRV_LEASE_SANITY_FIXED",
-                      "lease {} had subnet id {}; it is now in subnet {} ({}), which holds it",
-                      l.address.str(), l.subnetId, home->id, home->prefix.str());
+                      "The lease {} with subnet-id {} failed subnet-id checks, but was corrected "
+                      "to subnet-id {}.",
+                      l.address.str(), l.subnetId, home->id);
         } else if (mode != "fix") {
             store_->remove(l);
-            KAHU_INFO(lg, "DHCPSRV_LEASE_SANITY_FAIL_DISCARD",
-                      "lease {} with subnet id {} is deleted: {}", l.address.str(), l.subnetId,
-                      home ? "lease-checks is del" : "no configured subnet holds the address");
+            KAHU_INFO(
+                lg, "DHCPSRV_LEASE_SANITY_FAIL_DISCARD",
+                "The lease {} with subnet-id {} failed subnet-id checks ({}) and was dropped.",
+                l.address.str(), l.subnetId,
+                home ? "lease-checks is del" : "no configured subnet holds the address");
         }
     }
 }
@@ -146,9 +149,9 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         auto it = fresh.find(l.subnetId);
         if (it == fresh.end() || !it->second->subnet->prefix.contains(l.address)) {
             if (++inconsistent <= 10 && config->leaseChecks != "none") {
-                KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
-                          "lease {} has subnet id {}, which is not configured or does not hold "
-                          "the address; the lease is kept",
+                KAHU_WARN(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_LEASE_SANITY_FAIL",
+                          "The lease {} with subnet-id {} failed subnet-id checks (the subnet is "
+                          "not configured or does not hold the address; the lease is kept).",
                           l.address.str(), l.subnetId);
             }
             return;
@@ -177,8 +180,8 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     }
     stats.set("declined-addresses", globalDeclined);
     if (inconsistent > 10 && config->leaseChecks != "none") {
-        KAHU_WARN(log::get("kahu-dhcp4"), "DHCP4_LEASE_SANITY_FAIL",
-                  "{} leases in all do not match the configured subnets", inconsistent);
+        KAHU_WARN(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_LEASE_SANITY_FAIL",
+                  "{} leases in all failed subnet-id checks", inconsistent);
     }
     std::lock_guard lock(configMutex_);
     config_ = std::move(config);

@@ -63,8 +63,8 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         }
     }
     if (done) {
-        KAHU_DEBUG(log::get("kahu-dhcp4"), 40, "ALLOC_ENGINE_V4_LEASES_RECLAMATION_COMPLETE",
-                   "reclaimed {} leases", done);
+        KAHU_DEBUG(log::get("kahu-dhcp4.alloc-engine"), 40,
+                   "ALLOC_ENGINE_V4_LEASES_RECLAMATION_COMPLETE", "reclaimed {} leases", done);
     }
     return done;
 }

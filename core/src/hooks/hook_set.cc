@@ -288,6 +288,17 @@ std::string libraryNameOf(const std::string& path) {
     return name;
 }
 
+/// Kea's logger name for a hook library: "dhcp_lease_cmds" -> "lease-cmds-hooks",
+/// "dhcp_ha" -> "ha-hooks" (Kea's libraries log as "kea-dhcp4.<x>-hooks"), so an operator's
+/// `loggers` entry for "kea-dhcp4.ha-hooks" configures Kahu's HA library too.
+std::string hookLoggerName(std::string name) {
+    if (name.rfind("dhcp_", 0) == 0) {
+        name.erase(0, 5);
+    }
+    std::replace(name.begin(), name.end(), '_', '-');
+    return name + "-hooks";
+}
+
 template <class T> T symbol(void* handle, const char* name) {
     return reinterpret_cast<T>(dlsym(handle, name));
 }
@@ -354,7 +365,7 @@ void HookSet::openLibrary(const HookLibraryConfig& config, const std::string& ho
                  "multi-threading)");
         }
     }
-    entry->logger = hookLogger("kahu-dhcp4." + entry->name);
+    entry->logger = hookLogger("kahu-dhcp4." + hookLoggerName(entry->name));
     libraries_.push_back(std::move(entry));
 }
 

@@ -198,8 +198,15 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
         store_ = std::move(store);
         leases_ = std::make_shared<LeaseManager>(store_);
         storeConfig_ = storeConfig;
-        KAHU_INFO(logger(), "DHCP4_LEASE_STORE_OPENED", "lease store: {} ({} leases)",
-                  store_->description(), store_->size());
+        if (store_->type() == "memfile") {
+            KAHU_INFO(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_MEMFILE_DB",
+                      "opening memory file lease database: {} ({} leases)", store_->description(),
+                      store_->size());
+        } else {
+            KAHU_INFO(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_LEASE_DB",
+                      "opening {} lease database: {} ({} leases)", store_->type(),
+                      store_->description(), store_->size());
+        }
     }
     leases_->configure(config);
     managedLeases_.set(leases_);
@@ -235,11 +242,8 @@ void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initia
         fmt::format("{} subnet(s), {} socket(s), {} hook library(ies), multi-threading {}",
                     config->subnets.size(), sockets->fds().size(), staging->size(),
                     config->multiThreading.enabled ? "on" : "off");
-    if (initial) {
-        KAHU_INFO(logger(), "DHCP4_CONFIG_COMPLETE", "configuration loaded: {}", summary);
-    } else {
-        KAHU_INFO(logger(), "DHCP4_DYNRECONF_SUCCESS", "configuration reloaded: {}", summary);
-    }
+    KAHU_INFO(logger(), "DHCP4_CONFIG_COMPLETE", "DHCPv4 server has completed configuration: {}",
+              summary);
 }
 
 void Server::startWorkers(const MultiThreadingConfig& mt) {
@@ -252,8 +256,10 @@ void Server::startWorkers(const MultiThreadingConfig& mt) {
     // A worker of a store that may block (a database) spends most of its time waiting for the
     // database's answer, not on a core: more of them keep more exchanges in flight.
     unsigned workers = store_->mayBlock() ? n * kBlockingWorkersPerThread : n;
-    KAHU_INFO(logger(), "DHCP4_MT_WORKERS", "{} worker threads (thread-pool-size {}{})", workers, n,
-              workers == n ? "" : "; the lease store may block: more workers wait on it");
+    KAHU_INFO(logger(), "DHCP4_MULTI_THREADING_INFO",
+              "enabled: {}, number of threads: {}, queue size: {}; {} worker threads{}",
+              mt.enabled ? "yes" : "no", n, mt.packetQueueSize, workers,
+              workers == n ? "" : " (the lease store may block: more workers wait on it)");
     for (unsigned i = 0; i < workers; ++i) {
         workers_.emplace_back([this] {
             while (auto batch = queue_->pop()) {
@@ -287,9 +293,10 @@ void Server::runTimers(int64_t now) {
             bool full = exp.maxReclaimLeases && done >= exp.maxReclaimLeases;
             unwarnedCycles_ = full ? unwarnedCycles_ + 1 : 0;
             if (exp.unwarnedReclaimCycles && unwarnedCycles_ >= exp.unwarnedReclaimCycles) {
-                KAHU_WARN(logger(), "ALLOC_ENGINE_V4_LEASES_RECLAMATION_SLOW",
-                          "expired leases still exist after {} reclamation cycles; consider "
-                          "raising max-reclaim-leases or max-reclaim-time",
+                KAHU_WARN(log::get("kahu-dhcp4.alloc-engine"),
+                          "ALLOC_ENGINE_V4_LEASES_RECLAMATION_SLOW",
+                          "expired leases still exist after {} reclamations; consider raising "
+                          "max-reclaim-leases or max-reclaim-time",
                           unwarnedCycles_);
                 unwarnedCycles_ = 0;
             }
@@ -300,22 +307,33 @@ void Server::runTimers(int64_t now) {
             nextFlush_ = nowSeconds() + exp.flushReclaimedTimerWaitTime;
         }
     } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_RECLAIM_FAILED", "expired-lease processing failed: {}",
-                   e.what());
+        KAHU_ERROR(logger(), "DHCP4_RECLAIM_EXPIRED_LEASES_FAIL",
+                   "failed to reclaim expired leases: {}", e.what());
     }
 }
 
 std::string Server::reload() {
+    KAHU_INFO(logger(), "DHCP4_DYNAMIC_RECONFIGURATION",
+              "initiate server reconfiguration using file: {}, after receiving SIGHUP signal or "
+              "config-reload command",
+              opts_.configFile);
     try {
         auto result = config::loadConfigFile(opts_.configFile);
         for (const auto& w : result.warnings) {
-            KAHU_WARN(logger(), "DHCP4_CONFIG_SYNTAX_WARNING", "{}", w);
+            KAHU_WARN(logger(), "DHCP4_CONFIG_SYNTAX_WARNING", "configuration syntax warning: {}",
+                      w);
         }
         applyConfig(result.config, false);
+        KAHU_INFO(logger(), "DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS",
+                  "dynamic server reconfiguration succeeded with file: {}", opts_.configFile);
         return {};
     } catch (const std::exception& e) {
-        KAHU_ERROR(logger(), "DHCP4_DYNRECONF_FAIL",
-                   "reconfiguration failed; the previous configuration stays: {}", e.what());
+        KAHU_ERROR(logger(), "DHCP4_CONFIG_LOAD_FAIL",
+                   "configuration error using file: {}, reason: {}", opts_.configFile, e.what());
+        KAHU_ERROR(logger(), "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
+                   "dynamic server reconfiguration failed with file: {}; the previous "
+                   "configuration stays",
+                   opts_.configFile);
         return e.what();
     }
 }
@@ -348,7 +366,8 @@ int Server::run() {
         KAHU_INFO(logger(), "DHCP4_STARTING", "Kahu DHCPv4 server version {} starting",
                   versionText());
         for (const auto& w : result.warnings) {
-            KAHU_WARN(logger(), "DHCP4_CONFIG_SYNTAX_WARNING", "{}", w);
+            KAHU_WARN(logger(), "DHCP4_CONFIG_SYNTAX_WARNING", "configuration syntax warning: {}",
+                      w);
         }
         pid = std::make_unique<PidFile>(opts_.configFile, "kahu-dhcp4");
         pid->create();
@@ -407,12 +426,10 @@ int Server::run() {
                 signalfd_siginfo si{};
                 while (::read(sigFd, &si, sizeof si) == sizeof si) {
                     if (si.ssi_signo == SIGHUP) {
-                        KAHU_INFO(logger(), "DHCP4_DYNRECONF", "SIGHUP: reloading {}",
-                                  opts_.configFile);
                         reload();
                     } else {
-                        KAHU_INFO(logger(), "DHCP4_SHUTDOWN_REQUEST", "signal {}: shutting down",
-                                  si.ssi_signo);
+                        KAHU_INFO(logger(), "DHCP4_SHUTDOWN_REQUEST",
+                                  "shutdown of server requested (signal {})", si.ssi_signo);
                         stopping_ = true;
                     }
                 }

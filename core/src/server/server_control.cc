@@ -79,8 +79,9 @@ std::string Server::applyJson(const nlohmann::json& top, bool checkOnly) {
                 applyConfig(cfg, false);
                 return {};
             } catch (const std::exception& e) {
-                KAHU_ERROR(logger(), "DHCP4_DYNRECONF_FAIL",
-                           "reconfiguration failed; the previous configuration stays: {}",
+                KAHU_ERROR(logger(), "DHCP4_CONFIG_LOAD_FAIL",
+                           "configuration error using file: (config-set), reason: {}; the "
+                           "previous configuration stays",
                            e.what());
                 return e.what();
             }

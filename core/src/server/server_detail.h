@@ -12,7 +12,7 @@
 namespace kahu::server_detail {
 
 inline std::shared_ptr<spdlog::logger> logger() {
-    static auto lg = log::get("kahu-dhcp4");
+    static auto lg = log::get("kahu-dhcp4.dhcp4"); // Kea's dhcp4 logger: start, stop, config
     return lg;
 }
 

@@ -50,6 +50,15 @@ struct ControlListeners::Running {
             http->stop();
         }
     }
+    void stopAccepting() {
+        if (unix) {
+            unix->stopAccepting();
+        }
+        if (http) {
+            http->stopAccepting();
+        }
+    }
+    bool idle() const { return (!unix || unix->idle()) && (!http || http->idle()); }
 };
 
 ControlListeners::ControlListeners(CommandExecutor executor) : executor_(std::move(executor)) {}
@@ -85,9 +94,14 @@ void ControlListeners::apply(const std::vector<ControlSocketConfig>& sockets) {
             toStart.push_back(&s);
         }
     }
+    // A listener no longer configured stops accepting at once (freeing its path or port for a
+    // replacement) but keeps its open connections until they are answered: the config-set or
+    // config-reload that removed it is one of them.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kRetireSeconds);
     for (auto& r : running_) {
         if (r) {
-            r->stop(); // frees its path or port for a replacement
+            r->stopAccepting();
+            retiring_.emplace_back(std::move(r), deadline);
         }
     }
     running_ = std::move(next);
@@ -114,6 +128,22 @@ void ControlListeners::stop() {
         r->stop();
     }
     running_.clear();
+    for (auto& [r, deadline] : retiring_) {
+        r->stop();
+    }
+    retiring_.clear();
+}
+
+void ControlListeners::reap(bool force) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(retiring_, [&](auto& entry) {
+        if (force || now >= entry.second || entry.first->idle()) {
+            entry.first->stop();
+            return true;
+        }
+        return false;
+    });
 }
 
 std::vector<std::string> ControlListeners::describe() const {

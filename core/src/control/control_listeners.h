@@ -3,6 +3,7 @@
 
 #include "control/control_host.h"
 
+#include <chrono>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <memory>
@@ -37,6 +38,11 @@ public:
     /// Stops every listener (removing unix socket files). Idempotent.
     void stop();
 
+    /// Stops the listeners apply() retired once their open connections are done (or after
+    /// kRetireSeconds). Called from the server's loop; cheap when nothing is retiring.
+    void reap(bool force = false);
+    static constexpr int kRetireSeconds = 10;
+
     /// Where each running listener is ("unix:/run/kahu/kahu4-ctrl-socket",
     /// "http:127.0.0.1:8000"), for logs and tests.
     std::vector<std::string> describe() const;
@@ -46,6 +52,9 @@ private:
     CommandExecutor executor_;
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<Running>> running_;
+    /// Listeners no longer configured: not accepting, finishing their open connections.
+    std::vector<std::pair<std::unique_ptr<Running>, std::chrono::steady_clock::time_point>>
+        retiring_;
 };
 
 } // namespace kahu

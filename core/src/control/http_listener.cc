@@ -387,6 +387,17 @@ void HttpListener::start() {
               d.tls ? "HTTPS" : "HTTP", d.host, d.port);
 }
 
+void HttpListener::stopAccepting() {
+    Impl& d = *impl_;
+    if (d.rt && d.acceptor) {
+        closeAcceptorOnIoThread(d.rt->io(), *d.acceptor);
+    }
+}
+
+bool HttpListener::idle() const {
+    return impl_->active.load() == 0;
+}
+
 void HttpListener::stop() {
     Impl& d = *impl_;
     if (d.rt) {

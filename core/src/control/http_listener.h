@@ -58,6 +58,11 @@ public:
     void start();
     /// Stops serving and closes every connection. Idempotent; not from inside the executor.
     void stop();
+    /// Stops accepting and frees the port, while the connections already open run to their
+    /// answer (see UnixListener::stopAccepting). stop() ends them.
+    void stopAccepting();
+    /// No connection is open.
+    bool idle() const;
     /// The bound port (useful when constructed with port 0).
     uint16_t port() const;
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <future>
 #include <memory>
 #include <thread>
 #include <utility> // Boost 1.74's awaitable.hpp uses std::exchange without including it
@@ -18,6 +19,18 @@ namespace asio = boost::asio;
 /// non-trivial (double destruction).
 template <class T, class Call> asio::awaitable<T> callOnWorker(Call call) {
     co_return call();
+}
+
+/// Closes an acceptor on the I/O thread that owns it (asio objects are not thread-safe) and
+/// waits until it is closed; its accept loop then ends with operation_aborted.
+template <class Acceptor> void closeAcceptorOnIoThread(asio::io_context& io, Acceptor& acceptor) {
+    std::promise<void> done;
+    asio::post(io, [&] {
+        boost::system::error_code ec;
+        acceptor.close(ec);
+        done.set_value();
+    });
+    done.get_future().wait();
 }
 
 class IoRuntime {

@@ -308,6 +308,25 @@ void UnixListener::start() {
     KAHU_INFO(d.log, "COMMAND_SOCKET_OPENED", "control socket {} is listening", d.path);
 }
 
+void UnixListener::stopAccepting() {
+    Impl& d = *impl_;
+    if (d.rt && d.acceptor) {
+        closeAcceptorOnIoThread(d.rt->io(), *d.acceptor);
+    }
+    if (d.bound) {
+        ::unlink(d.path.c_str());
+        d.bound = false;
+    }
+    if (d.lockFd >= 0) {
+        ::close(d.lockFd);
+        d.lockFd = -1;
+    }
+}
+
+bool UnixListener::idle() const {
+    return impl_->active.load() == 0;
+}
+
 void UnixListener::stop() {
     Impl& d = *impl_;
     if (d.rt) {

@@ -40,6 +40,12 @@ public:
     void start();
     /// Stops serving, closes every connection and removes the socket file. Idempotent.
     void stop();
+    /// Stops accepting and removes the socket file (so a new listener may take the path),
+    /// while the connections already open run to their answer: a config-set that moves the
+    /// socket is answered on the connection it came in on. stop() ends them.
+    void stopAccepting();
+    /// No connection is open.
+    bool idle() const;
 
     /// The resolved socket path (valid after construction).
     const std::string& path() const;

@@ -449,6 +449,7 @@ int Server::run() {
         if (listenersDirty_) {
             applyListeners();
         }
+        listeners_->reap(); // listeners a reconfiguration retired, once they have answered
         windowPackets += got;
         auto now = std::chrono::steady_clock::now();
         if (now - windowStart >= std::chrono::milliseconds(100)) {

@@ -45,8 +45,9 @@ void resolveOne(ParseContext& ctx, SubnetDraft& d, const Inheritable* net, const
     sub.renewTimer = s.renew ? s.renew : n.renew ? n.renew : g.renew;
     sub.rebindTimer = s.rebind ? s.rebind : n.rebind ? n.rebind : g.rebind;
     if (sub.renewTimer && sub.rebindTimer && *sub.renewTimer > *sub.rebindTimer) {
-        ctx.warn(at, "renew-timer is greater than rebind-timer; renew-timer is ignored");
-        sub.renewTimer.reset();
+        ctx.fail(at, "the value of renew-timer (" + std::to_string(*sub.renewTimer) +
+                         ") is greater than the value of rebind-timer (" +
+                         std::to_string(*sub.rebindTimer) + ")"); // Kea 2.2 refuses it too
     }
     sub.calculateTeeTimes = pick(s.calculateTee, n.calculateTee, g.calculateTee, false);
     sub.t1Percent = pick(s.t1, n.t1, g.t1, 0.5);

@@ -38,7 +38,8 @@ struct DefDraft {
 const KeyTable<DefDraft>& optionDefKeys() {
     static const KeyTable<DefDraft> t = {
         {"name", [](auto& c, auto& n, auto& d) { d.def.name = getString(c, n, false); }},
-        {"code", [](auto& c, auto& n, auto& d) { d.def.code = uint8_t(getU32(c, n, 1, 254)); }},
+        // 0 and 255 are PAD and END in space dhcp4 only (OptionDefinitions::add checks).
+        {"code", [](auto& c, auto& n, auto& d) { d.def.code = uint8_t(getU32(c, n, 0, 255)); }},
         {"space", [](auto& c, auto& n, auto& d) { d.def.space = getString(c, n, false); }},
         {"type",
          [](auto& c, auto& n, auto& d) {
@@ -205,8 +206,11 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n) {
         }
         for (const auto& prior : out) {
             if (prior.code == d.opt.code && prior.space == d.opt.space) {
-                ctx.fail(e, "option " + std::to_string(d.opt.code) + " in space '" + d.opt.space +
-                                "' is already configured at this level");
+                // Kea 2.2 accepts the second entry and keeps serving the first one.
+                ctx.warn(e, "option " + std::to_string(d.opt.code) + " in space '" + d.opt.space +
+                                "' is already configured at this level; this entry is ignored "
+                                "(DHCP4_CONFIG_OPTION_DUPLICATE)");
+                return;
             }
         }
         out.push_back(std::move(d.opt));

@@ -211,8 +211,9 @@ const KeyTable<SubnetDraft>& subnetKeys() {
         KeyTable<SubnetDraft> k = {
             {"id",
              [](auto& c, auto& n, auto& d) {
-                 d.subnet.id = getU32(c, n, 1, UINT32_MAX - 1);
-                 d.hasId = true;
+                 // 0 is "no id" in Kea 2.2: one is assigned, as for a subnet without "id".
+                 d.subnet.id = getU32(c, n, 0, UINT32_MAX - 1);
+                 d.hasId = d.subnet.id != 0;
              }},
             {"subnet",
              [](auto& c, auto& n, auto& d) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // The definition registry and Kea's standard DHCPv4 table. Encoding lives in option_codec.cc.
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/error.h>
 #include <utility>
@@ -323,6 +325,29 @@ void OptionDefinitions::add(OptionDefinition def) {
     if (const auto* other = byCode(def.code, def.space)) {
         throw Error("option code " + std::to_string(def.code) + " in space '" + def.space +
                     "' is already defined as '" + other->name + "'");
+    }
+    // Kea's OptionDefinition::validate: letters, digits, '-' and '_', neither of the last two
+    // first or last.
+    const auto nameChar = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    };
+    if (def.name.empty() || !std::all_of(def.name.begin(), def.name.end(), nameChar) ||
+        def.name.front() == '-' || def.name.front() == '_' || def.name.back() == '-' ||
+        def.name.back() == '_') {
+        throw Error("invalid option name '" + def.name + "'");
+    }
+    if (def.array && (def.type == OptionDataType::String || def.type == OptionDataType::Empty ||
+                      def.type == OptionDataType::Record)) {
+        // Kea: "array of strings is not a valid option definition" (records: arrays of records
+        // only came with Kea 2.4; an empty option has no elements).
+        throw Error(def.type == OptionDataType::String
+                        ? "array of strings is not a valid option definition."
+                        : "an array of type '" + std::string(toString(def.type)) +
+                              "' is not a valid option definition");
+    }
+    if (def.space == "dhcp4" && (def.code == 0 || def.code == 255)) {
+        throw Error("option code " + std::to_string(def.code) +
+                    " is reserved in space 'dhcp4' (PAD and END)");
     }
     if (def.type == OptionDataType::Record && def.recordTypes.empty()) {
         throw Error("option definition '" + def.name + "' of type record needs record-types");

@@ -275,13 +275,41 @@ TEST(ConfigMessages, UnknownKeyNamesPathAndWhereItBelongs) {
     EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"foo\": 1}}"), "t.json:1:12: Dhcp4: unknown key 'foo'");
 }
 
-TEST(ConfigMessages, RenewAboveRebindIsIgnoredWithWarning) {
-    auto r = parseConfigText(R"({"Dhcp4": {"renew-timer": 50, "rebind-timer": 40,
-        "subnet4": [{"id": 3, "subnet": "10.0.0.0/8"}]}})",
+// Kea 2.2 refuses these (checked against kea-dhcp4 -t; tests/diff runs the comparison).
+TEST(ConfigMessages, RenewAboveRebindIsRefusedAsKeaDoes) {
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"renew-timer": 50, "rebind-timer": 40,
+        "subnet4": [{"id": 3, "subnet": "10.0.0.0/8"}]}})")
+                  .find("the value of renew-timer (50) is greater than the value of rebind-timer "
+                        "(40)"),
+              std::string::npos);
+}
+
+TEST(ConfigMessages, OptionDefinitionsKeaRefuses) {
+    auto def = [](const std::string& body) {
+        return errorOfText(R"({"Dhcp4": {"option-def": [)" + body + "]}}");
+    };
+    EXPECT_NE(def(R"({"name": "my option", "code": 222, "type": "uint8"})")
+                  .find("invalid option name 'my option'"),
+              std::string::npos);
+    EXPECT_NE(def(R"({"name": "-foo", "code": 222, "type": "uint8"})").find("invalid option name"),
+              std::string::npos);
+    EXPECT_NE(def(R"({"name": "foo", "code": 222, "type": "string", "array": true})")
+                  .find("array of strings is not a valid option definition"),
+              std::string::npos);
+    EXPECT_NE(def(R"({"name": "foo", "code": 0, "type": "uint8"})").find("reserved"),
+              std::string::npos);
+    EXPECT_NE(def(R"({"name": "foo", "code": 3, "type": "uint8"})").find("unable to override"),
+              std::string::npos);
+}
+
+TEST(ConfigMessages, WhatKeaAcceptsIsAccepted) {
+    // Code 0 outside space dhcp4, subnet id 0 (Kea 2.2 assigns one).
+    auto r = parseConfigText(R"({"Dhcp4": {"option-def": [
+        {"name": "zero", "code": 0, "type": "uint8", "space": "my-space"}],
+        "subnet4": [{"id": 0, "subnet": "10.0.0.0/8"}]}})",
                              "t");
-    EXPECT_FALSE(r.config->subnets[0].renewTimer.has_value());
-    ASSERT_EQ(r.warnings.size(), 1u);
-    EXPECT_NE(r.warnings[0].find("renew-timer is greater than rebind-timer"), std::string::npos);
+    ASSERT_EQ(r.config->subnets.size(), 1u);
+    EXPECT_NE(r.config->subnets[0].id, 0u);
 }
 
 // Kea 2.2's deprecated reservation-mode, mapped as Kea 2.2 maps it, at every level, with a

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <kahu/error.h>
+#include <kahu/log.h>
 #include <kahu/paths.h>
 #include <limits>
 #include <spdlog/spdlog.h>
@@ -18,10 +19,9 @@ namespace kahu {
 
 namespace {
 
-std::shared_ptr<spdlog::logger> logger() {
-    // The logging subsystem creates "kahu-dhcp4"; before it does, use spdlog's default.
-    auto lg = spdlog::get("kahu-dhcp4");
-    return lg ? lg : spdlog::default_logger();
+const std::shared_ptr<spdlog::logger>& logger() {
+    static const auto lg = log::get("kahu-dhcp4.dhcpsrv"); // Kea's logger for the lease store
+    return lg;
 }
 
 bool exists(const std::string& path) {

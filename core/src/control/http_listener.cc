@@ -383,8 +383,9 @@ void HttpListener::start() {
     d.acceptor = std::move(acceptor);
     asio::co_spawn(d.rt->io(), d.acceptLoop(), asio::detached);
     d.rt->run();
-    KAHU_INFO(d.log, "HTTP_LISTENER_STARTED", "listening for {} commands on {}:{}",
-              d.tls ? "HTTPS" : "HTTP", d.host, d.port);
+    KAHU_INFO(d.log, "COMMAND_HTTP_LISTENER_STARTED",
+              "Command HTTP listener started with 1 threads, listening on {}:{}, use TLS: {}",
+              d.host, d.port, d.tls ? "true" : "false");
 }
 
 void HttpListener::stopAccepting() {

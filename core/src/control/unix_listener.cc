@@ -305,7 +305,8 @@ void UnixListener::start() {
     d.acceptor->assign(Local(), fd);
     asio::co_spawn(d.rt->io(), d.acceptLoop(), asio::detached);
     d.rt->run();
-    KAHU_INFO(d.log, "COMMAND_SOCKET_OPENED", "control socket {} is listening", d.path);
+    KAHU_INFO(d.log, "COMMAND_ACCEPTOR_START",
+              "Starting to accept connections via unix domain socket bound to {}", d.path);
 }
 
 void UnixListener::stopAccepting() {

@@ -83,6 +83,8 @@ const char* toString(ParseError e) noexcept {
         return "malformed or looping option overload (52)";
     case ParseError::NoMessageType:
         return "missing or invalid DHCP message type (53)";
+    case ParseError::OptionTooShort:
+        return "option buffer truncated";
     }
     return "unknown parse error";
 }
@@ -220,6 +222,15 @@ ParseError Packet4::parse(std::span<const uint8_t> buffer) noexcept {
     const Option* mt = get(opt::kMessageType);
     if (!mt || mt->data.size() != 1 || mt->data[0] == 0) {
         return ParseError::NoMessageType;
+    }
+    // Kea unpacks the options it knows with their definitions and drops the packet when one is
+    // shorter than its type (DHCP4_PACKET_DROP_0001 "option buffer truncated"); these are the
+    // fixed-size ones the server reads.
+    for (auto [code, size] : {std::pair{opt::kRequestedAddress, 4}, std::pair{opt::kServerId, 4},
+                              std::pair{opt::kLeaseTime, 4}, std::pair{uint8_t(57), 2}}) {
+        if (const Option* o = get(code); o && o->data.size() < size_t(size)) {
+            return ParseError::OptionTooShort;
+        }
     }
     return ParseError::Ok;
 }

@@ -43,6 +43,68 @@ std::string sanitizeHostname(const std::vector<uint8_t>& raw) {
     return out;
 }
 
+constexpr uint8_t kClientFqdn = 81;
+constexpr uint8_t kFqdnS = 0x01, kFqdnO = 0x02, kFqdnE = 0x04, kFqdnN = 0x08;
+
+/// The name in option 81 as "label.label." (fully qualified) or "label" (partial), or nothing
+/// when the option is malformed. Wire format (E) or ASCII.
+std::optional<std::string> fqdnName(const std::vector<uint8_t>& data) {
+    if (data.size() < 3) {
+        return std::nullopt;
+    }
+    if (!(data[0] & kFqdnE)) {
+        return std::string(data.begin() + 3, data.end());
+    }
+    std::string name;
+    size_t i = 3;
+    while (i < data.size()) {
+        const uint8_t len = data[i++];
+        if (len == 0) {
+            return name.empty() ? std::string(".") : name; // root label: fully qualified
+        }
+        if (len > 63 || i + len > data.size()) {
+            return std::nullopt;
+        }
+        name.append(data.begin() + i, data.begin() + i + len);
+        name += '.';
+        i += len;
+    }
+    if (!name.empty()) {
+        name.pop_back(); // no root label: a partial name
+    }
+    return name;
+}
+
+/// A name qualified as Kea qualifies it without a ddns-qualifying-suffix: a trailing dot.
+std::string qualified(std::string name) {
+    if (!name.empty() && name.back() != '.') {
+        name += '.';
+    }
+    return name;
+}
+
+std::vector<uint8_t> fqdnAnswer(uint8_t clientFlags, const std::string& name) {
+    uint8_t flags = kFqdnN | (clientFlags & kFqdnE) | ((clientFlags & kFqdnS) ? kFqdnO : 0);
+    std::vector<uint8_t> out{flags, 0, 0};
+    if (!(flags & kFqdnE)) {
+        out.insert(out.end(), name.begin(), name.end());
+        return out;
+    }
+    size_t start = 0;
+    while (start < name.size()) {
+        size_t dot = name.find('.', start);
+        size_t end = dot == std::string::npos ? name.size() : dot;
+        out.push_back(static_cast<uint8_t>(std::min<size_t>(end - start, 63)));
+        out.insert(out.end(), name.begin() + start,
+                   name.begin() + start + std::min<size_t>(end - start, 63));
+        start = end + 1;
+    }
+    if (!name.empty() && name.back() == '.') {
+        out.push_back(0);
+    }
+    return out;
+}
+
 } // namespace
 
 Dhcp4Processor::Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
@@ -124,26 +186,35 @@ std::optional<Lease4> Dhcp4Processor::findClientLease(const std::vector<const Su
     return std::nullopt;
 }
 
-bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c,
-                                 int64_t now, std::optional<Lease4>* seen) const {
+bool Dhcp4Processor::reservedForAnother(const Subnet& s, Ipv4Address a,
+                                        const ClientIdentity& c) const {
     // A reserved address is free only for a client the reservation names, by any identifier
     // it carries (host-reservation-identifiers). A subnet reservation counts unless
     // reservations-out-of-pool says reservations lie outside the pools and `a` is in one (Kea
     // then does not look). A global reservation's address is kept from other clients as well,
     // which Kea does not do: its owner is offered it wherever it is (reservedAddress).
-    if (!hosts_.empty()) {
-        if (s.reservationsInSubnet && (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, a))) {
-            const Reservation* owner = hosts_.byAddress(s.id, a);
-            if (owner && !HostIndex::names(*owner, c.hostIds)) {
-                return false;
-            }
+    if (hosts_.empty()) {
+        return false;
+    }
+    if (s.reservationsInSubnet && (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, a))) {
+        const Reservation* owner = hosts_.byAddress(s.id, a);
+        if (owner && !HostIndex::names(*owner, c.hostIds)) {
+            return true;
         }
-        if (s.reservationsGlobal) {
-            const Reservation* owner = hosts_.byAddress(0, a);
-            if (owner && !HostIndex::names(*owner, c.hostIds)) {
-                return false;
-            }
+    }
+    if (s.reservationsGlobal) {
+        const Reservation* owner = hosts_.byAddress(0, a);
+        if (owner && !HostIndex::names(*owner, c.hostIds)) {
+            return true;
         }
+    }
+    return false;
+}
+
+bool Dhcp4Processor::addressFree(const Subnet& s, Ipv4Address a, const ClientIdentity& c,
+                                 int64_t now, std::optional<Lease4>* seen) const {
+    if (reservedForAnother(s, a, c)) {
+        return false;
     }
     auto lease = leases_.get(a);
     if (seen) {
@@ -233,12 +304,16 @@ void Dhcp4Processor::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
         r.set(opt::kSubnetMask,
               {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8), uint8_t(mask)});
         addLeaseTimes(r, s, lease->validLifetime);
-        bool wantsName = ex.query.get(opt::kHostName) != nullptr;
+        if (ex.client.fqdn) {
+            // Option 81 answers instead of option 12 (Kea processes one or the other).
+            r.set(kClientFqdn, fqdnAnswer(ex.client.fqdnFlags, lease->hostname));
+        }
+        bool wantsName = !ex.client.fqdn && ex.query.get(opt::kHostName) != nullptr;
         if (const Option* prl = ex.query.get(opt::kParamRequest)) {
             wantsName = wantsName || std::find(prl->data.begin(), prl->data.end(),
                                                opt::kHostName) != prl->data.end();
         }
-        if (!lease->hostname.empty() && wantsName) {
+        if (!lease->hostname.empty() && wantsName && !ex.client.fqdn) {
             r.set(opt::kHostName,
                   std::vector<uint8_t>(lease->hostname.begin(), lease->hostname.end()));
         }
@@ -259,11 +334,13 @@ void Dhcp4Processor::nak(Exchange& ex) const {
     ex.response = std::move(r);
 }
 
-void Dhcp4Processor::nakNoLease(Exchange& ex, const char* why) const {
-    // Kea's DHCP4_PACKET_NAK_0004 (ALLOC_ENGINE_V4_REQUEST_* says why at debug level).
+void Dhcp4Processor::nakNoLease(Exchange& ex, const char* allocId, const std::string& why) const {
+    // Kea's DHCP4_PACKET_NAK_0004, after the alloc-engine message that says why.
     const Packet4& q = ex.query;
     auto requested = q.getAddress(opt::kRequestedAddress);
-    KAHU_DEBUG(log::allocEngine(), 50, "ALLOC_ENGINE_V4_REQUEST", "{}: {}", q.label(), why);
+    if (const auto& lg = log::allocEngine(); log::debugLevel(*lg) >= 50) {
+        lg->debug("{} {}", allocId, why);
+    }
     KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_NAK_0004",
                "{}: failed to grant a lease, client sent ciaddr {}, requested-ip-address {}",
                q.label(), q.ciaddr.str(), requested ? requested->str() : "(no address)");
@@ -338,10 +415,19 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
                            type == MessageType::Release || type == MessageType::Decline ||
                            type == MessageType::Inform;
-        if (!type) {
-            KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0004",
-                       "{}, from interface {}: missing msg-type option", q.label(), q.iface);
-            ex->markDrop("DHCP4_PACKET_DROP_0004");
+        const Option* cid = q.get(opt::kClientId);
+        if (!type) { // only when a buffer4_receive callout skipped the parse
+            KAHU_DEBUG(log::badPackets(), 40, "DHCP4_PACKET_DROP_0009",
+                       "{}: Option 53 missing (no DHCP message type), is this a BOOTP packet?",
+                       q.label());
+            ex->markDrop("DHCP4_PACKET_DROP_0009");
+        } else if (cid && cid->data.size() < 2) {
+            // Kea's client identifier needs 2 bytes; its constructor throws, which drops.
+            KAHU_DEBUG(log::badPackets(), 40, "DHCP4_PACKET_DROP_0007",
+                       "{}: failed to process packet: {}", q.label(),
+                       cid->data.empty() ? "Empty DUIDs are not allowed"
+                                         : "client-id is too short (1), at least 2 is required");
+            ex->markDrop("DHCP4_PACKET_DROP_0007");
         } else if (static_cast<int>(*type) > 18) { // past DHCPLEASEQUERYDONE
             KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0005",
                        "{}: unrecognized type {} in option 53", q.label(), static_cast<int>(*type));
@@ -371,7 +457,15 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         if (const Option* cid = q.get(opt::kClientId)) {
             ex->client.clientId = cid->data;
         }
-        if (const Option* hn = q.get(opt::kHostName)) {
+        if (const Option* fq = q.get(kClientFqdn)) {
+            if (auto name = fqdnName(fq->data)) {
+                ex->client.fqdn = true;
+                ex->client.fqdnFlags = fq->data[0];
+                std::vector<uint8_t> raw(name->begin(), name->end());
+                ex->client.hostname = qualified(sanitizeHostname(raw));
+            }
+        }
+        if (const Option* hn = q.get(opt::kHostName); hn && !ex->client.fqdn) {
             ex->client.hostname = sanitizeHostname(hn->data);
         }
         if (flexId_ && ex->hooks && ex->hooks->has(hooks::HookPoint::Host4Identifier)) {
@@ -543,7 +637,9 @@ Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Exchange&
     Lease4 l;
     l.address = a;
     l.hwAddr = ex.client.hw;
-    l.clientId = ex.client.clientId;
+    if (s.matchClientId) { // Kea stores no client id when the subnet does not match on it
+        l.clientId = ex.client.clientId;
+    }
     l.subnetId = s.id;
     l.cltt = ex.now;
     l.validLifetime = s.valid.value;
@@ -552,6 +648,15 @@ Lease4 Dhcp4Processor::makeLease(const Subnet& s, Ipv4Address a, const Exchange&
     }
     l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
                                                                      : ex.client.hostname;
+    if (ex.client.fqdn) {
+        if (l.hostname.empty()) {
+            // Kea's generated name: ddns-generated-prefix "myhost" and the address.
+            std::string dashed = a.str();
+            std::replace(dashed.begin(), dashed.end(), '.', '-');
+            l.hostname = "myhost-" + dashed;
+        }
+        l.hostname = qualified(l.hostname);
+    }
     if (const Pool* p = LeaseManager::poolOf(s, a)) {
         l.poolId = p->poolId;
     }
@@ -699,7 +804,10 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
         requested = chooseAddress(x, network, std::nullopt, chosen);
         if (!requested) {
             logAllocFail(x, *subnet);
-            nakNoLease(x, "no address to hand out to a REQUEST naming none");
+            nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_PICK_ADDRESS",
+                       "client " + q.label() +
+                           " hasn't specified an address - picking available address from the "
+                           "pool: none left");
             return done(ex);
         }
     }
@@ -710,27 +818,63 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
             break;
         }
     }
+    // Kea stays silent when the address is in no pool of the client's network: it is not
+    // this server's to refuse (another server may hand it out).
+    auto unknownAddress = [&] {
+        KAHU_DEBUG(log::allocEngine(), 50, "ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL",
+                   "client {}, which doesn't have a reservation, requested address {} out of "
+                   "the dynamic pool",
+                   q.label(), requested->str());
+        KAHU_DEBUG(log::dhcp4(), 50, "DHCP4_UNKNOWN_ADDRESS_REQUESTED",
+                   "{}: client requested an unknown address, client sent ciaddr {}, "
+                   "requested-ip-address {}",
+                   q.label(), q.ciaddr.str(),
+                   q.getAddress(opt::kRequestedAddress)
+                       ? q.getAddress(opt::kRequestedAddress)->str()
+                       : std::string("(no address)"));
+        x.markDrop("DHCP4_UNKNOWN_ADDRESS_REQUESTED");
+        done(ex);
+    };
+    auto inSomePool = [&](Ipv4Address a) {
+        return std::any_of(network.begin(), network.end(),
+                           [&](const Subnet* s) { return LeaseManager::poolOf(*s, a) != nullptr; });
+    };
     if (!target) {
-        nakNoLease(x, "requested address outside the client's network");
-        return done(ex);
+        return unknownAddress();
     }
     // The client's own reservation decides when it has a free reserved address.
     const Reservation* res = reservationFor(*target, x);
     auto reserved = reservedAddress(*target, x);
-    if (reserved && *reserved != *requested && addressFree(*target, *reserved, x.client, x.now)) {
-        nakNoLease(x, "client has a different reserved address");
+    bool reservedHere = reserved && *reserved == *requested;
+    if (!reservedHere && reservedForAnother(*target, *requested, x.client)) {
+        nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_ADDRESS_RESERVED",
+                   q.label() + ": requested address " + requested->str() + " is reserved");
         return done(ex);
     }
-    bool reservedHere = reserved && *reserved == *requested;
+    if (reserved && *reserved != *requested && addressFree(*target, *reserved, x.client, x.now)) {
+        nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_INVALID",
+                   "client " + q.label() + " having a reservation for address " + reserved->str() +
+                       " is requesting invalid address " + requested->str());
+        return done(ex);
+    }
     if (!reservedHere) {
         const Pool* pool = LeaseManager::poolOf(*target, *requested);
+        if (!pool && !inSomePool(*requested)) {
+            return unknownAddress();
+        }
         if (!pool || !SubnetSelector::classAllowed(pool->clientClass, x.query.classes())) {
-            nakNoLease(x, "requested address is not in a pool");
+            nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL",
+                       "client " + q.label() +
+                           ", which doesn't have a reservation, requested "
+                           "address " +
+                           requested->str() +
+                           " out of the dynamic pool (a pool its classes may not use)");
             return done(ex);
         }
     }
     if (!addressFree(*target, *requested, x.client, x.now, &x.stored)) {
-        nakNoLease(x, "requested address is in use");
+        nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_IN_USE",
+                   q.label() + ": requested address " + requested->str() + " is in use");
         return done(ex);
     }
     x.storedAt = *requested;
@@ -775,12 +919,17 @@ void Dhcp4Processor::commitRequest(const ExchangePtr& ex, const Done& done) {
         auto old = reuse ? x.stored : leases_.get(lease.address);
         if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) || old->expired(x.now) ||
                      old->state == LeaseState::ExpiredReclaimed)) {
-            nakNoLease(x, "requested address was taken meanwhile");
+            nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_IN_USE",
+                       x.query.label() + ": requested address " + lease.address.str() +
+                           " is in use");
             return done(ex);
         }
         bool ok = old ? leases_.update(*old, lease) : leases_.add(lease);
         if (!ok) {
-            nakNoLease(x, "lease store refused the lease");
+            nakNoLease(x, "ALLOC_ENGINE_V4_ALLOC_ERROR",
+                       x.query.label() +
+                           ": error during attempt to allocate an IPv4 address: the lease "
+                           "store refused the lease");
             return done(ex);
         }
         bool newClient = !old || !old->belongsTo(x.client.hw, x.client.idFor(target)) ||

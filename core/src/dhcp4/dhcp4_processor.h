@@ -86,7 +86,9 @@ private:
     /// Answers with a DHCPNAK (the caller logs why, in Kea's words).
     void nak(Exchange& ex) const;
     /// A REQUEST that gets no lease: DHCP4_PACKET_NAK_0004 and a NAK.
-    void nakNoLease(Exchange& ex, const char* why) const;
+    void nakNoLease(Exchange& ex, const char* allocId, const std::string& why) const;
+    /// A reservation (of the subnet or global) holds `a` for a client other than c.
+    bool reservedForAnother(const Subnet& s, Ipv4Address a, const ClientIdentity& c) const;
     /// No subnet for the client: DHCP4_SUBNET_SELECTION_FAILED, DHCP4_PACKET_NAK_0001.
     void logNoSubnet(const Exchange& ex) const;
     /// No address left: ALLOC_ENGINE_V4_ALLOC_FAIL(_SUBNET) and the v4-allocation-fail stats.

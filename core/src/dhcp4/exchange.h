@@ -23,7 +23,11 @@ class HookSet;
 struct ClientIdentity {
     HwAddr hw;
     ClientId clientId;    ///< option 61 as sent (empty if none)
-    std::string hostname; ///< option 12, sanitised and lower-cased
+    std::string hostname; ///< option 81's name ("a.b." form) or option 12, sanitised, lower case
+    /// Option 81 (client FQDN) was sent and read: the answer carries one back, as Kea's does
+    /// without DDNS (N set, S clear, O when the client asked for S, E as the client's).
+    bool fqdn = false;
+    uint8_t fqdnFlags = 0; ///< the client's flags (S = 1, O = 2, E = 4, N = 8)
     /// What reservations are matched with, in host-reservation-identifiers order (empty when
     /// the configuration has no reservations).
     HostIdentifiers hostIds;

@@ -173,19 +173,18 @@ std::vector<sock_filter> dhcpServerFilter(uint16_t port) {
 }
 
 std::array<uint8_t, 6> replyDestinationMac(const Packet4& reply, Ipv4Address dstIp) noexcept {
-    if (dstIp.isBroadcast()) {
-        return kBroadcastMac;
+    // Kea answers at layer 2 to the MAC the query came from, whatever the IP destination
+    // (a broadcast-flag reply and a NAK to 255.255.255.255 included), as tests/diff shows.
+    if (reply.remoteMac != std::array<uint8_t, 6>{}) {
+        return reply.remoteMac;
     }
-    if (dstIp == reply.yiaddr && reply.giaddr.isZero() && reply.ciaddr.isZero() &&
-        reply.hlen == 6) {
+    if (!dstIp.isBroadcast() && dstIp == reply.yiaddr && reply.giaddr.isZero() &&
+        reply.ciaddr.isZero() && reply.hlen == 6) {
         std::array<uint8_t, 6> mac;
         std::memcpy(mac.data(), reply.chaddr.data(), 6);
         return mac;
     }
-    if (reply.remoteMac == std::array<uint8_t, 6>{}) {
-        return kBroadcastMac;
-    }
-    return reply.remoteMac;
+    return kBroadcastMac;
 }
 
 } // namespace kahu::net

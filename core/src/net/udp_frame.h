@@ -59,10 +59,10 @@ KAHU_API FrameError parseUdpFrame(std::span<const uint8_t> frame, bool verifyUdp
 /// Classic BPF accepting only unfragmented IPv4/UDP frames to destination `port`.
 KAHU_API std::vector<sock_filter> dhcpServerFilter(uint16_t port);
 
-/// The link-layer destination of a reply sent to IP destination dstIp (RFC 2131 §4.1):
-/// broadcast IP -> ff:ff:ff:ff:ff:ff; the client's new address (yiaddr) of a non-relayed client
-/// without ciaddr -> its chaddr; otherwise reply.remoteMac, the MAC the query came from
-/// (broadcast if that is unknown).
+/// The link-layer destination of a reply sent to IP destination dstIp, as Kea 2.2 chooses it:
+/// reply.remoteMac, the MAC the query came from, whenever it is known (even for an IP
+/// broadcast); else the client's chaddr for a unicast to its new address (yiaddr) without
+/// ciaddr or relay; else ff:ff:ff:ff:ff:ff.
 KAHU_API std::array<uint8_t, 6> replyDestinationMac(const Packet4& reply,
                                                     Ipv4Address dstIp) noexcept;
 

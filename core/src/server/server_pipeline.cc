@@ -62,10 +62,17 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
         if (err != ParseError::Ok) {
             counters().parseFailed.add(1);
             counters().receiveDrop.add(1);
-            KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0001",
-                       "failed to parse packet from {} to {}, received over interface {}, "
-                       "reason: {}",
-                       rp.src.str(), rp.dst.str(), rp.iface, toString(err));
+            if (err == ParseError::NoMessageType) {
+                KAHU_DEBUG(log::badPackets(), 40, "DHCP4_PACKET_DROP_0009",
+                           "{}: Option 53 missing (no DHCP message type), is this a BOOTP "
+                           "packet?",
+                           ex->query.label());
+            } else {
+                KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0001",
+                           "failed to parse packet from {} to {}, received over interface {}, "
+                           "reason: {}",
+                           rp.src.str(), rp.dst.str(), rp.iface, toString(err));
+            }
             return;
         }
     }

@@ -123,6 +123,24 @@ TEST(Packet4Parse, RejectsMissingOrInvalidMessageType) {
     EXPECT_EQ(p.parse(zero), ParseError::NoMessageType);
 }
 
+// Kea drops a packet whose fixed-size options are shorter than their type
+// (DHCP4_PACKET_DROP_0001 "option buffer truncated").
+TEST(Packet4Parse, RejectsTruncatedFixedSizeOptions) {
+    Packet4 p;
+    for (std::vector<uint8_t> bad :
+         {std::vector<uint8_t>{50, 3, 10, 0, 0}, std::vector<uint8_t>{54, 2, 10, 0},
+          std::vector<uint8_t>{51, 1, 0}, std::vector<uint8_t>{57, 1, 2}}) {
+        auto b = header();
+        b.insert(b.end(), {53, 1, 1});
+        b.insert(b.end(), bad.begin(), bad.end());
+        b.push_back(255);
+        EXPECT_EQ(p.parse(b), ParseError::OptionTooShort) << int(bad[0]);
+    }
+    auto good = header();
+    good.insert(good.end(), {53, 1, 1, 50, 4, 10, 0, 0, 1, 57, 2, 2, 64, 255});
+    EXPECT_EQ(p.parse(good), ParseError::Ok);
+}
+
 TEST(Packet4Parse, SkipsPadAndStopsAtEnd) {
     auto b = header();
     b.insert(b.end(), {0, 0, 53, 1, 3, 0, 255, 12, 50, 'j', 'u', 'n', 'k'});

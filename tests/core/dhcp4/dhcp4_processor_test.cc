@@ -385,6 +385,71 @@ TEST_F(Dhcp4ProcessorTest, DeclineOfAnotherClientsAddressChangesNothing) {
     EXPECT_EQ(store_->get(ack.yiaddr)->state, LeaseState::Default);
 }
 
+// Kea 2.2 stays silent when a REQUEST names an address in no pool of the client's network
+// (DHCP4_UNKNOWN_ADDRESS_REQUESTED): it is not this server's to refuse.
+TEST_F(Dhcp4ProcessorTest, RequestForAnAddressInNoPoolIsNotAnswered) {
+    for (const char* address : {"172.18.10.20", "10.99.0.5"}) { // in the subnet; in no subnet
+        Packet4 req = query(MessageType::Request, 24);
+        req.setAddress(opt::kRequestedAddress, ip(address));
+        req.setAddress(opt::kServerId, ip("172.18.20.20"));
+        auto ex = proc_->process(req, 1200);
+        EXPECT_FALSE(ex.response) << address;
+        EXPECT_STREQ(ex.dropReason, "DHCP4_UNKNOWN_ADDRESS_REQUESTED") << address;
+    }
+}
+
+TEST_F(Dhcp4ProcessorTest, WithoutMatchClientIdTheLeaseHasNoClientId) {
+    config_->subnets[0].matchClientId = false;
+    rebuild();
+    Packet4 ack = dora(25);
+    auto lease = store_->get(ack.yiaddr);
+    ASSERT_TRUE(lease);
+    EXPECT_TRUE(lease->clientId.empty()) << "as Kea writes it";
+    EXPECT_EQ(lease->hwAddr.str(), "02:00:00:00:00:19");
+}
+
+// Without DDNS Kea 2.2 still answers option 81: N set, S clear, O when the client asked for
+// S, E as the client's; the lease keeps the name, fully qualified.
+TEST_F(Dhcp4ProcessorTest, ClientFqdnIsAnsweredAndKeptAsKeaDoesWithoutDdns) {
+    Packet4 q = query(MessageType::Discover, 26);
+    q.remove(opt::kHostName);
+    q.set(81, {0x05, 0,   0,   4,   'H', 'o', 's', 't', 7,   'e', 'x',
+               'a',  'm', 'p', 'l', 'e', 3,   'o', 'r', 'g', 0});
+    auto offer = proc_->process(q, 1000);
+    ASSERT_TRUE(offer.response);
+    const Option* fqdn = offer.response->get(81);
+    ASSERT_TRUE(fqdn);
+    EXPECT_EQ(fqdn->data,
+              (std::vector<uint8_t>{0x0e, 0,   0,   4,   'h', 'o', 's', 't', 7,   'e', 'x',
+                                    'a',  'm', 'p', 'l', 'e', 3,   'o', 'r', 'g', 0}));
+    EXPECT_FALSE(offer.response->get(opt::kHostName));
+
+    Packet4 req = query(MessageType::Request, 26);
+    req.remove(opt::kHostName);
+    const std::string ascii = "host.example.org";
+    std::vector<uint8_t> data{0, 0, 0};
+    data.insert(data.end(), ascii.begin(), ascii.end());
+    req.set(81, data);
+    req.setAddress(opt::kRequestedAddress, offer.response->yiaddr);
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto ack = proc_->process(req, 1001);
+    ASSERT_TRUE(ack.response);
+    ASSERT_TRUE(ack.response->get(81));
+    const std::string answer = "host.example.org.";
+    std::vector<uint8_t> expected{0x08, 0, 0};
+    expected.insert(expected.end(), answer.begin(), answer.end());
+    EXPECT_EQ(ack.response->get(81)->data, expected);
+    EXPECT_EQ(store_->get(offer.response->yiaddr)->hostname, "host.example.org.");
+}
+
+TEST_F(Dhcp4ProcessorTest, ClientIdShorterThanTwoBytesIsDroppedAsKeaDoes) {
+    Packet4 q = query(MessageType::Discover, 27);
+    q.set(opt::kClientId, {});
+    auto ex = proc_->process(q, 1000);
+    EXPECT_FALSE(ex.response);
+    EXPECT_STREQ(ex.dropReason, "DHCP4_PACKET_DROP_0007");
+}
+
 TEST(Packet4Label, NamesTheClientAsKeaDoes) {
     Packet4 q;
     q.htype = 1;

@@ -106,15 +106,23 @@ TEST(UdpFrame, RejectsDamagedFrames) {
     EXPECT_EQ(parseUdpFrame(arp, true, a, p), FrameError::NotIpv4);
 }
 
-TEST(ReplyDestinationMac, FollowsRfc2131Addressing) {
+// Kea 2.2 (tests/diff): the frame goes to the MAC the query came from whenever it is known,
+// broadcast IP destination included; chaddr or broadcast only without one.
+TEST(ReplyDestinationMac, AnswersTheFrameSourceAsKeaDoes) {
     Packet4 reply;
     reply.chaddr = {0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
     reply.yiaddr = *Ipv4Address::fromText("10.0.0.50");
     reply.remoteMac = {0x02, 0, 0, 0, 0, 9};
     const std::array<uint8_t, 6> chaddrMac{0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
 
+    EXPECT_EQ(replyDestinationMac(reply, Ipv4Address(0xffffffff)), reply.remoteMac)
+        << "a broadcast-flag reply or NAK still goes to the sender's MAC";
+    EXPECT_EQ(replyDestinationMac(reply, reply.yiaddr), reply.remoteMac)
+        << "the frame source, even when chaddr differs";
+    reply.remoteMac = {};
+    EXPECT_EQ(replyDestinationMac(reply, reply.yiaddr), chaddrMac) << "no frame source: chaddr";
     EXPECT_EQ(replyDestinationMac(reply, Ipv4Address(0xffffffff)), kBroadcastMac);
-    EXPECT_EQ(replyDestinationMac(reply, reply.yiaddr), chaddrMac) << "unicast to new address";
+    reply.remoteMac = {0x02, 0, 0, 0, 0, 9};
 
     reply.ciaddr = reply.yiaddr;
     EXPECT_EQ(replyDestinationMac(reply, reply.yiaddr), reply.remoteMac)

@@ -54,6 +54,7 @@ enum class ParseError : uint8_t {
     OptionOverrun,  ///< an option's length runs past the end of its area
     BadOverload,    ///< option 52 malformed, or present in sname/file (a loop)
     NoMessageType,  ///< option 53 missing, not exactly one byte, or 0
+    OptionTooShort, ///< a fixed-size option shorter than its type (50, 51, 54: 4 bytes; 57: 2)
 };
 KAHU_API const char* toString(ParseError) noexcept;
 

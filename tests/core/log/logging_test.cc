@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "log/kea_loggers.h"
 #include "log/logging.h"
 #include "log/sinks.h"
 
@@ -9,8 +10,8 @@
 #include <kahu/error.h>
 #include <kahu/log.h>
 #include <sstream>
-#include <thread>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace kahu::log {
@@ -253,6 +254,24 @@ TEST_F(Logging, ReconfigureWhileThreadsLogLosesNothing) {
     resetLogging(); // closes the files
     EXPECT_GT(written.load(), 0);
     EXPECT_EQ(lines(path("a.log")) + lines(path("b.log")), static_cast<size_t>(written.load()));
+}
+
+// Each packet-path message goes to the logger Kea logs it on, so an operator's selection of
+// "kea-dhcp4.bad-packets" at DEBUG gets the drops and NAK reasons and nothing else.
+TEST_F(Logging, PacketMessagesUseKeasLoggers) {
+    configureLogging({logger("kea-dhcp4", "WARN", path("main.log")),
+                      logger("kea-dhcp4.bad-packets", "DEBUG", path("bad.log"), 50),
+                      logger("kea-dhcp4.leases", "INFO", path("leases.log"))},
+                     false);
+    KAHU_DEBUG(badPackets(), 50, "DHCP4_PACKET_DROP_0003", "{}", "foreign server id");
+    KAHU_INFO(leases(), "DHCP4_LEASE_ALLOC", "{}", "lease");
+    KAHU_INFO(dhcp4(), "DHCP4_CONFIG_COMPLETE", "{}", "below WARN: not shown");
+    KAHU_WARN(allocEngine(), "ALLOC_ENGINE_V4_ALLOC_FAIL", "{}", "pool full");
+    EXPECT_EQ(read(path("bad.log")),
+              "DEBUG kahu-dhcp4.bad-packets DHCP4_PACKET_DROP_0003 foreign server id\n");
+    EXPECT_EQ(read(path("leases.log")), "INFO  kahu-dhcp4.leases DHCP4_LEASE_ALLOC lease\n");
+    EXPECT_EQ(read(path("main.log")),
+              "WARN  kahu-dhcp4.alloc-engine ALLOC_ENGINE_V4_ALLOC_FAIL pool full\n");
 }
 
 } // namespace

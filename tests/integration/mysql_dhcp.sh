@@ -62,7 +62,7 @@ jq --arg lib "$KAHU_BUILD/hooks-lib/libdhcp_lease_cmds.so" \
     '.Dhcp4["hooks-libraries"] = [{"library": $lib}]' \
     "$KAHU_SOURCE/config/kahu-dhcp4-mysql.conf" >"$LAB_TMP/mysql-lease-cmds.conf"
 MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$LAB_TMP/mysql-lease-cmds.conf"
-assert_file_has "$SERVER_LOG_srv1" "lease store: MySQL backend 22.0.*\(1 leases\)" \
+assert_file_has "$SERVER_LOG_srv1" "DHCPSRV_LEASE_DB opening mysql lease database: MySQL backend 22.0.*\(1 leases\)" \
     "restart sees the lease"
 wait_for 10 "the control socket" test -S "$LAB_TMP/srv1-ctrl"
 stat=$(printf '{"command": "statistic-get", "arguments": {"name": "subnet[10].assigned-addresses"}}' |

@@ -90,6 +90,6 @@ MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$LAB_TMP/startup.conf"
 MARIADB_PID=$(cat "$MARIADB_DIR/mariadbd.pid")
 LAB_PIDS+=("$MARIADB_PID")
 assert_file_has "$SERVER_LOG_srv1" "MYSQL_LEASE_DB_STARTUP_RETRY" "the start-up waited for the database"
-assert_file_has "$SERVER_LOG_srv1" "lease store: MySQL backend 22.0.*\(2 leases\)" \
+assert_file_has "$SERVER_LOG_srv1" "DHCPSRV_LEASE_DB opening mysql lease database: MySQL backend 22.0.*\(2 leases\)" \
     "then opened it with the leases of before"
 pass

@@ -282,6 +282,12 @@ size_t LeaseManager::wipe(SubnetId id) {
     return removed;
 }
 
+std::shared_ptr<LeaseManager::SubnetState> LeaseManager::sharedState(SubnetId id) const {
+    std::lock_guard lock(configMutex_);
+    auto it = subnets_.find(id);
+    return it == subnets_.end() ? nullptr : it->second;
+}
+
 std::optional<Ipv4Address>
 LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool&)>& poolAllowed,
                        const std::function<bool(Ipv4Address)>& accept, ShareSide side) {
@@ -290,14 +296,9 @@ LeaseManager::pickFree(const Subnet& subnet, const std::function<bool(const Pool
     if (side == ShareSide::Others && !shared) {
         return std::nullopt;
     }
-    std::shared_ptr<SubnetState> st;
-    {
-        std::lock_guard lock(configMutex_);
-        auto it = subnets_.find(subnet.id);
-        if (it == subnets_.end()) {
-            return std::nullopt;
-        }
-        st = it->second;
+    std::shared_ptr<SubnetState> st = sharedState(subnet.id);
+    if (!st) {
+        return std::nullopt;
     }
     // The parts of a pool this side covers: own + k for k in [kBegin, kEnd), modulo the part
     // count — the own part (k = 0), or the others starting after it.
@@ -347,14 +348,9 @@ LeaseManager::pickExpired(const Subnet& subnet, const std::function<bool(const P
     if (side == ShareSide::Others && !shared) {
         return std::nullopt;
     }
-    std::shared_ptr<SubnetState> st;
-    {
-        std::lock_guard lock(configMutex_);
-        auto it = subnets_.find(subnet.id);
-        if (it == subnets_.end()) {
-            return std::nullopt;
-        }
-        st = it->second;
+    std::shared_ptr<SubnetState> st = sharedState(subnet.id);
+    if (!st) {
+        return std::nullopt;
     }
     // Whether an address of pool i lies on the requested side of the share.
     auto onSide = [&](size_t i, Ipv4Address a) {

@@ -102,6 +102,8 @@ private:
     };
     void account(const Lease4& lease, int sign);
     SubnetState* stateFor(SubnetId id) const;
+    /// The state of a subnet, kept alive past a reload that replaces it (pickFree/pickExpired).
+    std::shared_ptr<SubnetState> sharedState(SubnetId id) const;
     /// fix / fix-del / del on the leases whose subnet id is not a subnet holding them.
     void applyLeaseChecks(const ServerConfig& config,
                           const std::map<SubnetId, std::shared_ptr<SubnetState>>& fresh,

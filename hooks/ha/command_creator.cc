@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "command_creator.h"
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 namespace kahu::ha {
 
 namespace {
@@ -30,7 +34,7 @@ void keaTextTo(const json& v, std::string& out) {
                 out += ", ";
             }
             first = false;
-            out += json(it.key()).dump();
+            out += json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace);
             out += ": ";
             keaTextTo(it.value(), out);
         }
@@ -55,7 +59,9 @@ void keaTextTo(const json& v, std::string& out) {
         return;
     }
     default:
-        out += v.dump();
+        // Strings may hold any bytes (a lease's host name, a command's text): invalid UTF-8
+        // is replaced rather than failing the whole message.
+        out += v.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 }
 
@@ -68,14 +74,41 @@ bool take(const json& j, const char* key, T& out, bool required, std::string* er
         }
         return !required;
     }
-    try {
-        out = it->get<T>();
-        return true;
-    } catch (const json::exception&) {
-        if (error) {
-            *error = std::string("invalid type of parameter '") + key + "'";
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // nlohmann's get<T>() casts whatever number it holds (a float out of T's range is UB,
+        // a negative one wraps): only an integer that fits T is taken, as Kea's getInteger.
+        bool fits = false;
+        if (it->is_number_unsigned()) {
+            const uint64_t v = it->get<uint64_t>();
+            fits = v <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+            if (fits) {
+                out = static_cast<T>(v);
+            }
+        } else if (it->is_number_integer()) {
+            const int64_t v = it->get<int64_t>();
+            fits = v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                   (v < 0 || static_cast<uint64_t>(v) <=
+                                 static_cast<uint64_t>(std::numeric_limits<T>::max()));
+            if (fits) {
+                out = static_cast<T>(v);
+            }
         }
-        return false;
+        if (!fits && error) {
+            *error = std::string(it->is_number_integer() ? "out of range value of parameter '"
+                                                         : "invalid type of parameter '") +
+                     key + "'";
+        }
+        return fits;
+    } else {
+        try {
+            out = it->get<T>();
+            return true;
+        } catch (const json::exception&) {
+            if (error) {
+                *error = std::string("invalid type of parameter '") + key + "'";
+            }
+            return false;
+        }
     }
 }
 
@@ -235,12 +268,25 @@ std::optional<Lease4> leaseFromJson(const json& j, std::string* error) {
     } else {
         int64_t expire = 0;
         if (!take(j, "expire", expire, true, error)) {
-            if (error) {
+            if (error && error->rfind("missing", 0) == 0) {
                 *error = "missing parameter 'cltt'";
             }
             return std::nullopt;
         }
-        l.cltt = expire - static_cast<int64_t>(l.validLifetime);
+        if (__builtin_sub_overflow(expire, static_cast<int64_t>(l.validLifetime), &l.cltt)) {
+            if (error) {
+                *error = "out of range value of parameter 'expire'";
+            }
+            return std::nullopt;
+        }
+    }
+    // Lease4::expire() is cltt + valid-lft: it must fit.
+    if (int64_t expire;
+        __builtin_add_overflow(l.cltt, static_cast<int64_t>(l.validLifetime), &expire)) {
+        if (error) {
+            *error = "out of range value of parameter 'cltt'";
+        }
+        return std::nullopt;
     }
     if (auto it = j.find("user-context"); it != j.end() && it->is_object()) {
         l.userContext = *it;

@@ -56,7 +56,12 @@ std::optional<system_clock::time_point> parseRfc1123(const std::string& text) {
     tm.tm_hour = h;
     tm.tm_min = m;
     tm.tm_sec = s;
-    return system_clock::from_time_t(timegm(&tm));
+    const std::time_t t = timegm(&tm);
+    // system_clock counts nanoseconds in 64 bits (up to 2262): a later date does not fit.
+    if (t < 0 || t > duration_cast<seconds>(system_clock::duration::max()).count()) {
+        return std::nullopt;
+    }
+    return system_clock::from_time_t(t);
 }
 
 CommunicationState::CommunicationState(const HaConfig& config, SteadyNow steady, WallNow wall)

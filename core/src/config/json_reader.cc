@@ -6,6 +6,7 @@
 #include <kahu/error.h>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 
 namespace kahu::config {
 
@@ -455,7 +456,14 @@ private:
             }
             lexer_.fail(t.where, "integer out of range: " + s);
         }
-        return std::stod(s);
+        try {
+            return std::stod(s);
+        } catch (const std::out_of_range&) {
+            lexer_.fail(t.where, "number out of range: " + s);
+        } catch (const std::invalid_argument&) {
+            lexer_.fail(t.where, "invalid number: " + s);
+        }
+        return 0.0; // not reached: fail() throws
     }
 
     void trailingComma(const Location& at) {

@@ -43,4 +43,8 @@ nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view
     return callCommand(executor, std::move(command), remoteAddress);
 }
 
+std::string answerText(const nlohmann::json& answer) {
+    return answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace kahu

@@ -5,6 +5,7 @@
 
 #include <kahu/export.h>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace kahu {
@@ -19,5 +20,10 @@ KAHU_API nlohmann::json callCommandText(const CommandExecutor& executor, std::st
 /// The same for a command already parsed.
 KAHU_API nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
                                     std::string_view remoteAddress = {}) noexcept;
+
+/// An answer as the transports send it: compact JSON, with invalid UTF-8 replaced (U+FFFD).
+/// Strings may hold any bytes: the control channel's reader keeps what the client sent, error
+/// texts quote it, and a lease's host name is whatever was stored.
+KAHU_API std::string answerText(const nlohmann::json& answer);
 
 } // namespace kahu

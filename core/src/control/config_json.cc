@@ -189,7 +189,7 @@ void appendKeaStr(std::string& out, const json& v) {
                 out += ", ";
             }
             first = false;
-            out += json(key).dump();
+            out += json(key).dump(-1, ' ', false, json::error_handler_t::replace);
             out += ": ";
             appendKeaStr(out, member);
         }
@@ -210,7 +210,9 @@ void appendKeaStr(std::string& out, const json& v) {
         break;
     }
     default:
-        out += v.dump();
+        // A configuration may hold any bytes in its strings (the reader keeps them): invalid
+        // UTF-8 is replaced rather than failing config-get and the hash.
+        out += v.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 }
 

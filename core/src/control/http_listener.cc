@@ -187,7 +187,7 @@ asio::awaitable<Response> HttpListener::Impl::respond(const Request& req,
         answer = nlohmann::json::array({std::move(answer)});
     }
     Response res{http::status::ok, req.version()};
-    res.body() = answer.dump();
+    res.body() = answerText(answer);
     res.keep_alive(req.keep_alive());
     co_return res;
 }

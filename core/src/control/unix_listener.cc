@@ -144,7 +144,7 @@ asio::awaitable<void> UnixListener::Impl::acceptLoop() {
 
 asio::awaitable<void> UnixListener::Impl::writeAnswer(std::shared_ptr<Conn> c,
                                                       const nlohmann::json& answer) {
-    std::string text = answer.dump();
+    std::string text = answerText(answer);
     boost::system::error_code ec;
     c->timer.expires_after(limits.receiveTimeout);
     c->timer.async_wait([c](boost::system::error_code e) {

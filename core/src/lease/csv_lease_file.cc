@@ -187,7 +187,11 @@ void CsvLeaseFile::load(const std::string& path, LeaseIndex& leases, LeaseLoadRe
         return true;
     };
 
-    std::vector<char> buf(size_t(4) << 20);
+    // 4 MiB chunks, or less for a smaller file (it grows if a line is longer than the buffer).
+    constexpr size_t kChunk = size_t(4) << 20;
+    std::vector<char> buf(st.st_size > 0 && static_cast<size_t>(st.st_size) < kChunk
+                              ? static_cast<size_t>(st.st_size) + 1
+                              : kChunk);
     size_t have = 0; // bytes in buf not yet consumed (a partial line at its front)
     while (true) {
         if (have == buf.size()) {

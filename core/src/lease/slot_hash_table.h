@@ -21,7 +21,9 @@ inline uint64_t hashBytes(const void* data, size_t size) noexcept {
         size -= 8;
     }
     uint64_t w = 0;
-    std::memcpy(&w, p, size);
+    if (size > 0) { // an empty key may come with a null pointer, which memcpy must not get
+        std::memcpy(&w, p, size);
+    }
     h = (h ^ w) * 0x94d049bb133111ebull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;

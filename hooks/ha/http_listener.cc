@@ -66,9 +66,13 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string decodeBase64(std::string_view in) {
-    std::string out(beast::detail::base64::decoded_size(in.size()), '\0');
+    // Beast's decoded_size(n) is n / 4 * 3, right only when n is a multiple of 4; decode()
+    // writes up to 2 more bytes for the 2-3 characters of a last partial group.
+    std::string out((in.size() + 3) / 4 * 3, '\0');
     auto [written, read] = beast::detail::base64::decode(out.data(), in.data(), in.size());
-    if (read != in.size()) {
+    // decode() stops at the first '=': what follows may only be the padding.
+    const std::string_view rest = in.substr(read);
+    if (rest.size() > 2 || rest.find_first_not_of('=') != std::string_view::npos) {
         return {};
     }
     out.resize(written);

@@ -19,13 +19,15 @@
 //      S ha-maintenance-start   C ha-maintenance-cancel   n / N ha-maintenance-notify
 //      r ha-reset    c ha-continue    y ha-sync-complete-notify    k ha-scopes [server2]
 //  1 sync: LeaseSync alone; the records answer dhcp-disable, then lease4-get-page pages, then
-//    ha-sync-complete-notify (dhcp-enable). Every lease the partner sent that reads must be
-//    stored (or a newer local one kept); the statistics must match the store.
+//    ha-sync-complete-notify (dhcp-enable). After a successful sync every lease of the pages
+//    that reads must be stored (or a newer local one kept); the statistics must match the
+//    store.
 //  2 listener: the rest of the input is raw HTTP (one or more pipelined requests) to the
-//    dedicated listener (HttpListener), with basic auth and restrict-commands on in mode 6,
-//    serving the HA commands and lease4-update / -del / -get-page / -get-all over the store.
-//    Every answer must be JSON: a one-element list of a map with an integer result (200) or
-//    a map with the HTTP status.
+//    dedicated listener (HttpListener), with basic auth (admin:secret12, whose base64 is
+//    padded) and restrict-commands on in mode 6, serving the HA commands and lease4-update /
+//    -del / -get-page / -get-all over the store. Every answer must be JSON: a one-element
+//    list of a map with an integer result (200) or a map with the HTTP status; the right
+//    credentials are never answered 401.
 //  3 codec: each record is a lease map as the partner sends it: leaseFromJson, and a lease
 //    that reads must survive CommandCreator's lease4-update / lease4-del arguments and Kea's
 //    text form (keaText); each record also goes through interpret() and, as a JSON value,
@@ -52,12 +54,13 @@
 #include <kahu/error.h>
 #include <kahu/stats.h>
 #include <map>
+#include <tuple>
 
 namespace kahu::ha::wirefuzz {
 PeerAnswer interpretAnswer(unsigned status, const std::string& body);
-std::vector<std::pair<unsigned, std::string>> respondToWire(const HttpListener::Options& options,
-                                                            const HttpListener::Executor& executor,
-                                                            std::string_view wire);
+std::vector<std::tuple<unsigned, std::string, bool>>
+respondToWire(const HttpListener::Options& options, const HttpListener::Executor& executor,
+              std::string_view wire, const std::string& credentials);
 } // namespace kahu::ha::wirefuzz
 
 namespace {
@@ -82,7 +85,7 @@ json relationship(bool hotStandby) {
                      {"url", "http://192.0.2.1:8000/"},
                      {"role", "primary"},
                      {"basic-auth-user", "admin"},
-                     {"basic-auth-password", "secret"}});
+                     {"basic-auth-password", "secret12"}});
     peers.push_back({{"name", "server2"},
                      {"url", "http://192.0.2.2:8000/"},
                      {"role", hotStandby ? "standby" : "secondary"}});
@@ -535,10 +538,14 @@ void listener(const HaConfig& cfg, bool secured, std::string_view wire) {
         options.host = "192.0.2.1";
         options.restrictCommands = secured;
         if (secured) {
+            // "admin:secret12": its base64 ends in "=" padding.
             options.basicAuthUser = "admin";
-            options.basicAuthPassword = "secret";
+            options.basicAuthPassword = "secret12";
         }
-        for (const auto& [status, body] : wirefuzz::respondToWire(options, exec, wire)) {
+        for (const auto& [status, body, rightCredentials] :
+             wirefuzz::respondToWire(options, exec, wire, "YWRtaW46c2VjcmV0MTI=")) {
+            FUZZ_CHECK(!(secured && rightCredentials && status == 401),
+                       "the listener refused the right credentials", body);
             if (std::getenv("KAHU_FUZZ_TRACE") != nullptr) {
                 std::fprintf(stderr, "HTTP %u %s\n", status, body.substr(0, 150).c_str());
             }

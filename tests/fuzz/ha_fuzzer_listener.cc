@@ -5,17 +5,20 @@
 // The requests come from raw bytes through Beast's own request parser; no socket is opened.
 #include "../../hooks/ha/http_listener.cc"
 
+#include <tuple>
+
 namespace kahu::ha::wirefuzz {
 
 /// Parses the requests in `wire` (pipelined, as on a keep-alive connection) and answers each
-/// as the listener would. Returns (status, body) per request.
-std::vector<std::pair<unsigned, std::string>> respondToWire(const HttpListener::Options& options,
-                                                            const HttpListener::Executor& executor,
-                                                            std::string_view wire) {
+/// as the listener would. Returns per request: the status, the body, and whether the
+/// Authorization header was exactly "Basic " + `credentials` (the base64 of user:password).
+std::vector<std::tuple<unsigned, std::string, bool>>
+respondToWire(const HttpListener::Options& options, const HttpListener::Executor& executor,
+              std::string_view wire, const std::string& credentials) {
     HttpListener::Impl impl;
     impl.options = options;
     impl.executor = executor;
-    std::vector<std::pair<unsigned, std::string>> out;
+    std::vector<std::tuple<unsigned, std::string, bool>> out;
     while (!wire.empty() && out.size() < 8) {
         http::request_parser<http::string_body> parser;
         parser.eager(true);
@@ -39,8 +42,11 @@ std::vector<std::pair<unsigned, std::string>> respondToWire(const HttpListener::
             break; // the listener closes the connection on a parse error
         }
         Request req = parser.release();
+        auto auth = req.find(http::field::authorization);
+        const bool rightCredentials =
+            auth != req.end() && auth->value() == ("Basic " + credentials);
         Response res = impl.respond(req);
-        out.emplace_back(static_cast<unsigned>(res.result_int()), res.body());
+        out.emplace_back(static_cast<unsigned>(res.result_int()), res.body(), rightCredentials);
         if (used == 0) {
             break;
         }

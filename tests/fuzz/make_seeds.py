@@ -401,7 +401,7 @@ def ha_seeds():
     def http(body, auth=True, ctype="application/json", method="POST", extra=""):
         h = "%s / HTTP/1.1\r\nHost: 192.0.2.1\r\nContent-Type: %s\r\n" % (method, ctype)
         if auth:
-            h += "Authorization: Basic YWRtaW46c2VjcmV0\r\n"  # admin:secret
+            h += "Authorization: Basic YWRtaW46c2VjcmV0MTI=\r\n"  # admin:secret12
         h += extra
         return h + "Content-Length: %d\r\n\r\n%s" % (len(body.encode()), body)
 
@@ -454,8 +454,8 @@ def regression_seeds():
     # config-hash-get, config-set) throw.
     write("config", "regression-invalid-utf8-hash",
           b'{"Dhcp4": {"comment": "caf\xe9", "subnet4": []}}\n')
-    # A number out of double's range: std::stod's out_of_range escaped the reader ("stod",
-    # without file:line:col). Noted by the fuzzer, not fatal (KAHU_FUZZ_STRICT=1 makes it so).
+    # A number out of double's range: std::stod's out_of_range escaped the reader as the bare
+    # text "stod" (no file:line:col, not a ConfigError).
     write("config", "regression-number-out-of-range", '{"Dhcp4": {"valid-lifetime": 2e1222}}\n')
     # hlen 0: an empty hardware address hashed with memcpy(dst, nullptr, 0) (UB).
     write("dhcp4", "regression-empty-hwaddr",
@@ -481,6 +481,16 @@ def regression_seeds():
     ]))
     write("ha", "regression-sync-float-cltt", "1\n" + "\n%%\n".join([
         ok(), page(['{ %s, "valid-lft": 3600, "cltt": 3.33333e+35 }' % base]), ok()]))
+    # An Authorization header whose base64 length is not a multiple of 4: the listener's
+    # decodeBase64 sized its buffer with Beast's decoded_size (n / 4 * 3) and decode() wrote
+    # past it (stack-buffer-overflow, before any credential check). And padded base64 (a
+    # user:password whose length is not a multiple of 3) was refused (401).
+    body = '{ "command": "ha-heartbeat" }'
+    req = ("POST / HTTP/1.1\r\nHost: 192.0.2.1\r\nContent-Type: application/json\r\n"
+           "Authorization: Basic %s\r\nContent-Length: %d\r\n\r\n%s")
+    write("ha", "regression-basic-auth-base64", "6" + "".join(
+        req % (cred, len(body), body) for cred in
+        ["YWRtsyncingaW46c2VjcmV0", "YWRtaW46c2VjcmV0MTI=", "YWRtaW46c2VjcmV0MTI", "YQ"]))
 
 
 def main():

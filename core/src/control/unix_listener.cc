@@ -118,6 +118,18 @@ struct UnixListener::Impl {
         bool timedOut = false;
     };
 
+    /// Removes the socket file and frees "<path>.lock" (a new listener may take the path).
+    void releasePath() {
+        if (bound) {
+            ::unlink(path.c_str());
+            bound = false;
+        }
+        if (lockFd >= 0) {
+            ::close(lockFd);
+            lockFd = -1;
+        }
+    }
+
     asio::awaitable<void> acceptLoop();
     asio::awaitable<void> session(Local::socket sock);
     asio::awaitable<void> writeAnswer(std::shared_ptr<Conn> c, const nlohmann::json& answer);
@@ -314,14 +326,7 @@ void UnixListener::stopAccepting() {
     if (d.rt && d.acceptor) {
         closeAcceptorOnIoThread(d.rt->io(), *d.acceptor);
     }
-    if (d.bound) {
-        ::unlink(d.path.c_str());
-        d.bound = false;
-    }
-    if (d.lockFd >= 0) {
-        ::close(d.lockFd);
-        d.lockFd = -1;
-    }
+    d.releasePath();
 }
 
 bool UnixListener::idle() const {
@@ -335,14 +340,7 @@ void UnixListener::stop() {
         d.acceptor.reset();
         d.rt.reset();
     }
-    if (d.bound) {
-        ::unlink(d.path.c_str());
-        d.bound = false;
-    }
-    if (d.lockFd >= 0) {
-        ::close(d.lockFd);
-        d.lockFd = -1;
-    }
+    d.releasePath();
 }
 
 } // namespace kahu

@@ -19,9 +19,8 @@
 # KAHU_FUZZ_JOBS=n (long runs) fuzzes with n processes (libFuzzer -fork=n).
 set -euo pipefail
 
-
 usage() {
-    sed -n '3,23p' "$0" >&2
+    sed -n '3,19p' "$0" >&2
     exit 2
 }
 

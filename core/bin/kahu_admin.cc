@@ -5,7 +5,7 @@
 //                                                  [-n name] [-x "extra mysql client args"]
 //
 // Like kea-admin it drives the `mysql` command-line client with the schema scripts that the
-// hook-mysql component installs (share/kahu/scripts/mysql, found next to this binary, in the
+// admin component installs (share/kahu/scripts/mysql, found next to this binary, in the
 // build tree, or in $KAHU_SCRIPTS_DIR). The password goes to the client through MYSQL_PWD,
 // never on a command line.
 #include <cstdio>

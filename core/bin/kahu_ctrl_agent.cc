@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 // kahu-ctrl-agent: Kea's Control Agent. Reads a "Control-agent" config, answers JSON commands
 // over HTTP(S) and forwards those with "service" to the servers' unix sockets. Flags are
-// kea-ctrl-agent's: -c file, -t file, -d, -v, -V, -W.
+// kea-ctrl-agent's: -c file, -t file, -d, -v, -V, -W; -u user[:group] runs it unprivileged.
 #include "agent/agent_config.h"
 #include "agent/command_forwarder.h"
 #include "control/http_listener.h"
 #include "log/logging.h"
 #include "server/build_report.h"
+#include "server/privileges.h"
 
 #include <atomic>
 #include <chrono>
@@ -28,13 +29,14 @@ namespace {
     if (reason) {
         std::cerr << reason << "\n";
     }
-    std::cerr << "Usage: kahu-ctrl-agent -[v|V|W] [-d] [-{c|t} cfgfile]\n"
+    std::cerr << "Usage: kahu-ctrl-agent -[v|V|W] [-d] [-{c|t} cfgfile] [-u user[:group]]\n"
               << "  -v: print version number and exit\n"
               << "  -V: print extended version and exit\n"
               << "  -W: display the configuration report and exit\n"
               << "  -d: debug mode with extra verbosity (former -v)\n"
               << "  -c <config file name> : mandatory, specify name of configuration file\n"
-              << "  -t <config file name> : check the configuration file and exit\n";
+              << "  -t <config file name> : check the configuration file and exit\n"
+              << "  -u user[:group] : started as root, run as this user with no capabilities\n";
     std::exit(EXIT_FAILURE);
 }
 
@@ -47,8 +49,9 @@ int main(int argc, char** argv) {
     std::string file;
     bool check = false;
     bool debug = false;
+    const char* runAs = nullptr;
     int ch;
-    while ((ch = getopt(argc, argv, "dvVWc:t:")) != -1) {
+    while ((ch = getopt(argc, argv, "dvVWc:t:u:")) != -1) {
         switch (ch) {
         case 'd':
             debug = true;
@@ -69,6 +72,9 @@ int main(int argc, char** argv) {
             file = optarg;
             check = true;
             break;
+        case 'u':
+            runAs = optarg;
+            break;
         default:
             usage();
         }
@@ -78,6 +84,19 @@ int main(int argc, char** argv) {
     }
     if (file.empty()) {
         usage("configuration file not specified");
+    }
+    if (runAs != nullptr && !check) {
+        // The agent needs no privilege at all: it listens on an unprivileged port (a port
+        // below 1024 needs systemd's AmbientCapabilities=CAP_NET_BIND_SERVICE instead) and
+        // talks to the servers' sockets (mode 0600) as their user, so run both as one user.
+        try {
+            const kahu::RunAs who = kahu::resolveRunAs(runAs);
+            kahu::prepareDirectories(who);
+            kahu::dropPrivileges(who, {});
+        } catch (const std::exception& e) {
+            std::cerr << "kahu-ctrl-agent: " << e.what() << "\n";
+            return EXIT_FAILURE;
+        }
     }
     auto lg = kahu::log::get("kahu-ctrl-agent");
     std::shared_ptr<const kahu::AgentConfig> cfg;

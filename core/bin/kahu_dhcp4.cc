@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
-// kahu-dhcp4: the DHCPv4 server. Flags are kea-dhcp4's (getopt "dvVWc:p:P:t:T:").
+// kahu-dhcp4: the DHCPv4 server. Flags are kea-dhcp4's (getopt "dvVWc:p:P:t:T:"), plus
+// -u user[:group] to run unprivileged after a start as root.
 #include "server/build_report.h"
+#include "server/privileges.h"
 #include "server/server.h"
 
 #include <cstdlib>
@@ -17,7 +19,8 @@ namespace {
         std::cerr << reason << "\n";
     }
     std::cerr << "Kahu DHCPv4 server, version " << kahu::versionText() << "\n\n"
-              << "Usage: kahu-dhcp4 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number]\n"
+              << "Usage: kahu-dhcp4 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number] "
+                 "[-u user[:group]]\n"
               << "  -v: print version number and exit\n"
               << "  -V: print extended version and exit\n"
               << "  -W: display the configuration report and exit\n"
@@ -29,7 +32,9 @@ namespace {
               << "  -p number: specify non-standard server port number 1-65535 (useful for "
                  "testing only)\n"
               << "  -P number: specify non-standard client port number 1-65535 (useful for "
-                 "testing only)\n";
+                 "testing only)\n"
+              << "  -u user[:group]: started as root, run as this user keeping only "
+                 "CAP_NET_RAW and CAP_NET_BIND_SERVICE\n";
     std::exit(EXIT_FAILURE);
 }
 
@@ -48,8 +53,9 @@ int main(int argc, char** argv) {
     ::umask(kahu::kFileCreationMask); // nothing it creates is world-readable (Kea 2.6.3)
     kahu::Server::Options opts;
     enum class Mode { Run, Check, CheckWithHooks } mode = Mode::Run;
+    const char* runAs = nullptr;
     int ch;
-    while ((ch = getopt(argc, argv, "dvVWc:p:P:t:T:")) != -1) {
+    while ((ch = getopt(argc, argv, "dvVWc:p:P:t:T:u:")) != -1) {
         switch (ch) {
         case 'd':
             opts.debug = true;
@@ -80,6 +86,9 @@ int main(int argc, char** argv) {
         case 'P':
             opts.clientPort = port(optarg, "client");
             break;
+        case 'u':
+            runAs = optarg;
+            break;
         default:
             usage();
         }
@@ -92,6 +101,19 @@ int main(int argc, char** argv) {
     }
     if (mode != Mode::Run) {
         return kahu::Server::checkConfig(opts.configFile, mode == Mode::CheckWithHooks, opts.debug);
+    }
+    if (runAs != nullptr) {
+        // Before the server starts a thread or opens a file: everything it creates is the
+        // user's, and raw sockets and port 67 need only these two capabilities.
+        try {
+            const kahu::RunAs who = kahu::resolveRunAs(runAs);
+            kahu::prepareDirectories(who);
+            const int keep[] = {kahu::kCapNetRaw, kahu::kCapNetBindService};
+            kahu::dropPrivileges(who, keep);
+        } catch (const std::exception& e) {
+            std::cerr << "kahu-dhcp4: " << e.what() << "\n";
+            return EXIT_FAILURE;
+        }
     }
     return kahu::Server(opts).run();
 }

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "log/logging.h"
 
+#include "log/journal_sink.h"
 #include "log/pattern.h"
 #include "log/sinks.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <kahu/error.h>
 #include <kahu/log.h>
 #include <kahu/paths.h>
 #include <map>
 #include <mutex>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace kahu::log {
@@ -49,11 +52,37 @@ spdlog::sink_ptr withPattern(spdlog::sink_ptr sink, std::string_view pattern) {
     return sink;
 }
 
+/// stdout or stderr. When systemd connected the stream to the journal, each message starts with
+/// its priority ("<6>"), which journald turns into PRIORITY, and the default layout drops the
+/// date journald records anyway; an operator's own pattern is kept as written.
 spdlog::sink_ptr consoleSink(bool toStdout, std::string_view pattern) {
-    if (toStdout) {
-        return withPattern(std::make_shared<spdlog::sinks::stdout_sink_mt>(), pattern);
+    const bool journal = isJournalStream(toStdout ? STDOUT_FILENO : STDERR_FILENO);
+    auto formatter =
+        makeFormatter(journal && pattern.empty() ? kDefaultJournalConsolePattern : pattern);
+    if (journal) {
+        formatter = withPriorityPrefix(std::move(formatter));
     }
-    return withPattern(std::make_shared<spdlog::sinks::stderr_sink_mt>(), pattern);
+    spdlog::sink_ptr sink;
+    if (toStdout) {
+        sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    } else {
+        sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    }
+    sink->set_formatter(std::move(formatter));
+    return sink;
+}
+
+/// Kahu's own spelling, always the native journal: "journal" or "journal:NAME" (NAME is the
+/// SYSLOG_IDENTIFIER, as with "syslog:NAME").
+bool isJournalOutput(std::string_view o) {
+    return o == "journal" || o.substr(0, 8) == "journal:";
+}
+
+/// SYSLOG_IDENTIFIER when the output names none: the program, as syslog(3) would without
+/// openlog() ("kahu-dhcp4").
+std::string programName() {
+    const char* name = program_invocation_short_name;
+    return name && *name ? name : "kahu";
 }
 
 Settings defaultSettings(bool debugToConsole) {
@@ -146,16 +175,27 @@ public:
             throw ConfigError("logger '" + lc.name + "': empty 'output'");
         }
         const bool console = o == "stdout" || o == "stderr";
-        const bool syslog = !console && !isLogFile(o);
-        const std::string file = console || syslog ? std::string() : confinedLogFile(lc, o);
-        const std::string key = console || syslog ? o + '\x1f' + out.pattern : "file:" + file;
+        const bool systemLog = !console && !isLogFile(o); // syslog[:name] or journal[:name]
+        const std::string file = console || systemLog ? std::string() : confinedLogFile(lc, o);
+        const std::string key = console || systemLog ? o + '\x1f' + out.pattern : "file:" + file;
         if (auto it = cache_.find(key); it != cache_.end()) {
             return it->second;
         }
         spdlog::sink_ptr sink;
         if (console) {
             sink = consoleSink(o == "stdout", out.pattern);
-        } else if (syslog) {
+        } else if (systemLog && (isJournalOutput(o) || underJournald())) {
+            // Kea's "syslog" under systemd goes to the journal natively: the same records
+            // (syslog(3) ends up in journald there too) plus the logger and message ID as
+            // fields to filter on.
+            const auto colon = o.find(':');
+            std::string ident = colon == std::string::npos ? "" : o.substr(colon + 1);
+            if (ident.empty()) {
+                ident = programName();
+            }
+            sink = withPattern(std::make_shared<JournalSink>(ident),
+                               out.pattern.empty() ? kDefaultJournalPattern : out.pattern);
+        } else if (systemLog) {
             const std::string ident = o.size() > 7 ? o.substr(7) : "local0";
             sink = withPattern(std::make_shared<SyslogSink>(ident),
                                out.pattern.empty() ? kDefaultSyslogPattern : out.pattern);
@@ -291,7 +331,7 @@ int debugLevel(const spdlog::logger& logger) noexcept {
 
 bool isLogFile(std::string_view output) {
     return output != "stdout" && output != "stderr" && output != "syslog" &&
-           output.substr(0, 7) != "syslog:";
+           output.substr(0, 7) != "syslog:" && !isJournalOutput(output);
 }
 
 } // namespace kahu::log

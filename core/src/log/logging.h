@@ -27,8 +27,9 @@ KAHU_API void resetLogging();
 /// "kahu-dhcp4.ha-hooks" (any "kea-" prefix becomes "kahu-"); a trailing ".*" is dropped.
 KAHU_API std::string toKahuName(std::string_view name);
 
-/// True when a logger's `output` names a file (not stdout, stderr or syslog[:name]). A file
-/// is confined to the log directories (kahu/paths.h); a bare name goes into Kahu's.
+/// True when a logger's `output` names a file (not stdout, stderr, syslog[:name] or
+/// journal[:name]). A file is confined to the log directories (kahu/paths.h); a bare name goes
+/// into Kahu's.
 KAHU_API bool isLogFile(std::string_view output);
 
 /// Below this maxsize Kea does not rotate (ARM: "The smallest value that can be specified

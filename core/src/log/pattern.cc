@@ -42,26 +42,10 @@ class KeaLevelFlag final : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
-        appendPadded(name(msg.level), padinfo_, dest);
+        appendPadded(keaLevelName(msg.level), padinfo_, dest);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override {
         return std::make_unique<KeaLevelFlag>();
-    }
-
-private:
-    static std::string_view name(spdlog::level::level_enum level) {
-        switch (level) {
-        case spdlog::level::critical:
-            return "FATAL";
-        case spdlog::level::err:
-            return "ERROR";
-        case spdlog::level::warn:
-            return "WARN";
-        case spdlog::level::info:
-            return "INFO";
-        default:
-            return "DEBUG";
-        }
     }
 };
 
@@ -180,6 +164,21 @@ std::optional<std::string_view> braced(std::string_view p, size_t& pos) {
 }
 
 } // namespace
+
+std::string_view keaLevelName(spdlog::level::level_enum level) noexcept {
+    switch (level) {
+    case spdlog::level::critical:
+        return "FATAL";
+    case spdlog::level::err:
+        return "ERROR";
+    case spdlog::level::warn:
+        return "WARN";
+    case spdlog::level::info:
+        return "INFO";
+    default:
+        return "DEBUG";
+    }
+}
 
 ConvertedPattern convertPattern(std::string_view p) {
     ConvertedPattern result;

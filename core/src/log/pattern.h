@@ -14,6 +14,16 @@ inline constexpr std::string_view kDefaultConsolePattern =
     "%D{%Y-%m-%d %H:%M:%S.%q} %-5p [%c/%i.%t] %m\n";
 inline constexpr std::string_view kDefaultSyslogPattern = "%-5p [%c.%t] %m\n";
 
+/// journald stamps every record with the time, host, pid and unit itself (and JournalSink sends
+/// the thread as TID), so the journal outputs leave the timestamp out rather than show it twice.
+/// Native protocol (JournalSink): MESSAGE has no trailing newline.
+inline constexpr std::string_view kDefaultJournalPattern = "%-5p [%c] %m";
+/// stdout/stderr connected to the journal: Kea's console layout without the date.
+inline constexpr std::string_view kDefaultJournalConsolePattern = "%-5p [%c/%i.%t] %m\n";
+
+/// Kea's severity name of an spdlog level: FATAL ERROR WARN INFO DEBUG (trace is DEBUG).
+KAHU_API std::string_view keaLevelName(spdlog::level::level_enum level) noexcept;
+
 struct ConvertedPattern {
     std::string spdlog; ///< uses Kahu's custom flags, so give it to makeFormatter()
     bool utc = false;   ///< the pattern's date came from %d{} (UTC) rather than %D{} (local)

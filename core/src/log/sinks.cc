@@ -62,7 +62,9 @@ const char* internIdent(const std::string& ident) {
     return idents->insert(ident).first->c_str();
 }
 
-int syslogPriority(spdlog::level::level_enum level) {
+} // namespace
+
+int syslogPriority(spdlog::level::level_enum level) noexcept {
     switch (level) {
     case spdlog::level::critical:
         return LOG_CRIT;
@@ -76,8 +78,6 @@ int syslogPriority(spdlog::level::level_enum level) {
         return LOG_DEBUG;
     }
 }
-
-} // namespace
 
 SyslogSink::SyslogSink(const std::string& ident) : ident_(internIdent(ident)) {
     ::openlog(ident_, 0, 0);

@@ -56,6 +56,10 @@ private:
     uint64_t size_ = 0; ///< includes what stdio still buffers (fstat would not)
 };
 
+/// The syslog priority of an spdlog level, as Kea maps its severities: FATAL LOG_CRIT (2),
+/// ERROR LOG_ERR (3), WARN LOG_WARNING (4), INFO LOG_INFO (6), DEBUG LOG_DEBUG (7).
+KAHU_API int syslogPriority(spdlog::level::level_enum level) noexcept;
+
 /// syslog(3) output the way Kea's log4cplus SysLogAppender does it: the text after "syslog:"
 /// (default "local0") is the ident passed to openlog(), messages go with facility LOG_USER.
 /// openlog() is process-wide, so with several idents the last one opened wins (as in Kea).

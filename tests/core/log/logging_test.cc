@@ -4,6 +4,7 @@
 #include "log/sinks.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -194,6 +195,9 @@ TEST_F(Logging, RotatingSinkKeepsMaxVersions) {
 }
 
 TEST_F(Logging, SyslogOutputUsesFacilityTextAsIdent) {
+    // Outside journald (under it, "syslog" goes to the journal natively: journal_test.cc).
+    ::unsetenv("JOURNAL_STREAM");
+    ::unsetenv("INVOCATION_ID");
     auto lc = logger("kea-dhcp4", "INFO", "syslog:local5");
     lc.outputs[0].pattern = "";
     configureLogging({lc}, false);

@@ -1336,3 +1336,63 @@ config_case("config-bad-relay-address", "relay ip-addresses with a non-address."
 config_case("config-vivco-bad-data", "vivco-suboptions (124) data without enterprise length "
             "prefix.", transform=_append(_root, "option-data", {"name": "vivco-suboptions",
                                                                 "data": "4491"}))
+
+
+# option-data bytes (csv-format false) against the option's definition: Kea's option factory
+# refuses what does not fit and keeps only part of some that do.
+def _hex(code, data, **extra):
+    return _append(_root, "option-data", dict({"code": code, "csv-format": False, "data": data},
+                                              **extra))
+
+
+def _def_and_hex(definition, data):
+    def tr(d):
+        d.setdefault("option-def", []).append(definition)
+        d.setdefault("option-data", []).append({"code": definition["code"], "csv-format": False,
+                                                "data": data})
+    return tr
+
+
+config_case("config-hex-ipv4-too-short", "dhcp-requested-address (50) as 2 bytes.",
+            transform=_hex(50, "0A 0B"))
+config_case("config-hex-ipv4-too-long", "subnet-mask (1) as 5 bytes (Kea keeps 4).",
+            transform=_hex(1, "FFFFFF0001"))
+config_case("config-hex-uint32-too-short", "dhcp-lease-time (51) as 3 bytes.",
+            transform=_hex(51, "000E10"))
+config_case("config-hex-uint16-sub-option", "interface-mtu (26) with a sub-option after it.",
+            transform=_hex(26, "05DC0100"))
+config_case("config-hex-address-list-partial", "nis-servers (41) as 5 bytes.",
+            transform=_hex(41, "0A0B0C0D0E"))
+config_case("config-hex-uint16-array-odd", "path-mtu-plateau-table (25) as 3 bytes.",
+            transform=_hex(25, "010203"))
+config_case("config-hex-uint16-array-empty", "path-mtu-plateau-table (25) without bytes.",
+            transform=_hex(25, ""))
+config_case("config-hex-boolean-empty", "ip-forwarding (19) without bytes.",
+            transform=_hex(19, ""))
+config_case("config-hex-boolean-2", "ip-forwarding (19) as 02.", transform=_hex(19, "02"))
+config_case("config-hex-string-nuls", "host-name (12) as NULs only.", transform=_hex(12, "0000"))
+config_case("config-hex-fqdn-incomplete", "v4-lost (137) without the final label.",
+            transform=_hex(137, "03616263"))
+config_case("config-hex-fqdn-root", "v4-lost (137) as the root name (Kea: truncated).",
+            transform=_hex(137, "00"))
+config_case("config-hex-fqdn-list-pointer", "sip-ua-cs-domains (141) with a pointer to the "
+            "first name.", transform=_hex(141, "0361626300C000"))
+config_case("config-hex-record-short", "client-ndi (94) as 2 of its 3 bytes.",
+            transform=_hex(94, "0102"))
+config_case("config-hex-custom-record-short", "A record option-def (uint8, ipv4-address) with "
+            "4 bytes.", transform=_def_and_hex({"name": "my-rec", "code": 225, "type": "record",
+                                                "record-types": "uint8, ipv4-address"},
+                                               "010A0B0C"))
+config_case("config-hex-custom-uint16-array-odd", "A uint16 array option-def with 3 bytes.",
+            transform=_def_and_hex({"name": "my-list", "code": 226, "type": "uint16",
+                                    "array": True}, "010203"))
+config_case("config-hex-option-43-truncated-sub", "vendor-encapsulated-options (43) whose "
+            "sub-option runs past the end (Kea drops it).", transform=_hex(43, "0102"))
+config_case("config-hex-slp-scope-flag-2", "slp-service-scope (79) with a flag of 2.",
+            transform=_hex(79, "02"))
+config_case("config-hex-client-fqdn-n-and-s", "fqdn (81) with both N and S flags.",
+            transform=_hex(81, "090000"))
+config_case("config-hex-vivso-data-len-past-end", "vivso-suboptions (125) whose data-len runs "
+            "past the end.", transform=_hex(125, "0000015363030178"))
+config_case("config-csv-fqdn-root", "v4-lost (137) as \".\" (the root name: truncated).",
+            transform=_append(_root, "option-data", {"code": 137, "data": "."}))

@@ -2,6 +2,7 @@
 // option-def and option-data, at every level.
 #include "config/config_drafts.h"
 #include "dhcp/option_vendor.h"
+#include "dhcp/option_wire.h"
 
 #include <algorithm>
 
@@ -82,41 +83,27 @@ void parseRecordTypes(ParseContext& ctx, const Node& n, DefDraft& d) {
     }
 }
 
-// Kea reads the configured bytes of options 124 and 125 into its vendor option classes and
-// writes them back when sending: 125 gets a data-len byte and its sub-options in code order,
-// 124 must be enterprise number and length-prefixed data.
-void applyVendorFormat(const OptionDefinition* def, OptionData& o) {
-    const bool vivco = def && def->code == 124 && def->name == "vivco-suboptions";
-    const bool vivso = def && def->code == 125 && def->name == "vivso-suboptions";
-    if (o.space != "dhcp4" || !(vivco || vivso)) {
-        return;
-    }
-    if (vivso) {
-        o.data = normalizeVivso(o.data);
-    } else {
-        checkVivco(o.data);
-    }
-}
-
 // The bytes of `o` with the options configured for its definition's encapsulated space at
-// the same level appended as sub-options (Kea's CfgOption::encapsulate). An option without a
-// data type of its own (43 as Kea defines it) reads its data as sub-options first; configured
-// ones fill in the codes it does not have. Everything is packed in code order, as Kea does.
+// the same level added as sub-options (Kea's CfgOption::encapsulate): to the sub-options its
+// data already has (as Kea's option object keeps them), for the codes it does not have.
+// Everything is packed in code order, as Kea does. Kea's binary, string and array options have
+// no encapsulated space, so nothing is added to them.
 std::vector<uint8_t> withSubOptions(const OptionSet& level, const OptionDefinitions& defs,
                                     const OptionData& o, int depth) {
     const OptionDefinition* def = defs.byCode(o.code, o.space);
-    if (!def || def->encapsulate.empty() || def->encapsulate == o.space) {
+    if (!def || def->encapsulate.empty() || def->encapsulate == o.space ||
+        !kea22KnowsDefinition(*def)) {
         return o.data;
     }
     if (depth > 8) {
         throw Error("option space '" + def->encapsulate + "' encapsulates itself");
     }
-    std::vector<SubOption> own;
-    const bool empty = def->type == OptionDataType::Empty;
-    if (empty && !parseSubOptions(o.data, own)) {
-        throw Error("the data of option " + std::to_string(o.code) +
-                    " are not sub-options of space '" + def->encapsulate + "'");
+    // o.data is what keaOptionFromWire kept, so reading it again gives the same parts.
+    KeaEncapsulation parts = keaEncapsulation(*def, o.data, defs);
+    if (!parts.encapsulates) {
+        return o.data;
     }
+    const std::vector<SubOption>& own = parts.subOptions;
     std::vector<SubOption> subs = own;
     for (const auto& sub : level) {
         if (sub.space != def->encapsulate || sub.neverSend) {
@@ -128,14 +115,8 @@ std::vector<uint8_t> withSubOptions(const OptionSet& level, const OptionDefiniti
             subs.push_back({sub.code, withSubOptions(level, defs, sub, depth + 1)});
         }
     }
-    if (subs.empty() && !empty) {
-        return o.data;
-    }
     std::vector<uint8_t> packed = packSubOptions(std::move(subs));
-    if (empty) {
-        return packed;
-    }
-    std::vector<uint8_t> out = o.data;
+    std::vector<uint8_t> out(o.data.begin(), o.data.begin() + long(parts.valueSize));
     out.insert(out.end(), packed.begin(), packed.end());
     return out;
 }
@@ -198,11 +179,21 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n) {
         d.opt.name = def ? def->name : "";
         d.opt.csvFormat = d.csvFormat;
         d.opt.text = d.data;
+        const Node at = e.value.contains("data") ? e.child("data") : e;
         try {
             d.opt.data = encodeOptionData(def, d.data, d.csvFormat);
-            applyVendorFormat(def, d.opt);
         } catch (const Error& err) {
-            ctx.fail(e.value.contains("data") ? e.child("data") : e, err.what());
+            ctx.fail(at, err.what());
+        }
+        // Kea builds the option from the bytes (hex, or the encoded csv values) with its
+        // definition, which refuses bytes that do not fit and keeps only what it sends.
+        if (def && kea22KnowsDefinition(*def)) {
+            try {
+                d.opt.data = keaOptionFromWire(*def, d.opt.data, defs);
+            } catch (const Error& err) {
+                ctx.fail(at, "option data does not match option definition (space: " + d.opt.space +
+                                 ", code: " + std::to_string(def->code) + "): " + err.what());
+            }
         }
         for (const auto& prior : out) {
             if (prior.code == d.opt.code && prior.space == d.opt.space) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // The definition registry and Kea's standard DHCPv4 table. Encoding lives in option_codec.cc.
+#include "dhcp/option_wire.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -272,6 +274,19 @@ bool optionDataTypeFromText(std::string_view text, OptionDataType& out) noexcept
         }
     }
     return false;
+}
+
+bool kea22KnowsDefinition(const OptionDefinition& d) noexcept {
+    if (d.space == "dhcp4" && d.code == 43) {
+        return true; // Kea 2.2's last-resort definition, the same as the built-in one
+    }
+    if (!isLaterKea(d)) {
+        return true;
+    }
+    // A configuration's own definition for one of these codes is one Kea 2.2 has too.
+    const auto* s = OptionDefinitions::standard().byCode(d.code, d.space);
+    return !(s && s->name == d.name && s->type == d.type && s->array == d.array &&
+             s->recordTypes == d.recordTypes && s->encapsulate == d.encapsulate);
 }
 
 const OptionDefinitions& OptionDefinitions::standard() {

@@ -2,6 +2,8 @@
 // Vendor options (43, 124, 125) and sub-option packing, byte for byte as Kea 2.2 sends them.
 #include "dhcp/option_vendor.h"
 
+#include "dhcp/option_wire.h"
+
 #include <algorithm>
 #include <kahu/error.h>
 
@@ -63,44 +65,13 @@ std::vector<uint8_t> packVivso(uint32_t enterprise, std::vector<SubOption> subs)
 }
 
 std::vector<uint8_t> normalizeVivso(std::span<const uint8_t> bytes) {
-    if (bytes.size() < 4) {
-        throw Error("option 125 needs a 4-byte enterprise number, got " +
-                    std::to_string(bytes.size()) + " bytes");
-    }
-    uint32_t enterprise =
-        uint32_t(bytes[0]) << 24 | uint32_t(bytes[1]) << 16 | uint32_t(bytes[2]) << 8 | bytes[3];
-    std::vector<SubOption> subs;
-    // Kea skips the data-len byte and reads sub-options to the end of the option.
-    if (bytes.size() > 5 && !parseSubOptions(bytes.subspan(5), subs)) {
-        throw Error("the sub-options of option 125 (after enterprise " +
-                    std::to_string(enterprise) + " and data-len) are truncated");
-    }
-    return packVivso(enterprise, std::move(subs));
+    const auto& standard = OptionDefinitions::standard();
+    return keaOptionFromWire(*standard.byCode(125), bytes, standard);
 }
 
 void checkVivco(std::span<const uint8_t> bytes) {
-    if (bytes.size() < 4) {
-        throw Error("parsed Vendor Class option data truncated to size " +
-                    std::to_string(bytes.size()));
-    }
-    std::span<const uint8_t> rest = bytes.subspan(4);
-    size_t offset = 0;
-    while (offset < rest.size()) {
-        size_t len = rest[offset];
-        if (offset + 1 + len > rest.size()) {
-            throw Error("unable to parse the opaque data tuple, the buffer length is " +
-                        std::to_string(rest.size() - offset - 1) + ", but the tuple length is " +
-                        std::to_string(len));
-        }
-        offset += 1 + len;
-        if (offset != rest.size()) {
-            offset += 4; // the next tuple's enterprise number
-            if (offset + 1 >= rest.size()) {
-                throw Error("truncated DHCPv4 V-I Vendor Class option - it should contain "
-                            "enterprise id followed by opaque data field tuple");
-            }
-        }
-    }
+    const auto& standard = OptionDefinitions::standard();
+    keaOptionFromWire(*standard.byCode(124), bytes, standard);
 }
 
 } // namespace kahu

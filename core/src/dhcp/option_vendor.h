@@ -32,9 +32,10 @@ KAHU_API std::vector<uint8_t> packSubOptions(std::vector<SubOption> subs);
 KAHU_API std::vector<uint8_t> packVivso(uint32_t enterprise, std::vector<SubOption> subs);
 
 /// What Kea makes of configured option 125 bytes (its OptionVendor read and written back):
-/// the enterprise number, then data-len and the sub-options after it re-packed in code order,
-/// data-len recomputed; four bytes alone get a data-len of 0. Throws kahu::Error when the
-/// bytes are not an enterprise number followed by sub-options.
+/// the enterprise number, then the one block of data-len and sub-options after it (read with
+/// Kea's DOCSIS3 definitions for 4491), re-packed in code order with data-len recomputed; four
+/// bytes alone get a data-len of 0. Throws kahu::Error with Kea's reason otherwise
+/// (keaOptionFromWire, option_wire.h).
 KAHU_API std::vector<uint8_t> normalizeVivso(std::span<const uint8_t> bytes);
 
 /// Checks configured option 124 bytes as Kea's OptionVendorClass reads them: an enterprise

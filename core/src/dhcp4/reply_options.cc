@@ -11,7 +11,8 @@
 namespace kahu {
 namespace {
 
-constexpr uint8_t kVivso = 125; // V-I Vendor-Specific Information (RFC 3925)
+constexpr uint8_t kOptionOverload = 52; // RFC 2132 9.3
+constexpr uint8_t kVivso = 125;         // V-I Vendor-Specific Information (RFC 3925)
 constexpr uint32_t kEnterpriseCableLabs = 4491;
 constexpr uint8_t kDocsisOro = 1; // DOCSIS3_V4_ORO: the options a cable modem asks for
 
@@ -133,6 +134,11 @@ void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConf
     }
     auto add = [&](uint8_t code) {
         if (reply.get(code) && code != opt::kServerId) {
+            return;
+        }
+        if (code == kOptionOverload) {
+            // Kahu never puts options in sname/file, so a configured option 52 would make the
+            // client read the boot file name as options (Kea 2.2 sends it as configured).
             return;
         }
         const OptionData* o = levels.find(code);

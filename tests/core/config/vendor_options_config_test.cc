@@ -70,6 +70,36 @@ TEST(VendorOptionConfig, Option43HexDataIsMergedWithConfiguredSubOptions) {
     EXPECT_EQ(find(c->options, 43)->data, hex("02040000007b0302aabb"));
 }
 
+TEST(VendorOptionConfig, Option43HexDataDropsATruncatedSubOptionAsKeaDoes) {
+    auto c = load(kSubDefs, R"({"name": "vendor-encapsulated-options", "csv-format": false,
+         "data": "0302aabb02"},
+        {"name": "vlan", "space": "vendor-encapsulated-options-space", "data": "123"})");
+    EXPECT_EQ(find(c->options, 43)->data, hex("02040000007b0302aabb"));
+    EXPECT_NE(errorOf(kSubDefs, R"({"name": "vendor-encapsulated-options", "csv-format": false,
+         "data": "0202aabb"})")
+                  .find("(space: dhcp4, code: 43): OptionInt 2 truncated"),
+              std::string::npos)
+        << "a sub-option is read with its space's definition";
+}
+
+// Kea adds configured sub-options to integer and single-value options with an encapsulated
+// space (after the sub-options their bytes hold, all in code order), not to binary or string
+// ones.
+TEST(VendorOptionConfig, HexDataOfAnEncapsulatingOptionIsMergedWithConfiguredSubOptions) {
+    const std::string defs =
+        R"({"name": "x", "code": 222, "type": "uint32", "encapsulate": "foo"},
+           {"name": "y", "code": 223, "type": "binary", "encapsulate": "foo"},
+           {"name": "z", "code": 224, "type": "string", "encapsulate": "foo"},
+           {"name": "s1", "code": 1, "space": "foo", "type": "uint8"},
+           {"name": "s2", "code": 2, "space": "foo", "type": "uint8"})";
+    auto c = load(defs, R"({"code": 222, "csv-format": false, "data": "00000005030155"},
+        {"code": 223, "csv-format": false, "data": "aabb"}, {"code": 224, "data": "AB"},
+        {"code": 1, "space": "foo", "data": "7"}, {"code": 2, "space": "foo", "data": "8"})");
+    EXPECT_EQ(find(c->options, 222)->data, hex("00000005010107020108030155"));
+    EXPECT_EQ(find(c->options, 223)->data, hex("aabb"));
+    EXPECT_EQ(find(c->options, 224)->data, hex("4142"));
+}
+
 TEST(VendorOptionConfig, SubOptionsOfAnotherLevelAreNotEncapsulated) {
     auto c = parseConfigText(R"({"Dhcp4": {"option-def": [)" + kSubDefs + R"(],
         "option-data": [{"name": "vlan", "space": "vendor-encapsulated-options-space",

@@ -58,8 +58,9 @@ TEST(Vivso, ConfiguredBytesAreReadAndWrittenBackAsKeaDoes) {
     EXPECT_EQ(normalizeVivso(hex("00000153090301780204aabbccdd")),
               hex("00000153090204aabbccdd030178"))
         << "sub-options re-packed in code order";
-    EXPECT_EQ(normalizeVivso(hex("0000015363030178")), hex("0000015303030178"))
-        << "data-len recomputed";
+    EXPECT_EQ(normalizeVivso(hex("000001530203000401")), hex("00000153020300"))
+        << "only the first data-len block is read";
+    EXPECT_THROW(normalizeVivso(hex("0000015363030178")), Error) << "data-len past the end";
     EXPECT_THROW(normalizeVivso(hex("000001")), Error);
     EXPECT_THROW(normalizeVivso(hex("00000153050309aa")), Error);
 }

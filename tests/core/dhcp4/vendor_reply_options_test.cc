@@ -102,3 +102,19 @@ TEST_F(VendorReplyOptions, Option43IsSentWithItsSubOptionsWhenRequested) {
 
 } // namespace
 } // namespace kahu
+
+namespace kahu {
+namespace {
+
+// Not a vendor option, but the same path: Kahu puts no options in sname/file, so a configured
+// option 52 is never sent, requested or always-send (docs/compatibility.md).
+TEST_F(VendorReplyOptions, ConfiguredOptionOverloadIsNeverSent) {
+    load(R"({"name": "dhcp-option-overload", "data": "1", "always-send": true},
+            {"name": "domain-name", "data": "example.org", "always-send": true})");
+    Packet4 r = reply(query({52, 15}));
+    EXPECT_EQ(r.get(52), nullptr);
+    EXPECT_NE(r.get(15), nullptr) << "the other configured options still go";
+}
+
+} // namespace
+} // namespace kahu

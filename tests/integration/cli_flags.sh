@@ -93,7 +93,7 @@ fi
 # which a Kahu that validates libraries on -t (as Kea does) cannot load: when -t fails on a
 # hook library and only then, the same file without hooks-libraries must pass. The build's hook
 # directory is the hooks directory: the mysql config needs libdhcp_mysql.so (loaded by itself).
-for conf in "$KAHU_SOURCE"/config/*.conf; do
+for conf in "$KAHU_SOURCE"/config/kahu-dhcp4*.conf; do
     KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib run -t "$conf"
     if ((RC != 0)) && grep -qi 'hook' <<<"$ERR" && jq -e '.Dhcp4["hooks-libraries"]' "$conf" >/dev/null; then
         log "NOTE: -t $(basename "$conf") fails on its hook libraries (${ERR:0:200}); checking it without them"
@@ -102,6 +102,14 @@ for conf in "$KAHU_SOURCE"/config/*.conf; do
     fi
     assert_eq 0 "$RC" "-t $(basename "$conf") exit status (stderr: ${ERR:0:300})"
 done
+# The agent's configuration (the one the kahu-ctrl-agent package installs).
+if [[ $KAHU_SERVER == kahu ]]; then
+    set +e
+    "$KAHU_BUILD/core/kahu-ctrl-agent" -t "$KAHU_SOURCE/config/kahu-ctrl-agent.conf" 2>"$TMP/err"
+    RC=$?
+    set -e
+    assert_eq 0 "$RC" "kahu-ctrl-agent -t kahu-ctrl-agent.conf exit status ($(head -c 300 "$TMP/err"))"
+fi
 
 # -t with -d says so (Kea: "Syntax check OK").
 run -d -t "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf"

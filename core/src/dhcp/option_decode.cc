@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // Wire bytes -> Kea's csv text for an option definition (config-get, logs). Falls back to hex
 // whenever the bytes do not fit the definition, so it never throws on odd data.
+#include "dhcp/option_wire.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <kahu/dhcp/hw_addr.h>
@@ -24,28 +26,6 @@ std::string hex(Span d) {
     return s;
 }
 
-int fixedWidth(OptionDataType t) {
-    switch (t) {
-    case OptionDataType::Boolean:
-    case OptionDataType::Int8:
-    case OptionDataType::Uint8:
-        return 1;
-    case OptionDataType::Int16:
-    case OptionDataType::Uint16:
-        return 2;
-    case OptionDataType::Int32:
-    case OptionDataType::Uint32:
-    case OptionDataType::Ipv4Address:
-        return 4;
-    case OptionDataType::Ipv6Address:
-        return 16;
-    case OptionDataType::Psid:
-        return 3;
-    default:
-        return -1;
-    }
-}
-
 std::optional<std::string> fqdnAt(Span d, size_t& pos) {
     std::string name;
     while (pos < d.size()) {
@@ -67,13 +47,13 @@ std::optional<std::string> fqdnAt(Span d, size_t& pos) {
 
 // Reads one value of `type` at pos; "rest" types (string, binary) consume everything left.
 std::optional<std::string> valueAt(OptionDataType type, Span d, size_t& pos) {
-    int w = fixedWidth(type);
-    if (w > 0 && pos + size_t(w) > d.size()) {
+    const size_t w = fixedSize(type);
+    if (w > 0 && pos + w > d.size()) {
         return std::nullopt;
     }
     const uint8_t* p = d.data() + pos;
     uint64_t u = 0;
-    for (int i = 0; i < w && w <= 4; ++i) {
+    for (size_t i = 0; i < w && w <= 4; ++i) {
         u = (u << 8) | p[i];
     }
     switch (type) {

@@ -25,29 +25,6 @@ void append(Bytes& out, View v) {
     out.insert(out.end(), v.begin(), v.end());
 }
 
-// OptionDataTypeUtil::getDataTypeLen: 0 for the variable-length types.
-size_t fixedSize(OptionDataType t) {
-    switch (t) {
-    case OptionDataType::Boolean:
-    case OptionDataType::Int8:
-    case OptionDataType::Uint8:
-        return 1;
-    case OptionDataType::Int16:
-    case OptionDataType::Uint16:
-        return 2;
-    case OptionDataType::Int32:
-    case OptionDataType::Uint32:
-    case OptionDataType::Ipv4Address:
-        return 4;
-    case OptionDataType::Ipv6Address:
-        return 16;
-    case OptionDataType::Psid:
-        return 3;
-    default:
-        return 0;
-    }
-}
-
 bool isInteger(OptionDataType t) {
     switch (t) {
     case OptionDataType::Int8:
@@ -751,6 +728,28 @@ KeaEncapsulation keaEncapsulation(const OptionDefinition& def, std::span<const u
     e.valueSize = p.value.size();
     e.subOptions = std::move(p.subs);
     return e;
+}
+
+size_t fixedSize(OptionDataType t) noexcept {
+    switch (t) {
+    case OptionDataType::Boolean:
+    case OptionDataType::Int8:
+    case OptionDataType::Uint8:
+        return 1;
+    case OptionDataType::Int16:
+    case OptionDataType::Uint16:
+        return 2;
+    case OptionDataType::Int32:
+    case OptionDataType::Uint32:
+    case OptionDataType::Ipv4Address:
+        return 4;
+    case OptionDataType::Ipv6Address:
+        return 16;
+    case OptionDataType::Psid:
+        return 3;
+    default:
+        return 0;
+    }
 }
 
 } // namespace kahu

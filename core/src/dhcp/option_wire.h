@@ -45,4 +45,8 @@ KAHU_API KeaEncapsulation keaEncapsulation(const OptionDefinition& def,
 /// those codes. Option 43 is known (Kea 2.2's last-resort definition).
 KAHU_API bool kea22KnowsDefinition(const OptionDefinition& def) noexcept;
 
+/// The wire size of one value of a fixed-size type (Kea's OptionDataTypeUtil::getDataTypeLen);
+/// 0 for the variable-length types (string, binary, fqdn, tuple, prefix, empty, record).
+KAHU_API size_t fixedSize(OptionDataType t) noexcept;
+
 } // namespace kahu

@@ -361,6 +361,8 @@ private:
 
 class Parser {
 public:
+    static constexpr size_t kMaxNesting = 128;
+
     Parser(Lexer& lexer, const JsonReadOptions& options, JsonDocument& doc)
         : lexer_(lexer), options_(options), doc_(doc) {}
 
@@ -417,9 +419,15 @@ private:
     nlohmann::json parseValue(const Token& t) {
         switch (t.kind) {
         case Tok::LBrace:
-            return parseMap();
         case Tok::LBracket:
-            return parseList();
+            // The parser recurses per level: a hostile document (config-set over the control
+            // API) nested thousands deep would overflow the stack. Real configurations nest
+            // about ten deep.
+            if (path_.size() >= kMaxNesting) {
+                lexer_.fail(t.where, "nesting deeper than " + std::to_string(kMaxNesting) +
+                                         " levels (in " + pathToString(path_) + ")");
+            }
+            return t.kind == Tok::LBrace ? parseMap() : parseList();
         case Tok::String:
             return t.text;
         case Tok::True:

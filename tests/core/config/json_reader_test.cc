@@ -24,6 +24,27 @@ TEST(JsonReader, AcceptsAllThreeCommentStyles) {
     EXPECT_TRUE(doc.warnings.empty());
 }
 
+// Found by the config fuzzer: 100,000 '[' overflowed the recursive parser's stack.
+TEST(JsonReader, NestingIsLimitedInsteadOfOverflowingTheStack) {
+    const std::string deep(100000, '[');
+    EXPECT_EQ(errorOf(deep).rfind("t.json:1:129: nesting deeper than 128 levels (in [0]", 0), 0u)
+        << errorOf(deep).substr(0, 120);
+    std::string maps; // the control channel's reader: {"a": {"a": ... 5,000 deep
+    for (int i = 0; i < 5000; ++i) {
+        maps += "{\"a\": ";
+    }
+    try {
+        readJsonStrict(maps);
+        ADD_FAILURE() << "5,000 nested maps accepted";
+    } catch (const kahu::ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("nesting deeper than 128 levels"), std::string::npos)
+            << e.what();
+    }
+    // 128 levels are fine.
+    auto doc = readJsonText(std::string(128, '[') + std::string(128, ']'), "t.json");
+    EXPECT_TRUE(doc.value.is_array());
+}
+
 TEST(JsonReader, UnterminatedBlockCommentNamesItsLine) {
     EXPECT_EQ(errorOf("{\n  /* open\n}"), "t.json:2:3: Comment not closed. (/* in line 2)");
 }

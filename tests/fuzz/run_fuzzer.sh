@@ -36,7 +36,8 @@ find_clang() {
 }
 
 do_build() {
-    local src=$1 build=$2
+    local src build=$2
+    src=$(cd "$1" && pwd) # ccache wants an absolute base directory
     local cxx
     cxx=$(find_clang)
     local args=(-S "$src/tests/fuzz" -B "$build" -DCMAKE_CXX_COMPILER="$cxx")

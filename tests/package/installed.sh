@@ -44,6 +44,14 @@ for pkg in "${pkgs[@]}"; do
         fail "$pkg must not pull libmariadb"
 done
 
+# No symlink into the machine that built the packages.
+for deb in "${debs[@]}"; do
+    while read -r target; do
+        [[ $target != /* || $target == /usr/* || $target == /lib/* || $target == /etc/* ]] ||
+            fail "$(basename "$deb") ships a symlink to $target"
+    done < <(dpkg-deb -c "$deb" | awk '$1 ~ /^l/ { print $NF }')
+done
+
 log "apt-get install ${#debs[@]} packages"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >"$LAB_TMP/apt-install.log" 2>&1 ||
     { cat "$LAB_TMP/apt-install.log" >&2; fail "apt-get install ./dist/*.deb failed"; }

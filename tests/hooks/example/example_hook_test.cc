@@ -4,7 +4,7 @@
 #include "hooks/hook_set.h"
 
 #include <cstdlib>
-#include <dlfcn.h>
+#include <filesystem>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
@@ -38,14 +38,14 @@ const Option* option(const Packet4& p, uint8_t code) {
 
 } // namespace
 
+// The library is part of the build (a dependency of this binary): missing, it fails the tests.
 class ExampleHook : public ::testing::Test {
 protected:
     void SetUp() override {
+        const std::string library = exampleDir() + "/libdhcp_example.so";
+        ASSERT_TRUE(std::filesystem::is_regular_file(library))
+            << library << " is not built (hooks/example)";
         setenv("KAHU_HOOKS_PATH", exampleDir().c_str(), 1);
-        // The example calls Packet4::set(); skip until the packet codec is in this core.
-        if (dlsym(RTLD_DEFAULT, "_ZN4kahu7Packet43setEhSt6vectorIhSaIhEE") == nullptr) {
-            GTEST_SKIP() << "Packet4::set is not implemented in this libkahu_core";
-        }
     }
 };
 

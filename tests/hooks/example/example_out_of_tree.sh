@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MPL-2.0
 # Installs the SDK into a temporary prefix, builds hooks/example against it out of tree, and
 # runs the example's load test on the library it produced.
-# Usage: example_out_of_tree.sh <kahu build dir> <example source dir> <work dir> <test binary>
+# Usage: example_out_of_tree.sh <kahu build dir> <example source dir> <work dir> <kahu_example_hook_tests>
 set -euo pipefail
 build=$1 source=$2 work=$3 tests=$4
 rm -rf "$work"

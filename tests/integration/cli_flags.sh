@@ -26,7 +26,7 @@ esac
 TMP=$(mktemp -d /tmp/kahu-cli.XXXXXX)
 cleanup() {
     local rc=$?
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
+    rc=$(lab_exit_status "$rc")
     if ((rc != 0)); then echo "[$LAB_SCRIPT_NAME] kept $TMP" >&2; else rm -rf "$TMP"; fi
     exit "$rc"
 }

@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: checks Kahu's own control channel"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "checks Kahu's own control channel"
 for tool in socat curl kea-shell jq; do
     command -v "$tool" >/dev/null || fail "$tool not installed"
 done

@@ -20,11 +20,12 @@ export KAHU_DHCP_DATA_DIR=$T KAHU_LOG_FILE_DIR=$T KAHU_CONTROL_SOCKET_DIR=$T
 PID=
 cleanup() {
     local rc=$?
+    rc=$(lab_exit_status "$rc")
     [[ -n "$PID" ]] && kill "$PID" 2>/dev/null || true
     wait 2>/dev/null || true
     ((rc == 0)) || tail -20 "$T/kahu.log" >&2 || true
     [[ -n "${KAHU_KEEP:-}" ]] || rm -rf "$T"
-    exit $rc
+    exit "$rc"
 }
 trap cleanup EXIT
 PORT=$((31000 + $$ % 9000))

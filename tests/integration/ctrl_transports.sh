@@ -19,17 +19,18 @@ export KAHU_DHCP_DATA_DIR=$T KAHU_LOG_FILE_DIR=$T KAHU_CONTROL_SOCKET_DIR=$T
 PIDS=()
 cleanup() {
     local rc=$?
+    rc=$(lab_exit_status "$rc")
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     if ((LAB_FAILED)); then
         for f in "$T"/*.log; do echo "--- $f"; tail -20 "$f"; done >&2
     fi
     [[ -n "${KAHU_KEEP:-}" ]] || rm -rf "$T"
-    exit $rc
+    exit "$rc"
 }
 trap cleanup EXIT
 for tool in socat curl openssl kea-shell /usr/sbin/kea-dhcp4; do
-    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; LAB_FAILED=0; exit 0; }
+    command -v "$tool" >/dev/null || skip "$tool not installed"
 done
 export KAHU_CONTROL_SOCKET_DIR=$T
 # Ports from the pid so parallel runs do not collide.

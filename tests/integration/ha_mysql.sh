@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/ha.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the pair is two Kahu servers"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "the pair is two Kahu servers"
 for tool in socat jq; do command -v $tool >/dev/null || fail "$tool is required"; done
 ADMIN=$KAHU_BUILD/core/kahu-admin
 export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"

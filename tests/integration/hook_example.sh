@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: Kahu hook libraries only load into Kahu"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "Kahu hook libraries only load into Kahu"
 export KAHU_HOOKS_PATH="$KAHU_BUILD/hooks-lib"
 [[ -f "$KAHU_HOOKS_PATH/libdhcp_example.so" ]] || fail "libdhcp_example.so not built in $KAHU_HOOKS_PATH"
 

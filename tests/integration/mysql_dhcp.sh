@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: uses kahu-admin"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "uses kahu-admin"
 ADMIN=$KAHU_BUILD/core/kahu-admin
 [[ -f "$KAHU_BUILD/hooks-lib/libdhcp_mysql.so" ]] || fail "libdhcp_mysql.so not built"
 export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib

@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: runs both servers itself"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "runs both servers itself"
 command -v kea-admin >/dev/null || fail "kea-admin (Debian kea-admin) not installed"
 [[ -x "$KEA_DHCP4" ]] || fail "$KEA_DHCP4 not installed"
 export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib

@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: Kahu's on-fail handling"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "Kahu's on-fail handling"
 export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib
 load="$(dirname "$0")/lib/dora_load.py"
 mariadb_start

@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 source "$(dirname "$0")/lib/mariadb.bash"
 
-[[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: uses kahu-admin"; exit 0; }
+[[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "uses kahu-admin"
 export KAHU_HOOKS_PATH=$KAHU_BUILD/hooks-lib
 mariadb_start
 mariadb_create_db kea kea motdepasse

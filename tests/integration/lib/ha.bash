@@ -13,10 +13,10 @@ HA_SHORT='{"heartbeat-delay": 1000, "max-response-delay": 3000, "max-unacked-cli
 # (socat, jq and any named) and the libraries, and points Kahu at the build's libraries.
 # --kea: the script also runs Kea 2.2 (skipped where it is not installed).
 ha_require() { # [--kea] [tool...]
-    [[ "${KAHU_SERVER:-kahu}" == kahu ]] || { echo "SKIP: the script chooses its servers"; exit 0; }
+    [[ "${KAHU_SERVER:-kahu}" == kahu ]] || skip "the script chooses its servers"
     if [[ "${1:-}" == --kea ]]; then
         shift
-        [[ -x "$KEA_DHCP4" ]] || { echo "SKIP: $KEA_DHCP4 not installed"; exit 0; }
+        [[ -x "$KEA_DHCP4" ]] || skip "$KEA_DHCP4 not installed"
     fi
     local tool lib
     for tool in socat jq "$@"; do command -v "$tool" >/dev/null || fail "$tool is required"; done

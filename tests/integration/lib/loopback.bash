@@ -15,9 +15,9 @@ loopback_setup() { # name
 
 loopback_cleanup() {
     local rc=$? pid
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
+    rc=$(lab_exit_status "$rc")
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    if ((rc != 0)); then
+    if ((rc != 0)) && ! ((LAB_SKIPPED)); then
         tail -n 20 "$TMP"/*.out "$TMP"/*.log 2>/dev/null >&2 || true
         echo "kept $TMP" >&2
     else

@@ -37,7 +37,8 @@ LAB_TMP=$(mktemp -d "/tmp/kahu-it.${LAB_ID}.XXXXXX")
 export KAHU_DHCP_DATA_DIR=$LAB_TMP KAHU_LOG_FILE_DIR=$LAB_TMP KAHU_CONTROL_SOCKET_DIR=$LAB_TMP
 LAB_NS=()                       # every namespace this run created
 LAB_PIDS=()                     # every background process this run started
-LAB_FAILED=1                    # cleared by pass()
+# shellcheck disable=SC2034 # read by lab_exit_status (assert.bash)
+LAB_FAILED=1                    # cleared by pass() and skip()
 LAB_SCRIPT_NAME=$(basename "${0}")
 
 # Name of the namespace for a role (srv1, srv2, rtr, cli-a, ...).
@@ -53,8 +54,10 @@ lab_teardown() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
-    if ((LAB_FAILED)) && ((rc == 0)); then rc=1; fi
-    if ((rc != 0)); then
+    rc=$(lab_exit_status "$rc")
+    local failed=0
+    ((rc == 0 || LAB_SKIPPED)) || failed=1
+    if ((failed)); then
         lab_dump_logs
     fi
     local pid ns
@@ -73,7 +76,7 @@ lab_teardown() {
         echo "WARNING: /etc/resolv.conf changed during the test; restoring it" >&2
         cat /tmp/resolv.conf.orig >/etc/resolv.conf
     fi
-    if [[ "${KAHU_KEEP:-0}" == 1 || $rc != 0 ]]; then
+    if [[ "${KAHU_KEEP:-0}" == 1 ]] || ((failed)); then
         echo "[$LAB_SCRIPT_NAME] kept $LAB_TMP" >&2
     else
         rm -rf "$LAB_TMP"
@@ -109,7 +112,7 @@ lab_reap_stale() {
 }
 
 lab_require_root() {
-    [[ $(id -u) == 0 ]] || { echo "SKIP: needs root (network namespaces)" >&2; exit 77; }
+    [[ $(id -u) == 0 ]] || skip "needs root (network namespaces)"
 }
 lab_require_root
 lab_reap_stale

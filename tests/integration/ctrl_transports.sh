@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib/assert.bash"
 
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 KAHU_BUILD=${KAHU_BUILD:-$KAHU_SOURCE/build}
-ECHO=$KAHU_BUILD/tests/core/transport/echo_server/kahu-control-echo
+ECHO=$KAHU_BUILD/tests/core/control/echo_server/kahu-control-echo
 AGENT=$KAHU_BUILD/core/kahu-ctrl-agent
 SHELL_BIN=$KAHU_BUILD/core/kahu-shell
 T=$(mktemp -d /tmp/kahu-ctrl.XXXXXX)

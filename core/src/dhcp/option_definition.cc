@@ -88,7 +88,7 @@ OptionDefinition def(const char* name, uint8_t code, T type, bool array = false,
 }
 
 // Kea's STANDARD_V4_OPTION_DEFINITIONS (std_option_defs.h), entry for entry as compiled into
-// Kea 2.2's libkea-dhcp++ (tests/core/config/option_definition_test.cc pins all of them), plus
+// Kea 2.2's libkea-dhcp++ (tests/core/dhcp/option_definition_test.cc pins all of them), plus
 // what later Kea added (43 as a normal entry, 121 from 2.6, 151-157 and the RAI sub-options
 // from 2.4), so option-data written for either version encodes identically.
 std::vector<OptionDefinition> standardTable() {

@@ -2,7 +2,7 @@
 #include "agent/agent_config.h"
 #include "agent/command_forwarder.h"
 #include "control/unix_listener.h"
-#include "transport_test_util.h"
+#include "../control/transport_test_util.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>

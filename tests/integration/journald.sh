@@ -33,6 +33,7 @@ jq '.Dhcp4.loggers = [
       {"name": "kea-dhcp4.leases", "output_options": [{"output": "syslog"}], "severity": "INFO"}]' \
     "$conf.in" >"$conf"
 ip netns exec "$(ns_name srv1)" env INVOCATION_ID=0123456789abcdef0123456789abcdef \
+    KAHU_PIDFILE_DIR="$LAB_TMP" \
     systemd-cat -t kahu-dhcp4 --level-prefix=true sh -c \
     'JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1) exec "$0" -c "$1"' \
     "$KAHU_BUILD/core/kahu-dhcp4" "$conf" &

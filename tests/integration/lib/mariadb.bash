@@ -30,7 +30,9 @@ mariadb_start() {
         >"$MARIADB_DIR/install.log" 2>&1 || { cat "$MARIADB_DIR/install.log" >&2; fail "mariadb-install-db failed"; }
     _mariadb_run
     declare -F log >/dev/null && log "MariaDB running (pid $MARIADB_PID, socket $MARIADB_SOCKET, port $MARIADB_PORT)"
-    if [[ -z "${LAB_ID:-}" ]]; then trap mariadb_stop EXIT; fi
+    # Without a lab, stop it at exit, unless the script has an exit trap of its own (which
+    # calls mariadb_stop and removes its directory; replacing it would leave that behind).
+    if [[ -z "${LAB_ID:-}" && -z "$(trap -p EXIT)" ]]; then trap mariadb_stop EXIT; fi
 }
 
 _mariadb_run() {

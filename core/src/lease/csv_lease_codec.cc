@@ -3,9 +3,9 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <kahu/error.h>
+#include <kahu/kea_json.h>
 
 namespace kahu {
 
@@ -38,107 +38,6 @@ std::optional<bool> parseBool(std::string_view text) {
     return std::nullopt;
 }
 
-// Kea's StringElement::toJSON escaping (data/data.cc).
-void appendJsonString(std::string& out, const std::string& s) {
-    out += '"';
-    for (char c : s) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u >= 0x7f) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", u);
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-        }
-    }
-    out += '"';
-}
-
-void appendKeaJson(std::string& out, const nlohmann::json& v) {
-    switch (v.type()) {
-    case nlohmann::json::value_t::object: {
-        // Kea's MapElement is a std::map, as is nlohmann's object: the key order agrees.
-        out += "{ ";
-        bool first = true;
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            // Kea prints keys unescaped, which breaks its JSON for a key holding '"' or a
-            // control character; escaping keeps such a user-context readable.
-            appendJsonString(out, it.key());
-            out += ": ";
-            appendKeaJson(out, it.value());
-        }
-        out += " }";
-        break;
-    }
-    case nlohmann::json::value_t::array: {
-        out += "[ ";
-        bool first = true;
-        for (const auto& e : v) {
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            appendKeaJson(out, e);
-        }
-        out += " ]";
-        break;
-    }
-    case nlohmann::json::value_t::string:
-        appendJsonString(out, v.get_ref<const std::string&>());
-        break;
-    case nlohmann::json::value_t::boolean:
-        out += v.get<bool>() ? "true" : "false";
-        break;
-    case nlohmann::json::value_t::number_integer:
-        out += std::to_string(v.get<int64_t>());
-        break;
-    case nlohmann::json::value_t::number_unsigned:
-        out += std::to_string(v.get<uint64_t>());
-        break;
-    case nlohmann::json::value_t::number_float: {
-        // Kea streams a double with six significant digits, so 0.1234567 comes back as
-        // 0.123457; the shortest text that reads back as the same double keeps it exact and
-        // is the same text for the common short values.
-        char buf[32];
-        auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
-        out.append(buf, r.ptr);
-        break;
-    }
-    default:
-        out += "null";
-        break;
-    }
-}
-
 // Kea's escapeCharacters form (&#x + two lower-case hex digits), which Kea's reader decodes
 // for any byte. Kea 2.6 escapes only ',' and '&'; a line break or other control character
 // would end the row early and lose the lease at the next load, so those are escaped too.
@@ -154,33 +53,6 @@ void appendEscaped(std::string& out, std::string_view text) {
             out += c;
         }
     }
-}
-
-// Kea's JSON writes every byte >= 0x7f of a string as \u00XX and its parser turns \u00XX back
-// into that byte; a standard parser would decode it as the code point U+00XX instead. So the
-// escapes of such bytes become the bytes again before parsing, and UTF-8 text comes back as it
-// was written.
-std::string bytesFromKeaEscapes(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '\\' || i + 1 >= text.size()) {
-            out += text[i];
-            continue;
-        }
-        if (text[i + 1] == 'u' && i + 5 < text.size() && text[i + 2] == '0' && text[i + 3] == '0') {
-            int hi = hexNibble(text[i + 4]), lo = hexNibble(text[i + 5]);
-            if (hi >= 8 && lo >= 0) {
-                out += static_cast<char>(hi << 4 | lo);
-                i += 5;
-                continue;
-            }
-        }
-        out += text[i]; // an escape pair is copied whole, so "\\u00e9" stays literal
-        out += text[i + 1];
-        ++i;
-    }
-    return out;
 }
 
 } // namespace
@@ -237,12 +109,6 @@ std::string CsvLeaseCodec::unescape(std::string_view text) {
     return out;
 }
 
-std::string CsvLeaseCodec::keaJson(const nlohmann::json& value) {
-    std::string out;
-    appendKeaJson(out, value);
-    return out;
-}
-
 void CsvLeaseCodec::appendRow(std::string& out, const Lease4& l) {
     if (l.hwAddr.empty() && l.clientId.empty() && l.state != LeaseState::Declined) {
         throw StoreError("Lease4: " + l.address.str() +
@@ -266,8 +132,9 @@ void CsvLeaseCodec::appendRow(std::string& out, const Lease4& l) {
     out += std::to_string(static_cast<uint32_t>(l.state));
     out += ',';
     if (!l.userContext.is_null()) {
+        // Kea writes the context's Element::str() text with ',' and '&' escaped.
         std::string json;
-        appendKeaJson(json, l.userContext);
+        appendKeaText(json, l.userContext);
         appendEscaped(out, json);
     }
     out += ',';
@@ -362,7 +229,7 @@ std::optional<Lease4> CsvLeaseCodec::parseRow(std::string_view line, size_t colu
         l.state = static_cast<LeaseState>(*state);
     }
     if (columns > 10 && !f[10].empty()) {
-        auto ctx = nlohmann::json::parse(bytesFromKeaEscapes(unescape(f[10])), nullptr, false);
+        auto ctx = parseKeaText(unescape(f[10]), false);
         if (ctx.is_discarded() || !ctx.is_object()) {
             return fail("user_context", f[10]);
         }

@@ -51,9 +51,6 @@ public:
     static std::string escape(std::string_view text);
     /// Reverses escape: every `&#xHH` (two hex digits) becomes the byte HH.
     static std::string unescape(std::string_view text);
-
-    /// JSON text in the form of Kea's Element::str(): `{ "a": 1, "b": [ 1, 2 ] }`.
-    static std::string keaJson(const nlohmann::json& value);
 };
 
 } // namespace kahu

@@ -87,8 +87,8 @@ private:
             return pick(2) != 0;
         case 3:
             return nullptr;
-        case 4:
-            return double(int64_t(pick(2000000)) - 1000000) / 64.0;
+        case 4: // at most six significant digits: what Kea's text (and the lease file) keeps
+            return double(int64_t(pick(16000)) - 8000) / 8.0;
         case 5:
             return uint64_t(1) << 63 | pick(1000);
         case 6: {

@@ -20,51 +20,6 @@ json leasePayload(const Lease4& lease) {
     return j;
 }
 
-void keaTextTo(const json& v, std::string& out) {
-    switch (v.type()) {
-    case json::value_t::object: {
-        if (v.empty()) {
-            out += "{  }";
-            return;
-        }
-        out += "{ ";
-        bool first = true;
-        for (auto it = v.begin(); it != v.end(); ++it) { // nlohmann's map: sorted by key
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            out += json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace);
-            out += ": ";
-            keaTextTo(it.value(), out);
-        }
-        out += " }";
-        return;
-    }
-    case json::value_t::array: {
-        if (v.empty()) {
-            out += "[  ]";
-            return;
-        }
-        out += "[ ";
-        bool first = true;
-        for (const auto& e : v) {
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            keaTextTo(e, out);
-        }
-        out += " ]";
-        return;
-    }
-    default:
-        // Strings may hold any bytes (a lease's host name, a command's text): invalid UTF-8
-        // is replaced rather than failing the whole message.
-        out += v.dump(-1, ' ', false, json::error_handler_t::replace);
-    }
-}
-
 template <class T>
 bool take(const json& j, const char* key, T& out, bool required, std::string* error) {
     auto it = j.find(key);
@@ -199,12 +154,6 @@ json CommandCreator::body(const std::string& name, const json& arguments) {
 
 std::string CommandCreator::bodyText(const std::string& name, const json& arguments) {
     return keaText(body(name, arguments));
-}
-
-std::string keaText(const json& value) {
-    std::string out;
-    keaTextTo(value, out);
-    return out;
 }
 
 std::optional<Lease4> leaseFromJson(const json& j, std::string* error) {

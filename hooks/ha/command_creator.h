@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <kahu/kea_json.h>
 #include <kahu/lease/lease4.h>
 #include <kahu/lease/lease_json.h>
 #include <nlohmann/json.hpp>
@@ -50,16 +51,13 @@ public:
 
     /// The HTTP body for a command: {"command", "service": ["dhcp4"], "arguments"?}.
     static nlohmann::json body(const std::string& name, const nlohmann::json& arguments);
-    /// body() printed the way Kea prints JSON (Element::str(): sorted keys, "{ "k": v }",
-    /// "[ a, b ]"), so what goes on the wire is byte-for-byte what a Kea peer sends.
+    /// body() printed the way Kea prints JSON (kahu::keaText, Element::str()), so what goes
+    /// on the wire is byte-for-byte what a Kea peer sends.
     static std::string bodyText(const std::string& name, const nlohmann::json& arguments);
 
 private:
     Options options_;
 };
-
-/// Kea's Element::str() form of any JSON value.
-std::string keaText(const nlohmann::json& value);
 
 /// A lease from a peer's lease4-get-page page: the kahu::leaseToJson() keys, with `cltt`, or with
 /// `expire` (cltt = expire - valid-lft) when cltt is absent. nullopt, with the reason in

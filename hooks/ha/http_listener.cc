@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <kahu/command/command_registry.h>
 #include <kahu/error.h>
+#include <kahu/kea_json.h>
 #include <kahu/log.h>
 #include <optional>
 #include <thread>
@@ -160,7 +161,8 @@ Response HttpListener::Impl::respond(const Request& req) {
             return errorResponse(http::status::unauthorized, req.version());
         }
     }
-    json command = json::parse(req.body(), nullptr, false);
+    // Read as Kea reads it: a Kea partner sends UTF-8 text as one \u00xx escape per byte.
+    json command = parseKeaText(req.body(), false);
     if (command.is_discarded()) {
         return errorResponse(http::status::bad_request, req.version());
     }

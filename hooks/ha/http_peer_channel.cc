@@ -11,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 #include <deque>
 #include <filesystem>
+#include <kahu/kea_json.h>
 #include <kahu/log.h>
 #include <map>
 #include <mutex>
@@ -41,7 +42,8 @@ std::string base64(const std::string& in) {
 /// The answer of one HTTP exchange, by Kea's rules (§8.6).
 PeerAnswer interpret(unsigned status, const std::string& body) {
     PeerAnswer a;
-    json parsed = json::parse(body, nullptr, false);
+    // Kea reads \u00xx as the byte xx: a Kea partner sends UTF-8 host names so.
+    json parsed = parseKeaText(body, false);
     if (parsed.is_array()) {
         if (parsed.empty()) {
             a.transportError = "list of responses must not be empty";

@@ -52,6 +52,7 @@
 #include <deque>
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
+#include <kahu/kea_json.h>
 #include <kahu/stats.h>
 #include <map>
 #include <tuple>
@@ -549,7 +550,7 @@ void listener(const HaConfig& cfg, bool secured, std::string_view wire) {
             if (std::getenv("KAHU_FUZZ_TRACE") != nullptr) {
                 std::fprintf(stderr, "HTTP %u %s\n", status, body.substr(0, 150).c_str());
             }
-            json parsed = json::parse(body, nullptr, false);
+            json parsed = parseKeaText(body, false);
             FUZZ_CHECK(!parsed.is_discarded(), "the listener answered something not JSON", body);
             if (status == 200) {
                 FUZZ_CHECK(parsed.is_array() && parsed.size() == 1,
@@ -586,7 +587,7 @@ void codec(std::string_view rec) {
     }
     // Kea's text form reads back as the same value (floats aside: Kea prints them its way).
     std::string kt = keaText(j);
-    json back = json::parse(kt, nullptr, false);
+    json back = parseKeaText(kt, false);
     FUZZ_CHECK(!back.is_discarded(), "keaText printed something not JSON", kt);
     if (kt.find_first_of(".eE") == std::string::npos) {
         FUZZ_CHECK(back == j, "keaText changed the value", kt);
@@ -600,13 +601,17 @@ void codec(std::string_view rec) {
     CommandCreator creator;
     for (const PeerCommand& c : {creator.leaseUpdate(*lease), creator.leaseDelete(*lease)}) {
         std::string body = CommandCreator::bodyText(c.name, c.arguments);
-        json parsed = json::parse(body, nullptr, false);
+        json parsed = parseKeaText(body, false);
         FUZZ_CHECK(!parsed.is_discarded(), "a lease command body is not JSON", body);
         std::string e2;
         auto again = leaseFromJson(parsed["arguments"], &e2);
         FUZZ_CHECK(again.has_value(), "a lease the partner sent does not survive the wire",
                    body + " -> " + e2);
-        FUZZ_CHECK(*again == *lease, "a lease changed on the wire", body);
+        Lease4 expected = *lease; // doubles in the user context keep Kea's six digits
+        if (!expected.userContext.is_null()) {
+            expected.userContext = parseKeaText(keaText(expected.userContext));
+        }
+        FUZZ_CHECK(*again == expected, "a lease changed on the wire", body);
     }
 }
 

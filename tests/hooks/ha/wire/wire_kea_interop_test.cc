@@ -118,6 +118,35 @@ TEST_F(WireKea, KeaTakesOurLeaseUpdatesAndDeletes) {
     EXPECT_EQ(a.result(), 3); // gone: what the updater counts as success
 }
 
+// Text beyond ASCII crosses as Kea writes it, both ways: Kea answers UTF-8 as one \u00xx per
+// byte, which the channel reads back as those bytes (a plain JSON parser made "Ã©" of "é"), and
+// a host name byte that is not UTF-8 reaches Kea as that very byte (it used to be replaced).
+TEST_F(WireKea, TextBeyondAsciiCrossesBothWaysAsKeaWritesIt) {
+    CommandCreator c;
+    Lease4 l = lease("10.77.0.101", 1795400995, 2);
+    l.hostname = "caf\xc3\xa9.example.org";
+    l.userContext = {{"n\xc3\xa4me", "\xe2\x82\xac 5"}};
+    auto a = call(c.leaseUpdate(l));
+    ASSERT_EQ(a.result(), 0) << a.answer.dump();
+    a = call("lease4-get", {{"ip-address", "10.77.0.101"}});
+    ASSERT_EQ(a.result(), 0) << a.answer.dump();
+    auto back = leaseFromJson(a.answer["arguments"]);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, l);
+
+    Lease4 bytes = lease("10.77.0.102", 1795400995, 3);
+    bytes.hostname = "h\xf6st\xff";
+    a = call(c.leaseUpdate(bytes));
+    ASSERT_EQ(a.result(), 0) << a.answer.dump();
+    std::ifstream in(dir_ / "leases4.csv", std::ios::binary);
+    std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(
+        file.find(",caf\xc3\xa9.example.org,0,{ \"n\xc3\xa4me\": \"\\u00e2\\u0082\\u00ac 5\" }"),
+        std::string::npos)
+        << file;
+    EXPECT_NE(file.find(",h\xf6st\xff,0,"), std::string::npos) << file;
+}
+
 TEST_F(WireKea, WrongCredentialsGiveTheAgentsMapAsAnError) {
     PeerConfig wrong = kea_;
     wrong.basicAuthPassword = "nope";

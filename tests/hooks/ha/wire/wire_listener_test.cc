@@ -89,6 +89,29 @@ TEST(WireListener, ChannelCommandRunsAndTheAnswerComesBackInAList) {
     l.stop();
 }
 
+// A Kea partner writes UTF-8 text as one \u00xx escape per byte: the listener reads that as
+// the bytes, and both ends of a Kahu pair write and read text that way.
+TEST(WireListener, TextBeyondAsciiIsReadAndWrittenAsKeaDoes) {
+    Echo echo;
+    HttpListener l(plain(), echo.executor());
+    l.start();
+    auto [status, body] = rawPost(
+        l.port(),
+        R"({ "command": "lease4-update", "arguments": { "hostname": "caf\u00c3\u00a9" } })");
+    EXPECT_EQ(status, 200u);
+    ASSERT_EQ(echo.calls.size(), 1u);
+    EXPECT_EQ(echo.calls[0].second["hostname"], "caf\xc3\xa9");
+    EXPECT_EQ(body,
+              R"([ { "arguments": { "hostname": "caf\u00c3\u00a9", "origin": "ha-partner" }, )"
+              R"("result": 0, "text": "ran lease4-update" } ])");
+    HttpPeerChannel ch;
+    auto a = call(ch, peer("server1", l.port()), "lease4-update", {{"hostname", "\xe2\x82\xac"}});
+    ASSERT_TRUE(a.ok()) << a.transportError;
+    EXPECT_EQ(echo.calls.at(1).second["hostname"], "\xe2\x82\xac");
+    EXPECT_EQ(a.answer["arguments"]["hostname"], "\xe2\x82\xac");
+    l.stop();
+}
+
 TEST(WireListener, DefaultExecutorIsTheCommandRegistry) {
     CommandRegistry::instance().add(
         "wire-test-cmd", [](const nlohmann::json& a) { return successAnswer("registry", a); });

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <kahu/command/answer.h>
+#include <kahu/kea_json.h>
 
 namespace kahu::control {
 
@@ -121,7 +122,9 @@ json configWrite(ControlHost& host, const json& args) {
         return errorAnswer(e.what());
     }
 
-    std::string text = runningConfig(host).dump(2) + "\n";
+    // Kahu's layout (one member per line, nlohmann's) with Kea's numbers and escapes, and UTF-8
+    // text as it is, which Kahu's configuration reader and Kea's both read back unchanged.
+    std::string text = keaTextIndented(runningConfig(host), 2) + "\n";
     std::ofstream out(path, std::ios::trunc | std::ios::binary);
     if (!out.good()) {
         return errorAnswer("Error during write-config: Unable to open file " + path +

@@ -4,6 +4,7 @@
 #include "config/config_loader.h"
 
 #include <kahu/error.h>
+#include <kahu/kea_json.h>
 #include <memory>
 #include <openssl/evp.h>
 
@@ -177,53 +178,6 @@ json configToJson(const ServerConfig& config) {
     return json{{"Dhcp4", std::move(dhcp4)}};
 }
 
-namespace {
-
-void appendKeaStr(std::string& out, const json& v) {
-    switch (v.type()) {
-    case json::value_t::object: {
-        out += "{ ";
-        bool first = true;
-        for (const auto& [key, member] : v.items()) { // nlohmann keeps keys sorted
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            out += json(key).dump(-1, ' ', false, json::error_handler_t::replace);
-            out += ": ";
-            appendKeaStr(out, member);
-        }
-        out += " }";
-        break;
-    }
-    case json::value_t::array: {
-        out += "[ ";
-        bool first = true;
-        for (const auto& element : v) {
-            if (!first) {
-                out += ", ";
-            }
-            first = false;
-            appendKeaStr(out, element);
-        }
-        out += " ]";
-        break;
-    }
-    default:
-        // A configuration may hold any bytes in its strings (the reader keeps them): invalid
-        // UTF-8 is replaced rather than failing config-get and the hash.
-        out += v.dump(-1, ' ', false, json::error_handler_t::replace);
-    }
-}
-
-} // namespace
-
-std::string keaStr(const json& value) {
-    std::string out;
-    appendKeaStr(out, value);
-    return out;
-}
-
 std::string sha256Hex(std::string_view bytes) {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -244,7 +198,7 @@ std::string sha256Hex(std::string_view bytes) {
 }
 
 std::string configHash(const json& top) {
-    return sha256Hex(keaStr(top));
+    return sha256Hex(keaText(top));
 }
 
 } // namespace kahu::control

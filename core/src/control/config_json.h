@@ -15,14 +15,11 @@ namespace kahu::control {
 /// supports, so the shape matches what Kea shows. The result is accepted by config-set unchanged.
 KAHU_API nlohmann::json configToJson(const ServerConfig& config);
 
-/// Kea's Element::str() serialisation: maps sorted by key as { "k": v, "k2": v2 }, lists as
-/// [ a, b ], empty ones as {  } and [  ].
-KAHU_API std::string keaStr(const nlohmann::json& value);
-
 /// Upper-case hex SHA-256 of the bytes (Kea's encodeHex of cryptolink's digest).
 KAHU_API std::string sha256Hex(std::string_view bytes);
 
-/// The "hash" of config-get / config-hash-get / config-set: sha256Hex(keaStr(top)).
+/// The "hash" of config-get / config-hash-get / config-set: sha256Hex(keaText(top)), as Kea
+/// hashes its Element::str() text.
 KAHU_API std::string configHash(const nlohmann::json& top);
 
 } // namespace kahu::control

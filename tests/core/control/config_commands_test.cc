@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <kahu/kea_json.h>
 #include <unistd.h>
 
 namespace kahu {
@@ -39,9 +40,7 @@ protected:
     fs::path dir_;
 };
 
-TEST(ConfigJson, KeaStrSpacingAndUpperCaseSha256) {
-    EXPECT_EQ(control::keaStr(json::parse(R"({"b": [1, "x"], "a": {}, "c": []})")),
-              R"({ "a": {  }, "b": [ 1, "x" ], "c": [  ] })");
+TEST(ConfigJson, UpperCaseSha256) {
     EXPECT_EQ(control::sha256Hex("abc"),
               "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
 }
@@ -89,7 +88,7 @@ TEST_F(ConfigCommandsTest, ConfigGetHasDhcp4WithDefaultsAndHash) {
 
     json top = args;
     top.erase("hash");
-    EXPECT_EQ(args["hash"], control::sha256Hex(control::keaStr(top)));
+    EXPECT_EQ(args["hash"], control::sha256Hex(keaText(top)));
     EXPECT_EQ(run("config-hash-get"),
               json({{"result", 0}, {"arguments", {{"hash", args["hash"]}}}}));
 }
@@ -170,6 +169,34 @@ TEST_F(ConfigCommandsTest, ConfigWriteDefaultsToTheConfigFile) {
     EXPECT_EQ(answer["arguments"]["size"], fs::file_size(host_.configFile_));
     // What it wrote loads back.
     EXPECT_EQ(config::loadConfigFile(host_.configFile_).config->json["valid-lifetime"], 4000);
+}
+
+// config-write prints keys and values with kahu::keaTextIndented: UTF-8 text as it is (so that
+// both Kahu's reader and Kea's read it back unchanged), doubles as Kea prints them, and a
+// string that is not UTF-8 no longer fails the command.
+TEST_F(ConfigCommandsTest, ConfigWriteTextReadsBackAndIsNlohmannsLayout) {
+    json top = test::smallConfig();
+    top["Dhcp4"]["user-context"] = {{"caf\xc3\xa9", "na\xc3\xafve \xe2\x82\xac \"q\"\n"},
+                                    {"ratio", 0.875}};
+    ASSERT_EQ(run("config-set", top)["result"], 0);
+    auto answer = run("config-write");
+    ASSERT_EQ(answer["result"], 0) << answer.dump();
+    std::ifstream in(host_.configFile_);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("\"caf\xc3\xa9\": \"na\xc3\xafve \xe2\x82\xac \\\"q\\\"\\n\""),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\"ratio\": 0.875"), std::string::npos) << text;
+    EXPECT_EQ(config::loadConfigFile(host_.configFile_).config->json["user-context"],
+              top["Dhcp4"]["user-context"]);
+
+    top["Dhcp4"]["user-context"] = {{"latin1", std::string("caf\xe9")}};
+    ASSERT_EQ(run("config-set", top)["result"], 0);
+    answer = run("config-write");
+    ASSERT_EQ(answer["result"], 0) << answer.dump();
+    std::ifstream in2(host_.configFile_);
+    text.assign(std::istreambuf_iterator<char>(in2), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("\"latin1\": \"caf\\u00e9\""), std::string::npos) << text;
 }
 
 TEST_F(ConfigCommandsTest, ConfigWriteBareNameGoesNextToTheConfigFile) {

@@ -61,11 +61,19 @@ void checkRow(std::string_view line, size_t columns) {
     std::string error2;
     auto back = CsvLeaseCodec::parseRow(body, CsvLeaseCodec::kColumns, &error2);
     FUZZ_CHECK(back.has_value(), "a formatted row does not parse", row + " -> " + error2);
-    FUZZ_CHECK(*back == *lease, "a row does not survive format and parse",
+    // The user context is printed as Kea prints it, doubles with six significant digits, so a
+    // double may come back rounded; everything else survives exactly, and the row it gives is
+    // a fixed point.
+    Lease4 a = *lease, b = *back;
+    a.userContext = nullptr;
+    b.userContext = nullptr;
+    FUZZ_CHECK(a == b, "a row does not survive format and parse",
                std::string(line) + "\n" + row + describe(*lease) + "\n" + describe(*back));
+    FUZZ_CHECK(CsvLeaseCodec::formatRow(*back) == row, "a formatted row is not a fixed point",
+               row + CsvLeaseCodec::formatRow(*back));
     Lease4 fastBack;
     if (CsvLeaseCodec::parseRowFast(body, CsvLeaseCodec::kColumns, fastBack)) {
-        FUZZ_CHECK(fastBack == *lease, "parseRowFast misreads a formatted row", row);
+        FUZZ_CHECK(fastBack == *back, "parseRowFast misreads a formatted row", row);
     }
 }
 

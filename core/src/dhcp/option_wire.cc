@@ -500,6 +500,18 @@ uint32_t enterpriseOf(View data) {
     return uint32_t(data[0]) << 24 | uint32_t(data[1]) << 16 | uint32_t(data[2]) << 8 | data[3];
 }
 
+// The length byte of the opaque-data tuple at data[off], refused (Kea's OpaqueDataTuple) when
+// the data after it is shorter.
+size_t tupleLength(View data, size_t off) {
+    const size_t len = data[off];
+    const size_t left = data.size() - off - 1;
+    if (left < len) {
+        refuse("unable to parse the opaque data tuple, the buffer length is " +
+               std::to_string(left) + ", but the tuple length is " + std::to_string(len));
+    }
+    return len;
+}
+
 // OptionVendorClass (124): an enterprise number, then tuples, each after the first preceded by
 // another enterprise number, which Kea skips: it writes the first one before every tuple.
 Parsed vendorClass(View data) {
@@ -512,12 +524,7 @@ Parsed vendorClass(View data) {
     size_t off = 4;
     bool first = true;
     while (off < data.size()) {
-        const size_t len = data[off];
-        const size_t left = data.size() - off - 1;
-        if (left < len) {
-            refuse("unable to parse the opaque data tuple, the buffer length is " +
-                   std::to_string(left) + ", but the tuple length is " + std::to_string(len));
-        }
+        const size_t len = tupleLength(data, off);
         if (!first) {
             append(p.value, enterprise);
         }
@@ -691,12 +698,7 @@ Parsed readOption(const OptionDefinition& def, View data, const OptionDefinition
         }
         size_t off = 0;
         while (off < data.size()) {
-            const size_t len = data[off];
-            const size_t left = data.size() - off - 1;
-            if (left < len) {
-                refuse("unable to parse the opaque data tuple, the buffer length is " +
-                       std::to_string(left) + ", but the tuple length is " + std::to_string(len));
-            }
+            const size_t len = tupleLength(data, off);
             off += 1 + len;
         }
         append(p.value, data);

@@ -3,6 +3,7 @@
 // by tests/core/json/kea_text_golden_test.cc.
 #include <charconv>
 #include <cmath>
+#include <kahu/dhcp/hw_addr.h>
 #include <kahu/kea_json.h>
 
 namespace kahu {
@@ -12,19 +13,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kHex[] = "0123456789abcdef";
-
-int hexValue(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // The length of the well-formed UTF-8 sequence that starts at s[i] (the Unicode standard's
 // table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
@@ -235,7 +223,7 @@ bool needsKeaReading(std::string_view text) noexcept {
         }
         if (c == '\\' && i + 1 < text.size()) {
             if (text[i + 1] == 'u' && i + 5 < text.size() && text[i + 2] == '0' &&
-                text[i + 3] == '0' && hexValue(text[i + 4]) >= 8) {
+                text[i + 3] == '0' && hexNibble(text[i + 4]) >= 8) {
                 return true;
             }
             ++i; // an escape pair is skipped whole, so "\\u00e9" is no escape
@@ -272,7 +260,7 @@ std::string utf8FromKeaText(std::string_view text) {
         if (c == '\\' && i + 1 < text.size()) {
             if (text[i + 1] == 'u' && i + 5 < text.size() && text[i + 2] == '0' &&
                 text[i + 3] == '0') {
-                int hi = hexValue(text[i + 4]), lo = hexValue(text[i + 5]);
+                int hi = hexNibble(text[i + 4]), lo = hexNibble(text[i + 5]);
                 if (hi >= 8 && lo >= 0) {
                     pending += static_cast<char>(hi << 4 | lo);
                     i += 5;

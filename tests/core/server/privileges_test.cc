@@ -81,40 +81,42 @@ int childAfterDrop() {
     return bad;
 }
 
+/// Runs `body` in a forked child (a switch of user cannot be undone) and returns its exit
+/// status, or -1 when it did not exit normally.
+template <class Body> int inChild(Body body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::_exit(body());
+    }
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        return -1;
+    }
+    return WEXITSTATUS(status);
+}
+
 TEST(DropPrivileges, KeepsOnlyTheNamedCapabilities) {
     if (::geteuid() != 0) {
         GTEST_SKIP() << "needs root";
     }
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        ::_exit(childAfterDrop());
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "failed checks (bits): " << WEXITSTATUS(status);
+    const int bad = inChild(childAfterDrop);
+    EXPECT_EQ(bad, 0) << "failed checks (bits): " << bad;
 }
 
 TEST(DropPrivileges, AsAnotherUserWithoutRootIsRefused) {
     if (::geteuid() != 0) {
         GTEST_SKIP() << "needs root";
     }
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        const RunAs nobody = resolveRunAs("nobody");
-        dropPrivileges(nobody, {});
-        try {
-            dropPrivileges(resolveRunAs("root"), {});
-        } catch (const std::runtime_error&) {
-            ::_exit(0); // refused, as it must be
-        }
-        ::_exit(1);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(inChild([] {
+                  dropPrivileges(resolveRunAs("nobody"), {});
+                  try {
+                      dropPrivileges(resolveRunAs("root"), {});
+                  } catch (const std::runtime_error&) {
+                      return 0; // refused, as it must be
+                  }
+                  return 1;
+              }),
+              0);
 }
 
 } // namespace

@@ -25,6 +25,27 @@ Location ParseContext::locate(const std::string& path) const {
     return Location{origin, 0, 0};
 }
 
+std::shared_ptr<const SourceMap> ParseContext::sourceMap(const std::string& path) const {
+    auto map = std::make_shared<SourceMap>();
+    map->path = path;
+    map->fallback = locate(path).str();
+    if (locations) {
+        for (const auto& [p, where] : *locations) {
+            if (p.size() < path.size() || p.compare(0, path.size(), path) != 0) {
+                continue;
+            }
+            if (p.size() == path.size()) {
+                map->positions.emplace("", where.str());
+            } else if (p[path.size()] == '.') {
+                map->positions.emplace(p.substr(path.size() + 1), where.str());
+            } else if (p[path.size()] == '[') {
+                map->positions.emplace(p.substr(path.size()), where.str());
+            }
+        }
+    }
+    return map;
+}
+
 void ParseContext::fail(const Node& at, const std::string& text) const {
     throw ConfigError(locate(at.path).str() + ": " + at.path + ": " + text);
 }

@@ -6,6 +6,7 @@
 #include "config/json_reader.h"
 
 #include <functional>
+#include <kahu/config/source_map.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/error.h>
@@ -34,6 +35,9 @@ struct ParseContext {
     std::shared_ptr<OptionDefinitions> optionDefs;
 
     Location locate(const std::string& path) const;
+    /// The positions of the element at `path` and of everything inside it, for a value the
+    /// core hands on unparsed (hook parameters, a hook's lease-database map).
+    std::shared_ptr<const SourceMap> sourceMap(const std::string& path) const;
     [[noreturn]] void fail(const Node& at, const std::string& text) const;
     void warn(const Node& at, const std::string& text);
 };

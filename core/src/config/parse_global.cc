@@ -249,6 +249,7 @@ void parseHooksLibraries(ParseContext& c, const Node& n, ServerConfig& cfg) {
             c.fail(e, "missing 'library'");
         }
         h.location = c.locate(e.path).str();
+        h.source = c.sourceMap(e.path + ".parameters");
         cfg.hooksLibraries.push_back(std::move(h));
     });
 }

@@ -249,6 +249,7 @@ void parseLeaseDatabase(ParseContext& c, const Node& n, ServerConfig& cfg) {
     auto& db = cfg.leaseDatabase;
     applyMap(c, n, leaseDatabaseKeys(), leaseDatabaseInfo(), db);
     db.raw = n.value;
+    db.source = c.sourceMap(n.path);
     if (!n.value.contains("type")) {
         c.fail(n, "missing 'type'");
     }

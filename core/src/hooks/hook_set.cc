@@ -49,6 +49,10 @@ const nlohmann::json& LoadContext::parameters() const noexcept {
     return set_.libraries_[index_]->parameters;
 }
 
+const std::shared_ptr<const SourceMap>& LoadContext::parameterSource() const noexcept {
+    return set_.libraries_[index_]->source;
+}
+
 const std::shared_ptr<spdlog::logger>& LoadContext::logger() const noexcept {
     return set_.libraries_[index_]->logger;
 }
@@ -312,6 +316,16 @@ void HookSet::openLibrary(const HookLibraryConfig& config, const std::string& ho
     entry->location = config.location;
     // An absent "parameters" reads as {} so that parameters().value("x", d) just works.
     entry->parameters = config.parameters.is_null() ? nlohmann::json::object() : config.parameters;
+    if (config.source) {
+        entry->source = config.source;
+    } else {
+        // Built in code (tests, the store library the core adds): the path of the entry as if
+        // it were written, positioned at the entry.
+        auto source = std::make_shared<SourceMap>();
+        source->path = "Dhcp4.hooks-libraries[" + std::to_string(entry->index) + "].parameters";
+        source->fallback = config.location;
+        entry->source = std::move(source);
+    }
     const std::string where = entry->describe();
     auto fail = [&](const std::string& text) {
         throw HookError("hook library " + where + ": " + text);

@@ -36,6 +36,7 @@ struct LibraryEntry {
     std::string path;       ///< resolved file
     std::string name;       ///< "dhcp_example" for libdhcp_example.so
     nlohmann::json parameters;
+    std::shared_ptr<const SourceMap> source; ///< where parameters were written; never null
     std::shared_ptr<const DlHandle> dl;
     std::shared_ptr<spdlog::logger> logger;
     LoadFn load = nullptr;

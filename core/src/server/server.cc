@@ -71,6 +71,7 @@ std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
         cfg.leaseDatabase.raw.is_object() ? cfg.leaseDatabase.raw : nlohmann::json::object();
     params.config["type"] = cfg.leaseDatabase.type;
     params.checkOnly = checkOnly;
+    params.source = cfg.leaseDatabase.source;
     // A store type registered by a library of the new set is not published until the set is
     // activated, so look there first.
     if (staging) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <kahu/config/source_map.h>
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
@@ -137,6 +138,7 @@ struct LeaseDatabaseConfig {
     uint32_t lfcInterval = 3600;
     uint32_t maxRowErrors = 0;
     nlohmann::json raw; ///< the whole map, for stores registered by hooks
+    std::shared_ptr<const SourceMap> source = nullptr; ///< where raw's keys were written
 };
 
 struct ExpiredLeasesProcessing {
@@ -182,6 +184,8 @@ struct HookLibraryConfig {
     std::string library;       ///< as written
     nlohmann::json parameters; ///< null when absent
     std::string location;      ///< "file:line:col" of the entry, for messages
+    /// Where "parameters" and everything in it was written (null: built in code).
+    std::shared_ptr<const SourceMap> source = nullptr;
 };
 
 /// The whole "Dhcp4" configuration, validated and immutable once built. Shared with

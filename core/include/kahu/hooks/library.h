@@ -26,6 +26,7 @@
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/hook_point.h>
 #include <kahu/hooks/load_context.h>
+#include <kahu/hooks/param_reader.h>
 #include <kahu/hooks/park_handle.h>
 #include <kahu/hooks/verdict.h>
 #include <nlohmann/json.hpp>
@@ -42,7 +43,7 @@ namespace kahu::hooks {
 
 /// The hook ABI version. A library must have been built against exactly this version (like
 /// Kea's KEA_HOOKS_VERSION); it changes whenever a header of the SDK changes incompatibly.
-inline constexpr int kAbiVersion = 2;
+inline constexpr int kAbiVersion = 3;
 
 #define KAHU_HOOK_STR2_(x) #x
 #define KAHU_HOOK_STR_(x) KAHU_HOOK_STR2_(x)

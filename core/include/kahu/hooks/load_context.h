@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <kahu/command/command_registry.h>
+#include <kahu/config/source_map.h>
 #include <kahu/export.h>
 #include <kahu/hooks/callout_context.h>
 #include <kahu/hooks/hook_args.h>
@@ -34,7 +35,13 @@ using ErasedCallout = std::function<Verdict(void* args, CalloutContext& ctx)>;
 class KAHU_API LoadContext {
 public:
     /// The entry's "parameters" from hooks-libraries ({} when absent). Copy what you need.
+    /// Read them with kahu::hooks::ParamReader (kahu/hooks/param_reader.h), which reports
+    /// mistakes with their position in the file and refuses unknown keys.
     const nlohmann::json& parameters() const noexcept;
+    /// Where the parameters were written: the key path
+    /// "Dhcp4.hooks-libraries[<i>].parameters" and the position of each element in the
+    /// configuration file (what ParamReader's messages show). Never null.
+    const std::shared_ptr<const SourceMap>& parameterSource() const noexcept;
     /// This library's logger, "kahu-dhcp4.<name>"; keep the shared_ptr.
     const std::shared_ptr<spdlog::logger>& logger() const noexcept;
     /// "dhcp_example" for libdhcp_example.so.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <kahu/config/source_map.h>
 #include <kahu/export.h>
 #include <kahu/lease/lease4.h>
 #include <map>
@@ -75,6 +76,9 @@ public:
 struct LeaseStoreParams {
     nlohmann::json config;
     bool checkOnly = false;
+    /// Where config's keys were written, for messages (kahu::hooks::ParamReader reads both).
+    /// Null when unknown.
+    std::shared_ptr<const SourceMap> source = nullptr;
 };
 
 /// Makes a store from its parameters; throws kahu::Error (the message names the bad key).

@@ -7,6 +7,8 @@
 
 namespace kahu {
 
+enum class CommandResult : int; // kahu/command/answer.h
+
 /// Base of every control-plane error (config, loading, commands). The packet path never throws.
 class KAHU_API Error : public std::runtime_error {
 public:
@@ -26,10 +28,18 @@ public:
     using Error::Error;
 };
 
-/// A command failed; the control channel turns it into result 1 with what() as text.
+/// A command failed: thrown from a command handler, it becomes Kea's answer
+/// {"result": result(), "text": what()}. Result 1 (CommandResult::Error) unless given, e.g.
+/// `throw CommandError(CommandResult::Empty, "IPv4 lease not found.")`.
 class KAHU_API CommandError : public Error {
 public:
-    using Error::Error;
+    explicit CommandError(const std::string& text)
+        : Error(text), result_(static_cast<CommandResult>(1)) {}
+    CommandError(CommandResult result, const std::string& text) : Error(text), result_(result) {}
+    CommandResult result() const noexcept { return result_; }
+
+private:
+    CommandResult result_;
 };
 
 /// A lease store operation failed (I/O, database).

@@ -73,6 +73,8 @@ nlohmann::json CommandRegistry::execute(const std::string& name,
         // the library threw) is fully handled, even if a reload removes the command meanwhile.
         try {
             return (*handler)(arguments);
+        } catch (const CommandError& e) {
+            return makeAnswer(e.result(), e.what());
         } catch (const std::exception& e) {
             return makeAnswer(CommandResult::Error, e.what());
         } catch (...) {

@@ -29,6 +29,25 @@ TEST(CommandRegistry, ThrowingHandlerGivesResultOneWithItsText) {
     EXPECT_EQ(answer["text"], "missing 'ip-address'");
 }
 
+TEST(CommandRegistry, ThrownCommandErrorGivesItsResultAndText) {
+    CommandRegistry registry;
+    registry.add("x-empty", [](const nlohmann::json&) -> nlohmann::json {
+        throw CommandError(CommandResult::Empty, "IPv4 lease not found.");
+    });
+    registry.add("x-state", [](const nlohmann::json&) -> nlohmann::json {
+        throw CommandError(static_cast<CommandResult>(1001), "refused in this state");
+    });
+    registry.add("x-other",
+                 [](const nlohmann::json&) -> nlohmann::json { throw StoreError("disk full"); });
+    EXPECT_EQ(registry.execute("x-empty", nullptr),
+              nlohmann::json({{"result", 3}, {"text", "IPv4 lease not found."}}));
+    EXPECT_EQ(registry.execute("x-state", nullptr),
+              nlohmann::json({{"result", 1001}, {"text", "refused in this state"}}));
+    EXPECT_EQ(registry.execute("x-other", nullptr),
+              nlohmann::json({{"result", 1}, {"text", "disk full"}}));
+    EXPECT_EQ(CommandError("x").result(), CommandResult::Error);
+}
+
 TEST(CommandRegistry, DuplicateBuiltInIsAnError) {
     CommandRegistry registry;
     registry.add("x", [](const nlohmann::json&) { return successAnswer("one"); });

@@ -14,9 +14,10 @@
 namespace kahu {
 
 /// Handles one control command: gets the command's "arguments" (null when absent) and returns
-/// a whole answer, built with makeAnswer(). Throwing kahu::CommandError (or any std::exception)
-/// gives result 1 with what() as the text. Runs on the control channel's thread; must be
-/// thread-safe against the packet path.
+/// a whole answer, built with makeAnswer(). A failure is thrown: kahu::CommandError(result, text)
+/// gives the answer {"result": result, "text": text}; any other std::exception gives result 1
+/// with what() as the text. Runs on the control channel's thread; must be thread-safe against
+/// the packet path.
 using CommandHandler = std::function<nlohmann::json(const nlohmann::json& arguments)>;
 
 /// Command name → handler. Built-in commands register at start-up with add(); hook libraries
@@ -36,8 +37,9 @@ public:
     /// Every registered name, sorted (list-commands).
     std::vector<std::string> names() const;
 
-    /// Runs a command. Unknown → result 2 "'<name>' command not supported."; a throwing handler
-    /// → result 1 with the exception's text. Never throws.
+    /// Runs a command. Unknown → result 2 "'<name>' command not supported."; a handler throwing
+    /// CommandError → its result and text; any other exception → result 1 with its text.
+    /// Never throws.
     nlohmann::json execute(const std::string& name, const nlohmann::json& arguments) const noexcept;
 
     /// Atomically replaces the commands owned by `oldOwner` with `commands` owned by

@@ -10,7 +10,7 @@
 namespace kahu::lease_cmds {
 
 void argError(const std::string& text) {
-    throw LeaseCmdError(CommandResult::Error, text);
+    throw CommandError(CommandResult::Error, text);
 }
 
 namespace {

@@ -11,19 +11,7 @@
 
 namespace kahu::lease_cmds {
 
-/// A command that cannot be carried out, with the result code Kea answers it with (1 for bad
-/// arguments, 3 for nothing found, 4 for a conflict with the configuration or the store).
-class LeaseCmdError : public CommandError {
-public:
-    LeaseCmdError(CommandResult result, const std::string& text)
-        : CommandError(text), result_(result) {}
-    CommandResult result() const noexcept { return result_; }
-
-private:
-    CommandResult result_;
-};
-
-/// Throws LeaseCmdError(Error, text).
+/// Throws CommandError(CommandResult::Error, text): bad arguments.
 [[noreturn]] void argError(const std::string& text);
 
 /// Typed getters with Kea's SimpleParser texts ("missing parameter 'x'", "invalid type specified
@@ -40,7 +28,7 @@ bool getBoolean(const nlohmann::json& scope, const std::string& name);
 enum class AddressText { Valid, Ipv6, Invalid };
 AddressText classifyAddress(const std::string& text, Ipv4Address& out);
 
-/// Hex bytes ("aa:bb:cc", "aabbcc"); "" gives an empty vector. Throws LeaseCmdError naming
+/// Hex bytes ("aa:bb:cc", "aabbcc"); "" gives an empty vector. Throws CommandError naming
 /// `name` when the text is not hex.
 std::vector<uint8_t> parseHex(const std::string& text, const std::string& name);
 /// A hardware address (up to 20 bytes, "" = none).

@@ -21,13 +21,13 @@ namespace {
 constexpr int kDbgCommandData = 55;
 
 [[noreturn]] void conflict(const std::string& text) {
-    throw LeaseCmdError(CommandResult::Conflict, text);
+    throw CommandError(CommandResult::Conflict, text);
 }
 
 std::shared_ptr<const ServerConfig> activeConfig(ServerAccess& srv) {
     auto config = srv.config();
     if (!config) {
-        throw LeaseCmdError(CommandResult::Error, "no configuration is active yet");
+        throw CommandError(CommandResult::Error, "no configuration is active yet");
     }
     return config;
 }

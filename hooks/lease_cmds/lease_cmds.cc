@@ -12,9 +12,9 @@ ServerAccess& server() {
     ServerAccess* access = ServerAccess::current();
     if (access == nullptr) {
         // Kea's LeaseMgrFactory text, plus why.
-        throw LeaseCmdError(CommandResult::Error,
-                            "no current lease manager is available (the DHCP server is not "
-                            "running)");
+        throw CommandError(CommandResult::Error,
+                           "no current lease manager is available (the DHCP server is not "
+                           "running)");
     }
     return *access;
 }
@@ -40,7 +40,7 @@ nlohmann::json LeaseCmds::guarded(const char* command, const nlohmann::json& arg
                                   const std::function<nlohmann::json()>& body) const {
     try {
         return body();
-    } catch (const LeaseCmdError& e) {
+    } catch (const CommandError& e) {
         if (e.result() == CommandResult::Conflict) {
             KAHU_WARN(logger_, "LEASE_CMDS_CONFLICT", "{} {}: {}", command,
                       args.is_null() ? "<no args>" : args.dump(), e.what());
@@ -48,11 +48,11 @@ nlohmann::json LeaseCmds::guarded(const char* command, const nlohmann::json& arg
             KAHU_ERROR(logger_, "LEASE_CMDS_FAILED", "{} {}: {}", command,
                        args.is_null() ? "<no args>" : args.dump(), e.what());
         }
-        return makeAnswer(e.result(), e.what());
+        throw;
     } catch (const std::exception& e) {
         KAHU_ERROR(logger_, "LEASE_CMDS_FAILED", "{} {}: {}", command,
                    args.is_null() ? "<no args>" : args.dump(), e.what());
-        return makeAnswer(CommandResult::Error, e.what());
+        throw;
     }
 }
 

@@ -14,9 +14,10 @@
 namespace kahu::lease_cmds {
 
 /// The lease4-* command handlers. Each takes the command's "arguments" (null when absent) and
-/// returns a whole answer in Kea 2.6's shape. They run on the control thread, concurrently with
-/// the packet path: reads are copies, every write is one Leases::modify() (or wipe), so a
-/// command and a client's packet for the same address never interleave.
+/// returns a whole answer in Kea 2.6's shape, or throws CommandError(result, text) for Kea's
+/// error answers (bad arguments 1, nothing found 3, a conflict 4). They run on the control thread,
+/// concurrently with the packet path: reads are copies, every write is one Leases::modify() (or
+/// wipe), so a command and a client's packet for the same address never interleave.
 ///
 /// The server is looked up per call (ServerAccess::current()): the lease store and the
 /// configuration may change on reload. Without a running server (a configuration check) every
@@ -45,8 +46,9 @@ public:
     using Handler = nlohmann::json (LeaseCmds::*)(const nlohmann::json&) const;
     static std::vector<std::pair<std::string, Handler>> commands();
 
-    /// Runs `body` and turns what it throws into an answer: LeaseCmdError with its result,
-    /// anything else (a store failure) result 1; logs failures with `failId`.
+    /// Runs `body`, logging what it throws (LEASE_CMDS_FAILED, LEASE_CMDS_CONFLICT) on its way
+    /// to the command registry, which answers a CommandError with its result and text and
+    /// anything else (a store failure) with result 1.
     nlohmann::json guarded(const char* command, const nlohmann::json& args,
                            const std::function<nlohmann::json()>& body) const;
 
@@ -54,7 +56,7 @@ private:
     std::shared_ptr<spdlog::logger> logger_;
 };
 
-/// The running server, or LeaseCmdError(1) when there is none.
+/// The running server, or CommandError(1) when there is none.
 ServerAccess& server();
 
 struct LeaseSelector;

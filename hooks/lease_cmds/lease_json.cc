@@ -29,7 +29,7 @@ nlohmann::json leaseList(const std::vector<Lease4>& leases) {
 namespace {
 
 [[noreturn]] void conflict(const std::string& text) {
-    throw LeaseCmdError(CommandResult::Conflict, text);
+    throw CommandError(CommandResult::Conflict, text);
 }
 
 /// The subnet a lease goes into: the given subnet-id, checked, or the first configured subnet

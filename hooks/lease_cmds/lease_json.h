@@ -27,7 +27,7 @@ struct ParsedLease {
 /// ip-address and hw-address required; subnet-id checked against, or else derived from, the
 /// configured subnets (a conflict, result 4, when that fails); valid-lft defaults to the
 /// subnet's; cltt = expire - valid-lft, or `now` without expire; hostname lower-cased; comment
-/// merged into user-context; unknown keys ignored. Throws LeaseCmdError; builds nothing half.
+/// merged into user-context; unknown keys ignored. Throws CommandError; builds nothing half.
 ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, int64_t now);
 
 /// "default", "declined", "expired-reclaimed" (Kea's Lease::basicStatesToText).

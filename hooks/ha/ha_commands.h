@@ -3,16 +3,21 @@
 
 #include "ha_service.h"
 
+#include <kahu/command/answer.h>
 #include <kahu/hooks/load_context.h>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 // The HA control commands (Kea ARM "Control Commands for High Availability") with Kea's arguments,
 // result codes and texts, and the HA part of status-get. Each handler takes the command's
-// "arguments" and returns the whole answer.
+// "arguments" and returns the whole answer, or throws CommandError(result, text) for an error
+// answer (the command registry turns it into {"result": result, "text": text}).
 namespace kahu::ha {
 
-/// Kea's CONTROL_RESULT_STATE: refused because of the server's state.
-inline constexpr int kResultState = 1001;
+/// Kea's HA_CONTROL_RESULT_MAINTENANCE_NOT_ALLOWED: refused because of the server's state.
+inline constexpr CommandResult kResultState = static_cast<CommandResult>(1001);
 
 class HaCommands {
 public:
@@ -27,6 +32,10 @@ public:
     nlohmann::json maintenanceCancel(const nlohmann::json& args);
     nlohmann::json reset(const nlohmann::json& args);
     nlohmann::json syncCompleteNotify(const nlohmann::json& args);
+
+    /// Every command with its handler, for registration.
+    using Handler = nlohmann::json (HaCommands::*)(const nlohmann::json&);
+    static std::vector<std::pair<std::string, Handler>> commands();
 
     /// command_processed: adds "high-availability" to a successful status-get answer.
     void addToStatusGet(const std::string& name, nlohmann::json& response) const;

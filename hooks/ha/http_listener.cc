@@ -185,6 +185,8 @@ Response HttpListener::Impl::respond(const Request& req) {
         }
         try {
             answer = executor(n, args);
+        } catch (const CommandError& e) {
+            answer = makeAnswer(e.result(), e.what());
         } catch (const std::exception& e) {
             answer = json{{"result", 1}, {"text", e.what()}};
         }

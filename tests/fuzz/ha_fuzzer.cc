@@ -316,6 +316,16 @@ Lease4 sampleLease(int k, int64_t cltt) {
     return l;
 }
 
+/// What the command registry answers for a handler: a CommandError becomes {"result": its
+/// result, "text": its text}.
+template <class F> json answerOf(F&& handler) {
+    try {
+        return handler();
+    } catch (const CommandError& e) {
+        return makeAnswer(e.result(), e.what());
+    }
+}
+
 void checkJsonAnswer(const json& a, const char* what) {
     FUZZ_CHECK(a.is_object() && a.contains("result") && a["result"].is_number_integer(), what,
                a.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -390,31 +400,43 @@ void session(const HaConfig& cfg, std::string_view ops, std::deque<std::string_v
                 break;
             }
             case 's':
-                checkJsonAnswer(commands.sync({{"server-name", "server2"}, {"max-period", 10}}),
-                                "ha-sync");
+                checkJsonAnswer(
+                    answerOf([&] {
+                        return commands.sync({{"server-name", "server2"}, {"max-period", 10}});
+                    }),
+                    "ha-sync");
                 break;
             case 'S':
-                checkJsonAnswer(commands.maintenanceStart(nullptr), "ha-maintenance-start");
+                checkJsonAnswer(answerOf([&] { return commands.maintenanceStart(nullptr); }),
+                                "ha-maintenance-start");
                 break;
             case 'C':
-                checkJsonAnswer(commands.maintenanceCancel(nullptr), "ha-maintenance-cancel");
+                checkJsonAnswer(answerOf([&] { return commands.maintenanceCancel(nullptr); }),
+                                "ha-maintenance-cancel");
                 break;
             case 'n':
             case 'N':
-                checkJsonAnswer(commands.maintenanceNotify({{"cancel", op == 'N'}}),
+                checkJsonAnswer(answerOf([&] {
+                                    return commands.maintenanceNotify({{"cancel", op == 'N'}});
+                                }),
                                 "ha-maintenance-notify");
                 break;
             case 'r':
-                checkJsonAnswer(commands.reset(nullptr), "ha-reset");
+                checkJsonAnswer(answerOf([&] { return commands.reset(nullptr); }), "ha-reset");
                 break;
             case 'c':
-                checkJsonAnswer(commands.continueMachine(nullptr), "ha-continue");
+                checkJsonAnswer(answerOf([&] { return commands.continueMachine(nullptr); }),
+                                "ha-continue");
                 break;
             case 'y':
-                checkJsonAnswer(commands.syncCompleteNotify(nullptr), "ha-sync-complete-notify");
+                checkJsonAnswer(answerOf([&] { return commands.syncCompleteNotify(nullptr); }),
+                                "ha-sync-complete-notify");
                 break;
             case 'k':
-                checkJsonAnswer(commands.scopes({{"scopes", {"server2"}}}), "ha-scopes");
+                checkJsonAnswer(answerOf([&] {
+                                    return commands.scopes({{"scopes", {"server2"}}});
+                                }),
+                                "ha-scopes");
                 break;
             default:
                 break;
@@ -533,7 +555,7 @@ void listener(const HaConfig& cfg, bool secured, std::string_view wire) {
                 return makeAnswer(CommandResult::Unsupported,
                                   "'" + name + "' command not supported.");
             }
-            return it->second(args);
+            return answerOf([&] { return it->second(args); });
         };
         HttpListener::Options options;
         options.host = "192.0.2.1";

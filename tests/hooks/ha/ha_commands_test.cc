@@ -4,6 +4,7 @@
 #include "ha_test_util.h"
 
 #include <gtest/gtest.h>
+#include <kahu/command/command_registry.h>
 #include <kahu/server_access.h>
 
 using namespace kahu;
@@ -27,7 +28,14 @@ protected:
         sync = std::make_shared<FakeSync>();
         service->setLeaseSync(sync);
         commands = std::make_unique<HaCommands>(*service);
+        registry = std::make_unique<CommandRegistry>();
+        for (const auto& [name, m] : HaCommands::commands()) {
+            registry->add(name, [this, m = m](const json& a) { return ((*commands).*m)(a); });
+        }
     }
+    /// The answer as the server gives it: through a command registry, which turns a thrown
+    /// CommandError into {"result": ..., "text": ...}.
+    json run(const std::string& name, const json& args) { return registry->execute(name, args); }
     void SetUp() override { make(); }
 
     std::set<uint32_t> disabled;
@@ -35,6 +43,7 @@ protected:
     std::shared_ptr<FakeSync> sync;
     std::unique_ptr<HaService> service;
     std::unique_ptr<HaCommands> commands;
+    std::unique_ptr<CommandRegistry> registry;
 };
 
 void expectAnswer(const json& a, int result, const std::string& text) {
@@ -46,7 +55,7 @@ void expectAnswer(const json& a, int result, const std::string& text) {
 
 TEST_F(HaCommandsTest, HeartbeatReportsStateScopesAndTime) {
     service->transition(HaState::LoadBalancing);
-    json a = commands->heartbeat(nullptr);
+    json a = run("ha-heartbeat", nullptr);
     expectAnswer(a, 0, "HA peer status returned.");
     EXPECT_EQ(a["arguments"]["state"], "load-balancing");
     EXPECT_EQ(a["arguments"]["scopes"], json::array({"server1"}));
@@ -55,41 +64,41 @@ TEST_F(HaCommandsTest, HeartbeatReportsStateScopesAndTime) {
 }
 
 TEST_F(HaCommandsTest, ScopesArgumentsAndAnswers) {
-    expectAnswer(commands->scopes(nullptr), 1, "arguments not found in the 'ha-scopes' command");
-    expectAnswer(commands->scopes(json::object()), 1,
+    expectAnswer(run("ha-scopes", nullptr), 1, "arguments not found in the 'ha-scopes' command");
+    expectAnswer(run("ha-scopes", json::object()), 1,
                  "'scopes' is mandatory for the 'ha-scopes' command");
-    expectAnswer(commands->scopes({{"scopes", "server1"}}), 1,
+    expectAnswer(run("ha-scopes", {{"scopes", "server1"}}), 1,
                  "'scopes' must be a list in the 'ha-scopes' command");
-    expectAnswer(commands->scopes({{"scopes", {1}}}), 1,
+    expectAnswer(run("ha-scopes", {{"scopes", {1}}}), 1,
                  "scope name must be a string in the 'scopes' argument");
-    expectAnswer(commands->scopes({{"scopes", {"bogus"}}}), 1,
+    expectAnswer(run("ha-scopes", {{"scopes", {"bogus"}}}), 1,
                  "invalid server name specified 'bogus' while enabling/disabling HA scopes");
-    expectAnswer(commands->scopes({{"scopes", {"server1", "server2"}}}), 0,
+    expectAnswer(run("ha-scopes", {{"scopes", {"server1", "server2"}}}), 0,
                  "New HA scopes configured.");
     EXPECT_EQ(service->filter().servedScopes(), (std::vector<std::string>{"server1", "server2"}));
-    expectAnswer(commands->scopes({{"scopes", json::array()}}), 0, "New HA scopes configured.");
+    expectAnswer(run("ha-scopes", {{"scopes", json::array()}}), 0, "New HA scopes configured.");
     EXPECT_TRUE(service->filter().servedScopes().empty());
 }
 
 TEST_F(HaCommandsTest, SyncArgumentsAndOutcome) {
-    expectAnswer(commands->sync(nullptr), 1, "arguments not found in the 'ha-sync' command");
-    expectAnswer(commands->sync(json::object()), 1,
+    expectAnswer(run("ha-sync", nullptr), 1, "arguments not found in the 'ha-sync' command");
+    expectAnswer(run("ha-sync", json::object()), 1,
                  "'server-name' is mandatory for the 'ha-sync' command");
-    expectAnswer(commands->sync({{"server-name", 2}}), 1,
+    expectAnswer(run("ha-sync", {{"server-name", 2}}), 1,
                  "'server-name' must be a string in the 'ha-sync' command");
-    expectAnswer(commands->sync({{"server-name", "server2"}, {"max-period", 0}}), 1,
+    expectAnswer(run("ha-sync", {{"server-name", "server2"}, {"max-period", 0}}), 1,
                  "'max-period' must be a positive integer in the 'ha-sync' command");
-    expectAnswer(commands->sync({{"server-name", "server1"}}), 1,
+    expectAnswer(run("ha-sync", {{"server-name", "server1"}}), 1,
                  "'server1' points to local server but should point to a partner");
-    expectAnswer(commands->sync({{"server-name", "nobody"}}), 1,
+    expectAnswer(run("ha-sync", {{"server-name", "nobody"}}), 1,
                  "server name 'nobody' does not match any of the configured peers");
-    expectAnswer(commands->sync({{"server-name", "server2"}, {"max-period", 30}}), 0,
+    expectAnswer(run("ha-sync", {{"server-name", "server2"}, {"max-period", 30}}), 0,
                  "Lease database synchronization complete.");
     ASSERT_EQ(sync->calls.size(), 1u);
     EXPECT_EQ(sync->calls[0].first, "server2");
     EXPECT_EQ(sync->calls[0].second.count(), 30);
     sync->error = "partner said no";
-    expectAnswer(commands->sync({{"server-name", "server2"}}), 1, "partner said no");
+    expectAnswer(run("ha-sync", {{"server-name", "server2"}}), 1, "partner said no");
     EXPECT_EQ(sync->calls[1].second.count(), 60); // sync-timeout / 1000
 }
 
@@ -97,40 +106,40 @@ TEST_F(HaCommandsTest, ContinueResumesAPausedMachine) {
     make("load-balancing", "server1", [](json& r) {
         r["state-machine"] = {{"states", {{{"state", "waiting"}, {"pause", "always"}}}}};
     });
-    expectAnswer(commands->continueMachine(nullptr), 0, "HA state machine continues.");
-    expectAnswer(commands->continueMachine(nullptr), 0, "HA state machine is not paused.");
+    expectAnswer(run("ha-continue", nullptr), 0, "HA state machine continues.");
+    expectAnswer(run("ha-continue", nullptr), 0, "HA state machine is not paused.");
 }
 
 TEST_F(HaCommandsTest, ResetGoesToWaiting) {
-    expectAnswer(commands->reset(nullptr), 0, "HA state machine already in WAITING state.");
+    expectAnswer(run("ha-reset", nullptr), 0, "HA state machine already in WAITING state.");
     service->transition(HaState::PartnerDown);
-    expectAnswer(commands->reset(nullptr), 0, "HA state machine reset.");
+    expectAnswer(run("ha-reset", nullptr), 0, "HA state machine reset.");
     EXPECT_EQ(service->state(), HaState::Waiting);
 }
 
 TEST_F(HaCommandsTest, MaintenanceNotify) {
-    expectAnswer(commands->maintenanceNotify(nullptr), 1,
+    expectAnswer(run("ha-maintenance-notify", nullptr), 1,
                  "arguments not found in the 'ha-maintenance-notify' command");
-    expectAnswer(commands->maintenanceNotify(json::object()), 1,
+    expectAnswer(run("ha-maintenance-notify", json::object()), 1,
                  "'cancel' is mandatory for the 'ha-maintenance-notify' command");
-    expectAnswer(commands->maintenanceNotify({{"cancel", "no"}}), 1,
+    expectAnswer(run("ha-maintenance-notify", {{"cancel", "no"}}), 1,
                  "'cancel' must be a boolean in the 'ha-maintenance-notify' command");
-    expectAnswer(commands->maintenanceNotify({{"cancel", true}}), 1,
+    expectAnswer(run("ha-maintenance-notify", {{"cancel", true}}), 1,
                  "Unable to cancel the maintenance for the server not in the in-maintenance "
                  "state.");
     service->transition(HaState::LoadBalancing);
-    expectAnswer(commands->maintenanceNotify({{"cancel", false}}), 0,
+    expectAnswer(run("ha-maintenance-notify", {{"cancel", false}}), 0,
                  "Server is in-maintenance state.");
     EXPECT_EQ(service->state(), HaState::InMaintenance);
     EXPECT_TRUE(disabled.count(ServerAccess::kOriginHaLocal)); // safe to shut down
-    expectAnswer(commands->maintenanceNotify({{"cancel", true}}), 0,
+    expectAnswer(run("ha-maintenance-notify", {{"cancel", true}}), 0,
                  "Server maintenance canceled.");
     EXPECT_EQ(service->state(), HaState::LoadBalancing);
     EXPECT_TRUE(disabled.empty());
     for (HaState s : {HaState::Terminated, HaState::PartnerInMaintenance}) {
         service->transition(s);
-        json a = commands->maintenanceNotify({{"cancel", false}});
-        EXPECT_EQ(a["result"], kResultState);
+        json a = run("ha-maintenance-notify", {{"cancel", false}});
+        EXPECT_EQ(a["result"], static_cast<int>(kResultState));
         EXPECT_EQ(a["text"], "Unable to transition the server from the " +
                                  std::string(wireName(s)) + " to in-maintenance state.");
         EXPECT_EQ(service->state(), s);
@@ -141,16 +150,16 @@ TEST_F(HaCommandsTest, MaintenanceStartWithAnAnsweringPartner) {
     service->transition(HaState::LoadBalancing);
     channel->answer("ha-maintenance-notify",
                     {{"result", 0}, {"text", "Server is in-maintenance state."}});
-    expectAnswer(commands->maintenanceStart(nullptr), 0,
+    expectAnswer(run("ha-maintenance-start", nullptr), 0,
                  "Server is now in the partner-in-maintenance state and its partner is "
                  "in-maintenance state. The partner can be now safely shut down.");
     EXPECT_EQ(service->state(), HaState::PartnerInMaintenance);
     EXPECT_EQ(channel->sent.back().arguments, json({{"cancel", false}}));
     EXPECT_EQ(service->filter().servedScopes(), (std::vector<std::string>{"server1", "server2"}));
-    expectAnswer(commands->maintenanceStart(nullptr), 1,
+    expectAnswer(run("ha-maintenance-start", nullptr), 1,
                  "Unable to transition the server from the partner-in-maintenance to "
                  "partner-in-maintenance state.");
-    expectAnswer(commands->maintenanceCancel(nullptr), 0,
+    expectAnswer(run("ha-maintenance-cancel", nullptr), 0,
                  "Server maintenance successfully canceled.");
     EXPECT_EQ(channel->sent.back().arguments, json({{"cancel", true}}));
     EXPECT_EQ(service->state(), HaState::LoadBalancing);
@@ -158,7 +167,7 @@ TEST_F(HaCommandsTest, MaintenanceStartWithAnAnsweringPartner) {
 
 TEST_F(HaCommandsTest, MaintenanceStartWithAnOfflinePartnerGoesPartnerDown) {
     service->transition(HaState::LoadBalancing);
-    expectAnswer(commands->maintenanceStart(nullptr), 0,
+    expectAnswer(run("ha-maintenance-start", nullptr), 0,
                  "Server is now in the partner-down state as its partner appears to be offline "
                  "for maintenance.");
     EXPECT_EQ(service->state(), HaState::PartnerDown);
@@ -167,14 +176,14 @@ TEST_F(HaCommandsTest, MaintenanceStartWithAnOfflinePartnerGoesPartnerDown) {
 TEST_F(HaCommandsTest, MaintenanceStartRefusedByPartner) {
     service->transition(HaState::LoadBalancing);
     channel->answer("ha-maintenance-notify", {{"result", 1001}, {"text", "no way"}});
-    json a = commands->maintenanceStart(nullptr);
+    json a = run("ha-maintenance-start", nullptr);
     EXPECT_EQ(a["result"], 1);
     EXPECT_NE(a["text"].get<std::string>().find("no way"), std::string::npos);
     EXPECT_EQ(service->state(), HaState::LoadBalancing);
 }
 
 TEST_F(HaCommandsTest, MaintenanceCancelOnlyInPartnerInMaintenance) {
-    expectAnswer(commands->maintenanceCancel(nullptr), 1,
+    expectAnswer(run("ha-maintenance-cancel", nullptr), 1,
                  "Unable to cancel maintenance request because the server is not in the "
                  "partner-in-maintenance state.");
 }
@@ -182,13 +191,13 @@ TEST_F(HaCommandsTest, MaintenanceCancelOnlyInPartnerInMaintenance) {
 TEST_F(HaCommandsTest, SyncCompleteNotifyEnablesThePartnersOrigin) {
     disabled.insert(ServerAccess::kOriginHaRemote); // the partner's dhcp-disable
     service->transition(HaState::LoadBalancing);
-    expectAnswer(commands->syncCompleteNotify(nullptr), 0,
+    expectAnswer(run("ha-sync-complete-notify", nullptr), 0,
                  "Server successfully notified about the synchronization completion.");
     EXPECT_FALSE(disabled.count(ServerAccess::kOriginHaRemote));
     // In partner-down (2.2) only when leaving it.
     service->transition(HaState::PartnerDown);
     disabled.insert(ServerAccess::kOriginHaRemote);
-    commands->syncCompleteNotify(nullptr);
+    run("ha-sync-complete-notify", nullptr);
     EXPECT_TRUE(disabled.count(ServerAccess::kOriginHaRemote));
     service->transition(HaState::LoadBalancing);
     EXPECT_FALSE(disabled.count(ServerAccess::kOriginHaRemote));

@@ -64,7 +64,8 @@ std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
 }
 
 void load(LoadContext& ctx) {
-    HaConfig config = parseHaConfig(ctx.parameters());
+    ParamReader parameters(ctx);
+    HaConfig config = parseHaConfig(parameters);
     // Kea's logger name, so a Kea "loggers" entry for "kea-dhcp4.ha-hooks" applies.
     auto logger = log::get("kahu-dhcp4.ha-hooks");
     if (config.multiThreading.enable && !ctx.multiThreading()) {

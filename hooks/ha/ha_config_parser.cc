@@ -15,91 +15,29 @@ namespace kahu::ha {
 
 namespace {
 
-using nlohmann::json;
+using hooks::ParamReader;
 
-[[noreturn]] void fail(const std::string& path, const std::string& text) {
-    throw HookError(path + ": " + text);
-}
-
-const json* find(const json& map, const char* key) {
-    auto it = map.find(key);
-    return it == map.end() ? nullptr : &*it;
-}
-
-std::string keyPath(const std::string& at, const char* key) {
-    return at + "." + key;
-}
-
-std::string getString(const json& map, const std::string& at, const char* key, bool required,
-                      std::string def = {}) {
-    const json* v = find(map, key);
-    if (v == nullptr) {
-        if (required) {
-            fail(at, std::string("'") + key + "' is required");
-        }
-        return def;
-    }
-    if (!v->is_string()) {
-        fail(keyPath(at, key), "must be a string");
-    }
-    return v->get<std::string>();
-}
-
-bool getBool(const json& map, const std::string& at, const char* key, bool def) {
-    const json* v = find(map, key);
-    if (v == nullptr) {
-        return def;
-    }
-    if (!v->is_boolean()) {
-        fail(keyPath(at, key), "must be a boolean");
-    }
-    return v->get<bool>();
-}
-
-uint64_t getUint(const json& map, const std::string& at, const char* key, uint64_t def,
-                 uint64_t max) {
-    const json* v = find(map, key);
-    if (v == nullptr) {
-        return def;
-    }
-    if (!v->is_number_integer()) {
-        fail(keyPath(at, key), "must be an integer");
-    }
-    if (v->is_number_unsigned()) {
-        uint64_t u = v->get<uint64_t>();
-        if (u <= max) {
-            return u;
-        }
-    } else if (int64_t i = v->get<int64_t>(); i >= 0 && static_cast<uint64_t>(i) <= max) {
-        return static_cast<uint64_t>(i);
-    }
-    fail(keyPath(at, key), "value " + v->dump() + " is out of range 0.." + std::to_string(max));
-}
-
-constexpr uint64_t kU16 = std::numeric_limits<uint16_t>::max();
-constexpr uint64_t kU32 = std::numeric_limits<uint32_t>::max();
-
-TlsFiles getTls(const json& map, const std::string& at) {
+TlsFiles getTls(ParamReader& r) {
     TlsFiles t;
-    t.trustAnchor = getString(map, at, "trust-anchor", false);
-    t.certFile = getString(map, at, "cert-file", false);
-    t.keyFile = getString(map, at, "key-file", false);
+    t.trustAnchor = r.string("trust-anchor", "");
+    t.certFile = r.string("cert-file", "");
+    t.keyFile = r.string("key-file", "");
     return t;
 }
 
-void checkTls(const TlsFiles& t, const std::string& at) {
+void checkTls(const TlsFiles& t, const ParamReader& r) {
     if (t.empty()) {
         return;
     }
     if (t.trustAnchor.empty() || t.certFile.empty() || t.keyFile.empty()) {
-        fail(at, "'trust-anchor', 'cert-file' and 'key-file' must be given all three or none");
+        r.fail("'trust-anchor', 'cert-file' and 'key-file' must be given all three or none");
     }
 }
 
-std::string readPasswordFile(const std::string& file, const std::string& at) {
+std::string readPasswordFile(const std::string& file, const ParamReader& peer) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        fail(at, "cannot read the password file '" + file + "'");
+        peer.fail("basic-auth-password-file", "cannot read the password file '" + file + "'");
     }
     std::ostringstream s;
     s << in.rdbuf();
@@ -111,268 +49,192 @@ std::string readPasswordFile(const std::string& file, const std::string& at) {
     return pw;
 }
 
-std::optional<PeerRole> roleFromString(const std::string& s) {
-    if (s == "primary") {
-        return PeerRole::Primary;
-    }
-    if (s == "secondary") {
-        return PeerRole::Secondary;
-    }
-    if (s == "standby") {
-        return PeerRole::Standby;
-    }
-    if (s == "backup") {
-        return PeerRole::Backup;
-    }
-    return std::nullopt;
+PeerRole roleFromString(const std::string& s) {
+    return s == "primary"     ? PeerRole::Primary
+           : s == "secondary" ? PeerRole::Secondary
+           : s == "standby"   ? PeerRole::Standby
+                              : PeerRole::Backup;
 }
 
-PeerConfig parsePeer(const json& p, const std::string& at, const TlsFiles& globalTls) {
-    if (!p.is_object()) {
-        fail(at, "a peer must be a map");
-    }
+PeerConfig parsePeer(ParamReader& p, const TlsFiles& globalTls) {
     PeerConfig peer;
-    peer.name = getString(p, at, "name", true);
-    if (peer.name.empty()) {
-        fail(keyPath(at, "name"), "must not be empty");
-    }
-    peer.url = getString(p, at, "url", true);
+    peer.name = p.nonEmptyString("name");
+    peer.url = p.string("url");
     try {
         ParsedUrl u = parsePeerUrl(peer.url);
         peer.host = u.host;
         peer.port = u.port;
         peer.https = u.https;
     } catch (const std::invalid_argument& e) {
-        fail(keyPath(at, "url"), "invalid URL '" + peer.url + "': " + e.what());
+        p.fail("url", "invalid URL '" + peer.url + "': " + e.what());
     }
-    std::string role = getString(p, at, "role", true);
-    auto r = roleFromString(role);
-    if (!r) {
-        fail(keyPath(at, "role"),
-             "unsupported value '" + role + "', expected primary, secondary, standby or backup");
-    }
-    peer.role = *r;
-    peer.autoFailover = getBool(p, at, "auto-failover", true);
+    peer.role = roleFromString(p.oneOf("role", {"primary", "secondary", "standby", "backup"}));
+    peer.autoFailover = p.boolean("auto-failover", true);
 
-    peer.basicAuthUser = getString(p, at, "basic-auth-user", false);
+    peer.basicAuthUser = p.string("basic-auth-user", "");
     if (peer.basicAuthUser.find(':') != std::string::npos) {
-        fail(keyPath(at, "basic-auth-user"), "the user name must not contain a ':'");
+        p.fail("basic-auth-user", "the user name must not contain a ':'");
     }
-    bool hasPw = find(p, "basic-auth-password") != nullptr;
-    bool hasPwFile = find(p, "basic-auth-password-file") != nullptr;
-    if (hasPw && hasPwFile) {
-        fail(at, "only one of 'basic-auth-password' and 'basic-auth-password-file' may be given");
+    if (p.has("basic-auth-password") && p.has("basic-auth-password-file")) {
+        p.fail("only one of 'basic-auth-password' and 'basic-auth-password-file' may be given");
     }
-    if (hasPw) {
-        peer.basicAuthPassword = getString(p, at, "basic-auth-password", false);
-    } else if (hasPwFile) {
-        std::string file = getString(p, at, "basic-auth-password-file", false);
-        peer.basicAuthPassword = readPasswordFile(file, keyPath(at, "basic-auth-password-file"));
+    peer.basicAuthPassword = p.string("basic-auth-password", "");
+    std::string file = p.string("basic-auth-password-file", "");
+    if (p.has("basic-auth-password-file")) {
+        peer.basicAuthPassword = readPasswordFile(file, p);
     }
 
-    TlsFiles own = getTls(p, at);
-    checkTls(own, at);
+    TlsFiles own = getTls(p);
+    checkTls(own, p);
     peer.tls = own.empty() ? globalTls : own;
     if (peer.https && peer.tls.empty()) {
-        fail(keyPath(at, "url"), "an https URL requires TLS ('trust-anchor', 'cert-file', "
-                                 "'key-file' globally or for the peer)");
+        p.fail("url", "an https URL requires TLS ('trust-anchor', 'cert-file', 'key-file' "
+                      "globally or for the peer)");
     }
     if (!peer.https && !peer.tls.empty()) {
-        fail(keyPath(at, "url"), "TLS is configured but the URL '" + peer.url + "' is not https");
+        p.fail("url", "TLS is configured but the URL '" + peer.url + "' is not https");
     }
     return peer;
 }
 
-void checkRoles(const HaConfig& c, const std::string& at) {
+void checkRoles(const HaConfig& c, const ParamReader& r) {
     int primaries = 0, secondaries = 0, standbys = 0;
     for (const auto& p : c.peers) {
         primaries += p.role == PeerRole::Primary;
         secondaries += p.role == PeerRole::Secondary;
         standbys += p.role == PeerRole::Standby;
     }
-    const std::string peers = keyPath(at, "peers");
+    auto fail = [&](const char* text) { r.fail("peers", text); };
     if (primaries > 1) {
-        fail(peers, "multiple primary servers specified");
+        fail("multiple primary servers specified");
     }
     if (secondaries > 1) {
-        fail(peers, "multiple secondary servers specified");
+        fail("multiple secondary servers specified");
     }
     if (standbys > 1) {
-        fail(peers, "multiple standby servers specified");
+        fail("multiple standby servers specified");
     }
     switch (c.mode) {
     case HaMode::LoadBalancing:
         if (primaries == 0) {
-            fail(peers, "primary server required in the load balancing configuration");
+            fail("primary server required in the load balancing configuration");
         }
         if (secondaries == 0) {
-            fail(peers, "secondary server required in the load balancing configuration");
+            fail("secondary server required in the load balancing configuration");
         }
         if (standbys > 0) {
-            fail(peers, "standby servers not allowed in the load balancing configuration");
+            fail("standby servers not allowed in the load balancing configuration");
         }
         break;
     case HaMode::HotStandby:
         if (primaries == 0) {
-            fail(peers, "primary server required in the hot standby configuration");
+            fail("primary server required in the hot standby configuration");
         }
         if (standbys == 0) {
-            fail(peers, "standby server required in the hot standby configuration");
+            fail("standby server required in the hot standby configuration");
         }
         if (secondaries > 0) {
-            fail(peers, "secondary servers not allowed in the hot standby configuration");
+            fail("secondary servers not allowed in the hot standby configuration");
         }
         break;
     case HaMode::PassiveBackup:
         if (primaries == 0) {
-            fail(peers, "primary server required in the passive backup configuration");
+            fail("primary server required in the passive backup configuration");
         }
         if (secondaries > 0) {
-            fail(peers, "secondary servers not allowed in the passive backup configuration");
+            fail("secondary servers not allowed in the passive backup configuration");
         }
         if (standbys > 0) {
-            fail(peers, "standby servers not allowed in the passive backup configuration");
+            fail("standby servers not allowed in the passive backup configuration");
         }
         break;
     }
 }
 
-void parseStateMachine(const json& r, const std::string& at, HaConfig& c) {
-    const json* sm = find(r, "state-machine");
-    if (sm == nullptr) {
-        return;
-    }
-    const std::string smAt = keyPath(at, "state-machine");
-    if (!sm->is_object()) {
-        fail(smAt, "must be a map");
-    }
-    const json* states = find(*sm, "states");
-    if (states == nullptr) {
-        return;
-    }
-    if (!states->is_array()) {
-        fail(keyPath(smAt, "states"), "must be a list");
-    }
+void parseStateMachine(ParamReader& r, HaConfig& c) {
+    ParamReader sm = r.optionalMap("state-machine");
     std::set<std::string> seen;
-    for (size_t i = 0; i < states->size(); ++i) {
-        const json& s = (*states)[i];
-        const std::string sAt = smAt + ".states[" + std::to_string(i) + "]";
-        if (!s.is_object()) {
-            fail(sAt, "must be a map");
-        }
+    for (ParamReader& s : sm.optionalList("states")) {
         StatePauseConfig pc;
-        pc.state = getString(s, sAt, "state", true);
-        auto st = stateFromWire(pc.state);
-        if (!st) {
-            fail(keyPath(sAt, "state"), "unknown state '" + pc.state + "'");
+        pc.state = s.string("state");
+        if (!stateFromWire(pc.state)) {
+            s.fail("state", "unknown state '" + pc.state + "'");
         }
         if (!seen.insert(pc.state).second) {
-            fail(keyPath(sAt, "state"),
-                 "duplicated configuration for the '" + pc.state + "' state");
+            s.fail("state", "duplicated configuration for the '" + pc.state + "' state");
         }
-        std::string pause = getString(s, sAt, "pause", false, "never");
-        if (pause == "always") {
-            pc.pause = StatePause::Always;
-        } else if (pause == "never") {
-            pc.pause = StatePause::Never;
-        } else if (pause == "once") {
-            pc.pause = StatePause::Once;
-        } else {
-            fail(keyPath(sAt, "pause"),
-                 "unsupported value '" + pause + "', expected always, never or once");
-        }
+        std::string pause = s.oneOf("pause", {"always", "never", "once"}, "never");
+        pc.pause = pause == "always" ? StatePause::Always
+                   : pause == "once" ? StatePause::Once
+                                     : StatePause::Never;
         c.statePauses.push_back(pc);
     }
 }
 
-HaConfig parseRelationship(const json& r, const std::string& at) {
-    if (!r.is_object()) {
-        fail(at, "a relationship must be a map");
-    }
+constexpr uint32_t kU32 = std::numeric_limits<uint32_t>::max();
+
+/// Reads one relationship; `params` is finished once every key is read, before the checks
+/// across keys, so that a misspelt key is reported as such rather than as what it left out.
+HaConfig parseRelationship(ParamReader& r, ParamReader& params) {
     HaConfig c;
-    c.thisServerName = getString(r, at, "this-server-name", true);
-    if (c.thisServerName.empty()) {
-        fail(keyPath(at, "this-server-name"), "must not be empty");
-    }
-    std::string mode = getString(r, at, "mode", true);
-    if (mode == "load-balancing") {
-        c.mode = HaMode::LoadBalancing;
-    } else if (mode == "hot-standby") {
-        c.mode = HaMode::HotStandby;
-    } else if (mode == "passive-backup") {
-        c.mode = HaMode::PassiveBackup;
-    } else {
-        fail(keyPath(at, "mode"), "unsupported value '" + mode +
-                                      "', expected load-balancing, hot-standby or "
-                                      "passive-backup");
-    }
+    c.thisServerName = r.nonEmptyString("this-server-name");
+    const std::string mode = r.oneOf("mode", {"load-balancing", "hot-standby", "passive-backup"});
+    c.mode = mode == "load-balancing" ? HaMode::LoadBalancing
+             : mode == "hot-standby"  ? HaMode::HotStandby
+                                      : HaMode::PassiveBackup;
     using ms = std::chrono::milliseconds;
-    c.heartbeatDelay = ms(getUint(r, at, "heartbeat-delay", 10000, kU16));
-    c.maxResponseDelay = ms(getUint(r, at, "max-response-delay", 60000, kU16));
-    c.maxAckDelay = ms(getUint(r, at, "max-ack-delay", 10000, kU16));
-    c.maxUnackedClients = static_cast<uint32_t>(getUint(r, at, "max-unacked-clients", 10, kU32));
-    c.maxRejectedLeaseUpdates =
-        static_cast<uint32_t>(getUint(r, at, "max-rejected-lease-updates", 10, kU32));
+    c.heartbeatDelay = ms(r.integer<uint16_t>("heartbeat-delay", 0, 65535, 10000));
+    c.maxResponseDelay = ms(r.integer<uint16_t>("max-response-delay", 0, 65535, 60000));
+    c.maxAckDelay = ms(r.integer<uint16_t>("max-ack-delay", 0, 65535, 10000));
+    c.maxUnackedClients = r.integer<uint32_t>("max-unacked-clients", 0, kU32, 10);
+    c.maxRejectedLeaseUpdates = r.integer<uint32_t>("max-rejected-lease-updates", 0, kU32, 10);
     const bool lb = c.mode == HaMode::LoadBalancing;
-    c.delayedUpdatesLimit =
-        static_cast<uint32_t>(getUint(r, at, "delayed-updates-limit", lb ? 100 : 0, kU32));
+    c.delayedUpdatesLimit = r.integer<uint32_t>("delayed-updates-limit", 0, kU32, lb ? 100 : 0);
     if (!lb && c.delayedUpdatesLimit != 0) {
-        fail(keyPath(at, "delayed-updates-limit"),
-             "must be 0 unless the mode is load-balancing (communication-recovery exists "
-             "only there)");
+        r.fail("delayed-updates-limit", "must be 0 unless the mode is load-balancing "
+                                        "(communication-recovery exists only there)");
     }
-    c.sendLeaseUpdates = getBool(r, at, "send-lease-updates", true);
-    c.syncLeases = getBool(r, at, "sync-leases", true);
-    c.syncTimeout = ms(getUint(r, at, "sync-timeout", 60000, kU32));
-    c.syncPageLimit = static_cast<uint32_t>(getUint(r, at, "sync-page-limit", 10000, kU32));
+    c.sendLeaseUpdates = r.boolean("send-lease-updates", true);
+    c.syncLeases = r.boolean("sync-leases", true);
+    c.syncTimeout = ms(r.integer<uint32_t>("sync-timeout", 0, kU32, 60000));
+    c.syncPageLimit = r.integer<uint32_t>("sync-page-limit", 0, kU32, 10000);
     if (c.syncPageLimit == 0) {
-        fail(keyPath(at, "sync-page-limit"), "must be greater than 0");
+        r.fail("sync-page-limit", "must be greater than 0");
     }
-    c.waitBackupAck = getBool(r, at, "wait-backup-ack", false);
+    c.waitBackupAck = r.boolean("wait-backup-ack", false);
     if (c.waitBackupAck && c.mode != HaMode::PassiveBackup) {
-        fail(keyPath(at, "wait-backup-ack"),
-             "must be false in the load-balancing and hot-standby modes");
+        r.fail("wait-backup-ack", "must be false in the load-balancing and hot-standby modes");
     }
-    c.requireClientCerts = getBool(r, at, "require-client-certs", true);
-    c.restrictCommands = getBool(r, at, "restrict-commands", false);
-    c.tls = getTls(r, at);
-    checkTls(c.tls, at);
+    c.requireClientCerts = r.boolean("require-client-certs", true);
+    c.restrictCommands = r.boolean("restrict-commands", false);
+    c.tls = getTls(r);
+    checkTls(c.tls, r);
 
-    if (const json* mt = find(r, "multi-threading")) {
-        const std::string mtAt = keyPath(at, "multi-threading");
-        if (!mt->is_object()) {
-            fail(mtAt, "must be a map");
-        }
-        c.multiThreading.enable = getBool(*mt, mtAt, "enable-multi-threading", false);
-        c.multiThreading.dedicatedListener = getBool(*mt, mtAt, "http-dedicated-listener", false);
-        c.multiThreading.listenerThreads =
-            static_cast<uint32_t>(getUint(*mt, mtAt, "http-listener-threads", 0, kU32));
-        c.multiThreading.clientThreads =
-            static_cast<uint32_t>(getUint(*mt, mtAt, "http-client-threads", 0, kU32));
-    }
-    parseStateMachine(r, at, c);
+    ParamReader mt = r.optionalMap("multi-threading");
+    c.multiThreading.enable = mt.boolean("enable-multi-threading", false);
+    c.multiThreading.dedicatedListener = mt.boolean("http-dedicated-listener", false);
+    c.multiThreading.listenerThreads = mt.integer<uint32_t>("http-listener-threads", 0, kU32, 0);
+    c.multiThreading.clientThreads = mt.integer<uint32_t>("http-client-threads", 0, kU32, 0);
+    parseStateMachine(r, c);
 
-    const json* peers = find(r, "peers");
-    if (peers == nullptr) {
-        fail(at, "'peers' is required");
-    }
-    if (!peers->is_array() || peers->empty()) {
-        fail(keyPath(at, "peers"), "must be a non-empty list");
+    std::vector<ParamReader> peers = r.list("peers");
+    if (peers.empty()) {
+        r.fail("peers", "must be a non-empty list");
     }
     std::set<std::string> names;
-    for (size_t i = 0; i < peers->size(); ++i) {
-        const std::string pAt = at + ".peers[" + std::to_string(i) + "]";
-        PeerConfig p = parsePeer((*peers)[i], pAt, c.tls);
-        if (!names.insert(p.name).second) {
-            fail(keyPath(pAt, "name"), "peer with name '" + p.name + "' already specified");
+    for (ParamReader& p : peers) {
+        PeerConfig peer = parsePeer(p, c.tls);
+        if (!names.insert(peer.name).second) {
+            p.fail("name", "peer with name '" + peer.name + "' already specified");
         }
-        c.peers.push_back(std::move(p));
+        c.peers.push_back(std::move(peer));
     }
+    params.finish();
     if (c.peer(c.thisServerName) == nullptr) {
-        fail(keyPath(at, "this-server-name"),
-             "'" + c.thisServerName + "' does not match any of the configured peers");
+        r.fail("this-server-name",
+               "'" + c.thisServerName + "' does not match any of the configured peers");
     }
-    checkRoles(c, at);
+    checkRoles(c, r);
     return c;
 }
 
@@ -437,22 +299,18 @@ ParsedUrl parsePeerUrl(const std::string& url) {
     return u;
 }
 
+HaConfig parseHaConfig(hooks::ParamReader& parameters) {
+    std::vector<ParamReader> list = parameters.list("high-availability");
+    if (list.size() != 1) {
+        parameters.fail("high-availability", "exactly one relationship is supported, " +
+                                                 std::to_string(list.size()) + " given");
+    }
+    return parseRelationship(list[0], parameters);
+}
+
 HaConfig parseHaConfig(const nlohmann::json& parameters) {
-    if (!parameters.is_object()) {
-        fail("parameters", "must be a map");
-    }
-    const json* list = find(parameters, "high-availability");
-    if (list == nullptr) {
-        fail("parameters", "'high-availability' is required");
-    }
-    if (!list->is_array()) {
-        fail("high-availability", "must be a list of relationships");
-    }
-    if (list->size() != 1) {
-        fail("high-availability",
-             "exactly one relationship is supported, " + std::to_string(list->size()) + " given");
-    }
-    return parseRelationship((*list)[0], "high-availability[0]");
+    ParamReader r(parameters, SourceMap{"parameters", {}, ""});
+    return parseHaConfig(r);
 }
 
 const PeerConfig& HaConfig::thisServer() const {

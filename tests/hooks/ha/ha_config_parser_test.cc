@@ -15,11 +15,11 @@ using nlohmann::json;
 
 namespace {
 
-// The message of the HookError parsing `p` throws ("" when it parses).
+// The message of the ConfigError parsing `p` throws ("" when it parses).
 std::string errorOf(const json& p) {
     try {
         parseHaConfig(p);
-    } catch (const kahu::HookError& e) {
+    } catch (const kahu::ConfigError& e) {
         return e.what();
     }
     return "";
@@ -91,7 +91,6 @@ TEST(HaConfigParser, ReadsEveryKey) {
     r["peers"][1]["auto-failover"] = false;
     r["peers"][1]["basic-auth-user"] = "admin";
     r["peers"][1]["basic-auth-password"] = "secret";
-    r["unknown-key"] = "ignored, as Kea does";
     HaConfig c = parseHaConfig(params(r));
     EXPECT_EQ(c.heartbeatDelay.count(), 1000);
     EXPECT_EQ(c.maxResponseDelay.count(), 3000);
@@ -129,9 +128,10 @@ TEST(HaConfigParser, PasswordFileIsReadWithoutTrailingNewline) {
     r["peers"][1]["basic-auth-password-file"] = path;
     EXPECT_EQ(parseHaConfig(params(r)).peers[1].basicAuthPassword, "s3cret");
     std::remove(path);
-    EXPECT_NE(errorOfRel(r).find("high-availability[0].peers[1].basic-auth-password-file: "
-                                 "cannot read"),
-              std::string::npos);
+    EXPECT_NE(
+        errorOfRel(r).find("parameters.high-availability[0].peers[1].basic-auth-password-file: "
+                           "cannot read"),
+        std::string::npos);
 }
 
 TEST(HaConfigParser, PeerTlsOverridesGlobalAndHttpsNeedsTls) {
@@ -174,130 +174,143 @@ struct BadCase {
 TEST(HaConfigParser, EveryErrorNamesItsKeyPath) {
     const std::vector<BadCase> cases = {
         {"no this-server-name", [](json& r) { r.erase("this-server-name"); },
-         "high-availability[0]: 'this-server-name' is required"},
+         "parameters.high-availability[0]: missing 'this-server-name'"},
         {"empty this-server-name", [](json& r) { r["this-server-name"] = ""; },
-         "high-availability[0].this-server-name: must not be empty"},
+         "parameters.high-availability[0].this-server-name: must not be empty"},
         {"this-server-name not a peer", [](json& r) { r["this-server-name"] = "x"; },
-         "high-availability[0].this-server-name: 'x' does not match"},
+         "parameters.high-availability[0].this-server-name: 'x' does not match"},
         {"this-server-name not a string", [](json& r) { r["this-server-name"] = 1; },
-         "high-availability[0].this-server-name: must be a string"},
-        {"no mode", [](json& r) { r.erase("mode"); }, "high-availability[0]: 'mode' is required"},
+         "parameters.high-availability[0].this-server-name: expected a string, got number"},
+        {"no mode", [](json& r) { r.erase("mode"); },
+         "parameters.high-availability[0]: missing 'mode'"},
         {"bad mode", [](json& r) { r["mode"] = "active"; },
-         "high-availability[0].mode: unsupported value 'active'"},
+         "parameters.high-availability[0].mode: 'active' is not one of: load-balancing, "
+         "hot-standby, passive-backup"},
         {"heartbeat-delay too big", [](json& r) { r["heartbeat-delay"] = 65536; },
-         "high-availability[0].heartbeat-delay: value 65536 is out of range 0..65535"},
+         "parameters.high-availability[0].heartbeat-delay: value 65536 out of range 0..65535"},
         {"max-response-delay negative", [](json& r) { r["max-response-delay"] = -1; },
-         "high-availability[0].max-response-delay: value -1 is out of range"},
+         "parameters.high-availability[0].max-response-delay: value -1 out of range 0..65535"},
         {"max-ack-delay too big", [](json& r) { r["max-ack-delay"] = 70000; },
-         "high-availability[0].max-ack-delay: value 70000 is out of range"},
+         "parameters.high-availability[0].max-ack-delay: value 70000 out of range 0..65535"},
         {"max-unacked-clients a string", [](json& r) { r["max-unacked-clients"] = "1"; },
-         "high-availability[0].max-unacked-clients: must be an integer"},
+         "parameters.high-availability[0].max-unacked-clients: expected an integer, got string"},
         {"max-rejected-lease-updates too big",
          [](json& r) { r["max-rejected-lease-updates"] = 4294967296LL; },
-         "high-availability[0].max-rejected-lease-updates: value 4294967296 is out of range"},
+         "parameters.high-availability[0].max-rejected-lease-updates: value 4294967296 out of "
+         "range 0..4294967295"},
         {"send-lease-updates not bool", [](json& r) { r["send-lease-updates"] = 1; },
-         "high-availability[0].send-lease-updates: must be a boolean"},
+         "parameters.high-availability[0].send-lease-updates: expected a boolean, got number"},
         {"sync-leases not bool", [](json& r) { r["sync-leases"] = "yes"; },
-         "high-availability[0].sync-leases: must be a boolean"},
+         "parameters.high-availability[0].sync-leases: expected a boolean, got string"},
         {"sync-timeout float", [](json& r) { r["sync-timeout"] = 1.5; },
-         "high-availability[0].sync-timeout: must be an integer"},
+         "parameters.high-availability[0].sync-timeout: expected an integer, got number"},
         {"sync-page-limit zero", [](json& r) { r["sync-page-limit"] = 0; },
-         "high-availability[0].sync-page-limit: must be greater than 0"},
+         "parameters.high-availability[0].sync-page-limit: must be greater than 0"},
         {"wait-backup-ack outside passive-backup", [](json& r) { r["wait-backup-ack"] = true; },
-         "high-availability[0].wait-backup-ack: must be false"},
+         "parameters.high-availability[0].wait-backup-ack: must be false"},
         {"TLS incomplete", [](json& r) { r["cert-file"] = "/c"; },
-         "high-availability[0]: 'trust-anchor', 'cert-file' and 'key-file'"},
+         "parameters.high-availability[0]: 'trust-anchor', 'cert-file' and 'key-file'"},
         {"TLS with http",
          [](json& r) {
              r["trust-anchor"] = "/a";
              r["cert-file"] = "/c";
              r["key-file"] = "/k";
          },
-         "high-availability[0].peers[0].url: TLS is configured but the URL"},
+         "parameters.high-availability[0].peers[0].url: TLS is configured but the URL"},
         {"https without TLS", [](json& r) { r["peers"][1]["url"] = "https://192.0.2.2/"; },
-         "high-availability[0].peers[1].url: an https URL requires TLS"},
+         "parameters.high-availability[0].peers[1].url: an https URL requires TLS"},
         {"multi-threading not a map", [](json& r) { r["multi-threading"] = true; },
-         "high-availability[0].multi-threading: must be a map"},
+         "parameters.high-availability[0].multi-threading: expected a map, got boolean"},
         {"mt threads negative",
          [](json& r) {
              r["multi-threading"] = {{"http-client-threads", -2}};
          },
-         "high-availability[0].multi-threading.http-client-threads: value -2 is out of range"},
+         "parameters.high-availability[0].multi-threading.http-client-threads: value -2 out of "
+         "range 0..4294967295"},
         {"state-machine states not a list",
          [](json& r) {
              r["state-machine"] = {{"states", 1}};
          },
-         "high-availability[0].state-machine.states: must be a list"},
+         "parameters.high-availability[0].state-machine.states: expected a list, got number"},
         {"unknown state",
          [](json& r) {
              r["state-machine"] = {{"states", {{{"state", "dancing"}}}}};
          },
-         "high-availability[0].state-machine.states[0].state: unknown state 'dancing'"},
+         "parameters.high-availability[0].state-machine.states[0].state: unknown state 'dancing'"},
         {"duplicate state",
          [](json& r) {
              r["state-machine"] = {{"states", {{{"state", "ready"}}, {{"state", "ready"}}}}};
          },
-         "high-availability[0].state-machine.states[1].state: duplicated configuration"},
+         "parameters.high-availability[0].state-machine.states[1].state: duplicated configuration"},
         {"bad pause",
          [](json& r) {
              r["state-machine"] = {{"states", {{{"state", "ready"}, {"pause", "twice"}}}}};
          },
-         "high-availability[0].state-machine.states[0].pause: unsupported value 'twice'"},
+         "parameters.high-availability[0].state-machine.states[0].pause: 'twice' is not one of: "
+         "always, never, once"},
         {"no peers", [](json& r) { r.erase("peers"); },
-         "high-availability[0]: 'peers' is required"},
+         "parameters.high-availability[0]: missing 'peers'"},
         {"empty peers", [](json& r) { r["peers"] = json::array(); },
-         "high-availability[0].peers: must be a non-empty list"},
+         "parameters.high-availability[0].peers: must be a non-empty list"},
         {"peer not a map", [](json& r) { r["peers"][1] = "server2"; },
-         "high-availability[0].peers[1]: a peer must be a map"},
+         "parameters.high-availability[0].peers[1]: expected a map, got string"},
         {"peer without name", [](json& r) { r["peers"][1].erase("name"); },
-         "high-availability[0].peers[1]: 'name' is required"},
+         "parameters.high-availability[0].peers[1]: missing 'name'"},
         {"duplicate peer name", [](json& r) { r["peers"][1]["name"] = "server1"; },
-         "high-availability[0].peers[1].name: peer with name 'server1' already specified"},
+         "parameters.high-availability[0].peers[1].name: peer with name 'server1' already "
+         "specified"},
         {"peer without url", [](json& r) { r["peers"][1].erase("url"); },
-         "high-availability[0].peers[1]: 'url' is required"},
+         "parameters.high-availability[0].peers[1]: missing 'url'"},
         {"url with host name", [](json& r) { r["peers"][1]["url"] = "http://kea.example/"; },
-         "high-availability[0].peers[1].url: invalid URL 'http://kea.example/': the host must "
+         "parameters.high-availability[0].peers[1].url: invalid URL 'http://kea.example/': the "
+         "host must "
          "be an IP address"},
         {"url with ftp", [](json& r) { r["peers"][1]["url"] = "ftp://192.0.2.2/"; },
-         "high-availability[0].peers[1].url: invalid URL 'ftp://192.0.2.2/': the scheme"},
+         "parameters.high-availability[0].peers[1].url: invalid URL 'ftp://192.0.2.2/': the "
+         "scheme"},
         {"url with bad port", [](json& r) { r["peers"][1]["url"] = "http://192.0.2.2:99999/"; },
-         "high-availability[0].peers[1].url: invalid URL 'http://192.0.2.2:99999/': invalid "
+         "parameters.high-availability[0].peers[1].url: invalid URL 'http://192.0.2.2:99999/': "
+         "invalid "
          "port"},
         {"peer without role", [](json& r) { r["peers"][1].erase("role"); },
-         "high-availability[0].peers[1]: 'role' is required"},
+         "parameters.high-availability[0].peers[1]: missing 'role'"},
         {"bad role", [](json& r) { r["peers"][1]["role"] = "leader"; },
-         "high-availability[0].peers[1].role: unsupported value 'leader'"},
+         "parameters.high-availability[0].peers[1].role: 'leader' is not one of: primary, "
+         "secondary, standby, backup"},
         {"auto-failover not bool", [](json& r) { r["peers"][1]["auto-failover"] = "no"; },
-         "high-availability[0].peers[1].auto-failover: must be a boolean"},
+         "parameters.high-availability[0].peers[1].auto-failover: expected a boolean, got string"},
         {"user with colon", [](json& r) { r["peers"][1]["basic-auth-user"] = "a:b"; },
-         "high-availability[0].peers[1].basic-auth-user: the user name must not contain"},
+         "parameters.high-availability[0].peers[1].basic-auth-user: the user name must not "
+         "contain"},
         {"both password keys",
          [](json& r) {
              r["peers"][1]["basic-auth-password"] = "x";
              r["peers"][1]["basic-auth-password-file"] = "/x";
          },
-         "high-availability[0].peers[1]: only one of 'basic-auth-password' and"},
+         "parameters.high-availability[0].peers[1]: only one of 'basic-auth-password' and"},
         {"two primaries", [](json& r) { r["peers"][1]["role"] = "primary"; },
-         "high-availability[0].peers: multiple primary servers specified"},
+         "parameters.high-availability[0].peers: multiple primary servers specified"},
         {"lb without secondary", [](json& r) { r["peers"][1]["role"] = "backup"; },
-         "high-availability[0].peers: secondary server required in the load balancing"},
+         "parameters.high-availability[0].peers: secondary server required in the load balancing"},
         {"lb with standby",
          [](json& r) {
              r["peers"].push_back(
                  {{"name", "s9"}, {"url", "http://192.0.2.9/"}, {"role", "standby"}});
          },
-         "high-availability[0].peers: standby servers not allowed in the load balancing"},
+         "parameters.high-availability[0].peers: standby servers not allowed in the load "
+         "balancing"},
         {"hs with secondary", [](json& r) { r["mode"] = "hot-standby"; },
-         "high-availability[0].peers: standby server required in the hot standby"},
+         "parameters.high-availability[0].peers: standby server required in the hot standby"},
         {"delayed-updates-limit in hot-standby",
          [](json& r) {
              r["mode"] = "hot-standby";
              r["peers"][1]["role"] = "standby";
              r["delayed-updates-limit"] = 5;
          },
-         "high-availability[0].delayed-updates-limit: must be 0 unless"},
+         "parameters.high-availability[0].delayed-updates-limit: must be 0 unless"},
         {"passive-backup with secondary", [](json& r) { r["mode"] = "passive-backup"; },
-         "high-availability[0].peers: secondary servers not allowed in the passive backup"},
+         "parameters.high-availability[0].peers: secondary servers not allowed in the passive "
+         "backup"},
     };
     for (const auto& c : cases) {
         json r = relationship();
@@ -308,15 +321,68 @@ TEST(HaConfigParser, EveryErrorNamesItsKeyPath) {
 }
 
 TEST(HaConfigParser, TheListMustHoldExactlyOneRelationship) {
-    EXPECT_EQ(errorOf(json::object()), "parameters: 'high-availability' is required");
+    EXPECT_EQ(errorOf(json::object()), "parameters: missing 'high-availability'");
     EXPECT_EQ(errorOf({{"high-availability", json::object()}}),
-              "high-availability: must be a list of relationships");
+              "parameters.high-availability: expected a list, got object");
     EXPECT_EQ(errorOf({{"high-availability", json::array()}}),
-              "high-availability: exactly one relationship is supported, 0 given");
+              "parameters.high-availability: exactly one relationship is supported, 0 given");
     EXPECT_EQ(errorOf({{"high-availability", {relationship(), relationship()}}}),
-              "high-availability: exactly one relationship is supported, 2 given");
+              "parameters.high-availability: exactly one relationship is supported, 2 given");
     EXPECT_EQ(errorOf({{"high-availability", {1}}}),
-              "high-availability[0]: a relationship must be a map");
+              "parameters.high-availability[0]: expected a map, got number");
+    EXPECT_EQ(errorOf(json::array()), "parameters: expected a map, got array");
+}
+
+TEST(HaConfigParser, UnknownKeysAreRefusedWhereTheyAre) {
+    json r = relationship();
+    r["heartbeat-dely"] = 1000;
+    EXPECT_EQ(errorOfRel(r), "parameters.high-availability[0]: unknown key 'heartbeat-dely'");
+    r = relationship();
+    r["peers"][1]["auto-failvoer"] = false;
+    EXPECT_EQ(errorOfRel(r),
+              "parameters.high-availability[0].peers[1]: unknown key 'auto-failvoer'");
+    r = relationship();
+    r["multi-threading"] = {{"enable-multi-threading", true}, {"http-threads", 2}};
+    EXPECT_EQ(errorOfRel(r),
+              "parameters.high-availability[0].multi-threading: unknown key 'http-threads'");
+    r = relationship();
+    r["state-machine"] = {{"states", {{{"state", "ready"}, {"paused", "once"}}}}};
+    EXPECT_EQ(errorOfRel(r),
+              "parameters.high-availability[0].state-machine.states[0]: unknown key 'paused'");
+    EXPECT_EQ(errorOf({{"high-availability", {relationship()}}, {"sync", true}}),
+              "parameters: unknown key 'sync'");
+}
+
+TEST(HaConfigParser, AMisplacedKeySaysWhereItBelongs) {
+    json r = relationship();
+    r["auto-failover"] = false;
+    EXPECT_EQ(errorOfRel(r), "parameters.high-availability[0]: unknown key 'auto-failover' "
+                             "('auto-failover' belongs in parameters.high-availability[].peers[])");
+    r = relationship();
+    r["peers"][0]["heartbeat-delay"] = 1000;
+    EXPECT_EQ(errorOfRel(r), "parameters.high-availability[0].peers[0]: unknown key "
+                             "'heartbeat-delay' ('heartbeat-delay' belongs in "
+                             "parameters.high-availability[])");
+}
+
+TEST(HaConfigParser, CommentAndUserContextAreAcceptedInEveryMap) {
+    json r = relationship();
+    r["comment"] = "the pair in building A";
+    r["user-context"] = {{"rack", 4}};
+    r["peers"][0]["comment"] = "this server";
+    r["multi-threading"] = {{"comment", "defaults"}};
+    EXPECT_EQ(errorOfRel(r), "");
+    json p = params(relationship());
+    p["comment"] = "HA";
+    EXPECT_EQ(errorOf(p), "");
+}
+
+TEST(HaConfigParser, AnUnknownKeyIsReportedBeforeTheChecksAcrossKeys) {
+    // The misspelt key is the mistake to show, not a consequence checked after the reading.
+    json r = relationship();
+    r["this-server-name"] = "nobody";
+    r["heartbeat"] = 1;
+    EXPECT_EQ(errorOfRel(r), "parameters.high-availability[0]: unknown key 'heartbeat'");
 }
 
 TEST(HaConfigParser, WaitBackupAckIsAllowedInPassiveBackup) {

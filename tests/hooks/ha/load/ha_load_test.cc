@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // Loads the real libdhcp_ha.so through the hook framework with real parameters.
+#include "config/config_loader.h"
 #include "hooks/hook_set.h"
 
 #include <cstdlib>
@@ -110,7 +111,29 @@ TEST_F(HaLoad, BadParametersFailTheLoadNamingTheKey) {
         loadHookSet({ha(nullptr)}, LoadMode::Load, false);
         FAIL() << "loaded without parameters";
     } catch (const HookError& e) {
-        EXPECT_THAT(e.what(), ::testing::HasSubstr("'high-availability' is required"));
+        EXPECT_THAT(e.what(), ::testing::HasSubstr("missing 'high-availability'"));
+    }
+}
+
+TEST_F(HaLoad, ParameterErrorsCarryTheirPositionInTheFileAndTheKeyPath) {
+    // The positions of the parameters' keys reach the library through what load() gets.
+    auto cfg = config::parseConfigText(R"({"Dhcp4": {"hooks-libraries": [
+  {"library": "libdhcp_ha.so",
+   "parameters": {"high-availability": [{
+     "this-server-name": "server1", "mode": "load-balancing",
+     "heartbeat-dely": 1000,
+     "peers": [
+       {"name": "server1", "url": "http://127.0.0.1:18001/", "role": "primary"},
+       {"name": "server2", "url": "http://127.0.0.1:18002/", "role": "secondary"}]}]}}]}})",
+                                       "ha.conf")
+                   .config;
+    try {
+        loadHookSet(cfg->hooksLibraries, LoadMode::Load, false);
+        FAIL() << "loaded with a misspelt key";
+    } catch (const HookError& e) {
+        EXPECT_STREQ(e.what(), "hook library 'libdhcp_ha.so' (ha.conf:2:3): load() failed: "
+                               "ha.conf:5:6: Dhcp4.hooks-libraries[0].parameters."
+                               "high-availability[0]: unknown key 'heartbeat-dely'");
     }
 }
 

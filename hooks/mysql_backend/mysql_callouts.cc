@@ -20,7 +20,8 @@ void load(LoadContext& ctx) {
     }
     auto logger = ctx.logger();
     ctx.registerLeaseStoreFactory("mysql", [logger](const LeaseStoreParams& p) {
-        auto params = mysql::MySqlParams::fromJson(p.config);
+        ParamReader reader(p);
+        auto params = mysql::MySqlParams::read(reader);
         // A configuration check still connects: a wrong password or a missing schema must fail
         // config-test as it would fail the real configuration. Nothing is written.
         return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <kahu/hooks/param_reader.h>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -34,8 +35,12 @@ struct MySqlParams {
     std::string keyFile;
     std::string cipherList;
 
-    /// Reads the map; throws kahu::Error naming the key on an unknown key, a wrong type or a
-    /// value out of range, and when "name" is missing.
+    /// Reads the lease-database map (every key Kea accepts there; others are refused).
+    /// Throws kahu::ConfigError in the core parser's form on an unknown key, a wrong type or a
+    /// value out of range, and when "name" is missing:
+    /// "kahu.conf:7:17: Dhcp4.lease-database.port: value 70000 out of range 0..65535".
+    static MySqlParams read(hooks::ParamReader& map);
+    /// The same without positions (tests): messages start with "lease-database".
     static MySqlParams fromJson(const nlohmann::json& map);
     /// "mysql://user@host:port/name" for logs (no password).
     std::string describe() const;

@@ -2,6 +2,7 @@
 // The built libdhcp_mysql.so through the real hook loader: it loads (also under
 // multi-threading), registers the "mysql" store type, its factory refuses bad parameters and
 // an unreachable server with clear errors, and unloading unmaps it.
+#include "config/config_loader.h"
 #include "hooks/hook_set.h"
 
 #include <cstdlib>
@@ -60,10 +61,29 @@ TEST_F(MySqlLibrary, RegistersTheMysqlStoreTypeAndUnloadsCleanly) {
 
 TEST_F(MySqlLibrary, FactoryRefusesBadParametersByName) {
     auto set = loadHookSet({{"libdhcp_mysql.so", nullptr, "test.json:1:1"}}, LoadMode::Load, true);
-    EXPECT_NE(
-        std::string::npos,
-        factoryError(*set, {{"type", "mysql"}, {"name", "kea"}, {"hots", "db"}}).find("'hots'"));
-    EXPECT_NE(std::string::npos, factoryError(*set, {{"type", "mysql"}}).find("name"));
+    EXPECT_EQ(factoryError(*set, {{"type", "mysql"}, {"name", "kea"}, {"hots", "db"}}),
+              "Dhcp4.lease-database: unknown key 'hots'");
+    EXPECT_EQ(factoryError(*set, {{"type", "mysql"}}),
+              "Dhcp4.lease-database: must specify a name for the database ('name')");
+    set->unload();
+}
+
+TEST_F(MySqlLibrary, FactoryErrorsCarryThePositionInTheFile) {
+    auto cfg = config::parseConfigText(R"({"Dhcp4": {
+  "lease-database": {"type": "mysql", "name": "kea",
+                     "read-timeout": 3000000000}}})",
+                                       "db.conf")
+                   .config;
+    auto set = loadHookSet({{"libdhcp_mysql.so", nullptr, "test.json:1:1"}}, LoadMode::Load, true);
+    const LeaseStoreFactory* f = set->leaseStoreFactory("mysql");
+    ASSERT_NE(f, nullptr);
+    try {
+        (*f)(LeaseStoreParams{cfg->leaseDatabase.raw, true, cfg->leaseDatabase.source});
+        FAIL() << "accepted a read-timeout out of range";
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "db.conf:3:22: Dhcp4.lease-database.read-timeout: value 3000000000 "
+                               "out of range 0..2147483647");
+    }
     set->unload();
 }
 

@@ -23,10 +23,11 @@
 // docs/hooks.md for the whole contract.
 
 #include <atomic>
+#include <cctype>
 #include <cstdint>
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
-#include <kahu/hooks/library.h>
+#include <kahu/hooks/library.h> // LoadContext, callouts, and ParamReader
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,48 +54,58 @@ struct Example {
     std::shared_ptr<spdlog::logger> logger;
 };
 
-std::vector<uint8_t> parseHex(const std::string& text, const std::string& what) {
-    std::vector<uint8_t> out;
+// Hex bytes, "0a0b0c" or "0a:0b:0c". A mistake fails at the key, with its position in the file.
+std::vector<uint8_t> parseHex(const ParamReader& rule, const char* key, const std::string& text) {
     std::string digits;
     for (char c : text) {
-        if (c != ':' && c != ' ') {
-            digits.push_back(c);
+        if (c == ':' || c == ' ') {
+            continue;
         }
+        if (!std::isxdigit(static_cast<unsigned char>(c))) {
+            rule.fail(key, "'" + text + "' is not hexadecimal");
+        }
+        digits.push_back(c);
     }
     if (digits.size() % 2 != 0) {
-        throw Error("example: " + what + " '" + text + "' is not a whole number of bytes");
+        rule.fail(key, "'" + text + "' is not a whole number of bytes");
     }
+    std::vector<uint8_t> out;
     for (size_t i = 0; i < digits.size(); i += 2) {
         out.push_back(static_cast<uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
     }
     return out;
 }
 
-// Validates the parameters and builds the rules. Throwing here fails the library's load, so the
-// whole (re)configuration fails with this text and the previous configuration keeps running.
-std::vector<Rule> parseRules(const nlohmann::json& params) {
+// Validates the parameters and builds the rules. ParamReader (kahu/hooks/param_reader.h) does
+// what the server's own configuration parser does: a wrong type, a value out of range, a
+// missing or an unknown key fails with the file position and the key path, e.g.
+//   kahu.conf:14:29: Dhcp4.hooks-libraries[0].parameters.rules[1].code: value 300 out of range
+//   1..254
+// Throwing here fails the library's load, so the whole (re)configuration fails with this text
+// and the previous configuration keeps running.
+std::vector<Rule> parseRules(ParamReader& params) {
     std::vector<Rule> rules;
-    if (!params.is_object() || !params.contains("rules") || !params["rules"].is_array()) {
-        throw Error("example: parameters must be {\"rules\": [...]}");
-    }
-    for (const auto& r : params["rules"]) {
+    for (ParamReader& r : params.list("rules")) { // required; every element must be a map
         Rule rule;
-        rule.macPrefix = parseHex(r.at("mac-prefix").get<std::string>(), "mac-prefix");
-        int code = r.at("code").get<int>();
-        if (code < 1 || code > 254) {
-            throw Error("example: option code " + std::to_string(code) + " is out of range");
+        const std::string prefix = r.nonEmptyString("mac-prefix");
+        rule.macPrefix = parseHex(r, "mac-prefix", prefix);
+        rule.code = r.integer<uint8_t>("code", 1, 254);
+        // Read both (optional) so that finish() knows them; exactly one must be given.
+        const std::string text = r.string("text", "");
+        const std::string hex = r.string("hex", "");
+        if (r.has("text") == r.has("hex")) {
+            r.fail("give exactly one of 'text' and 'hex'");
         }
-        rule.code = static_cast<uint8_t>(code);
-        if (r.contains("text")) {
-            auto text = r["text"].get<std::string>();
+        if (r.has("text")) {
             rule.data.assign(text.begin(), text.end());
         } else {
-            rule.data = parseHex(r.at("hex").get<std::string>(), "hex");
+            rule.data = parseHex(r, "hex", hex);
         }
-        rule.label = r["mac-prefix"].get<std::string>() + " -> option " + std::to_string(code);
+        rule.label = prefix + " -> option " + std::to_string(rule.code);
         rule.hits = std::make_shared<std::atomic<uint64_t>>(0);
         rules.push_back(std::move(rule));
     }
+    params.finish(); // any key not read above: "unknown key 'x'"
     return rules;
 }
 
@@ -120,7 +131,8 @@ Verdict onPkt4Send(const Example& self, Pkt4SendArgs& args, CalloutContext& ctx)
 // load(): read parameters, register callouts and commands. Throw (or return false) to fail.
 void load(LoadContext& ctx) {
     auto self = std::make_shared<Example>();
-    self->rules = parseRules(ctx.parameters());
+    ParamReader params(ctx); // ctx.parameters() with their positions in the configuration file
+    self->rules = parseRules(params);
     self->logger = ctx.logger(); // "kahu-dhcp4.dhcp_example"
 
     // The template argument picks the hook point; a lambda taking the wrong argument struct

@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
         return EXIT_FAILURE;
     }
     KAHU_INFO(lg, "CTRL_AGENT_HTTP_SERVICE_STARTED", "HTTP{} service bound to address {}:{}",
-              cfg->http.tls() ? "S" : "", cfg->httpHost, listener->port());
+              cfg->http.useTls() ? "S" : "", cfg->httpHost, listener->port());
 
     for (;;) {
         int sig = 0;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // kahu-shell: kea-shell as a native binary. Same options; the command's arguments are read
 // from stdin and placed inside the "arguments" map; the raw response body is printed.
-#include "control/http_auth.h"
-#include "control/http_client.h"
 #include "server/build_report.h"
 
 #include <boost/program_options.hpp>
@@ -10,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <kahu/error.h>
+#include <kahu/http/client.h>
 #include <string>
 #include <vector>
 
@@ -76,22 +75,23 @@ int main(int argc, char** argv) {
     }
     body += " }";
 
-    kahu::HttpPostRequest req;
-    req.host = host;
-    req.port = static_cast<uint16_t>(port);
+    kahu::http::Target target;
+    target.host = host;
+    target.port = static_cast<uint16_t>(port);
+    target.https = !ca.empty();
+    target.tls.trustAnchor = ca;
+    target.tls.certFile = cert;
+    target.tls.keyFile = key;
+    kahu::http::ClientRequest req;
     req.path = "/" + path;
     req.body = body;
-    req.caFile = ca;
-    req.certFile = cert;
-    req.keyFile = key;
     req.timeout = std::chrono::milliseconds(static_cast<long>(timeout * 1000));
-    req.headers.emplace_back("User-Agent", "Kahu-shell/" + kahu::versionText());
+    req.headers.push_back({"User-Agent", "Kahu-shell/" + kahu::versionText()});
     if (!user.empty()) {
-        req.headers.emplace_back("Authorization",
-                                 "Basic " + kahu::BasicAuth::base64(user + ":" + password));
+        req.headers.push_back({"Authorization", kahu::http::BasicAuth::header(user, password)});
     }
     try {
-        kahu::HttpPostResult res = kahu::httpPost(req);
+        kahu::http::ClientResponse res = kahu::http::request(target, req);
         if (res.status != 200) {
             std::cerr << "Failed to run: HTTP Error " << res.status << ": " << res.reason
                       << std::endl;

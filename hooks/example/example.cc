@@ -4,7 +4,9 @@
 //
 // What it does: sets a DHCP option in the response for clients whose MAC address starts with
 // a given prefix, e.g. a different domain name (option 15) for the lab's virtual machines.
-// It also answers one control command, "example-stats", with how often each rule applied.
+// It also answers one control command, "example-stats", with how often each rule applied,
+// can serve the same counts over HTTP (GET /example-stats, for a monitoring system) and can
+// log them periodically from a timer.
 //
 // Configure it like any Kea hook library:
 //
@@ -14,7 +16,9 @@
 //           "rules": [
 //               { "mac-prefix": "52:54:00", "code": 15, "text": "lab.example.org" },
 //               { "mac-prefix": "00:16:3e", "code": 252, "hex": "0a0b0c" }
-//           ]
+//           ],
+//           "http": { "address": "127.0.0.1", "port": 8009 },   // optional
+//           "report-interval": 60                               // seconds; optional, 0 = off
 //       }
 //   }]
 //
@@ -28,6 +32,7 @@
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
 #include <kahu/hooks/library.h> // LoadContext, callouts, and ParamReader
+#include <kahu/http/server.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +57,15 @@ struct Rule {
 struct Example {
     std::vector<Rule> rules;
     std::shared_ptr<spdlog::logger> logger;
+    std::shared_ptr<http::Server> http; // null unless "http" is configured
+
+    nlohmann::json counts() const {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& rule : rules) {
+            out[rule.label] = rule.hits->load(std::memory_order_relaxed);
+        }
+        return out;
+    }
 };
 
 // Hex bytes, "0a0b0c" or "0a:0b:0c". A mistake fails at the key, with its position in the file.
@@ -105,8 +119,36 @@ std::vector<Rule> parseRules(ParamReader& params) {
         rule.hits = std::make_shared<std::atomic<uint64_t>>(0);
         rules.push_back(std::move(rule));
     }
-    params.finish(); // any key not read above: "unknown key 'x'"
     return rules;
+}
+
+// The optional "http" map: where GET /example-stats is served. The server comes from the
+// LoadContext, so the host stops it when the library is unloaded; it has basic auth and TLS
+// too (kahu/http/server.h), left out here.
+std::shared_ptr<http::Server> makeHttp(LoadContext& ctx, ParamReader& params,
+                                       std::shared_ptr<const Example> self) {
+    ParamReader h = params.optionalMap("http");
+    if (!h.present()) {
+        return nullptr;
+    }
+    http::ServerOptions o;
+    o.host = h.string("address", "127.0.0.1");
+    o.port = h.integer<uint16_t>("port", 1, 65535);
+    o.jsonPostOnly = false; // a GET endpoint, not Kea's JSON commands
+    o.name = "example HTTP endpoint";
+    h.finish();
+    std::weak_ptr<const Example> weak = self; // the server must not keep the state alive
+    return ctx.httpServer(o, [weak](const http::Request& req) {
+        auto state = weak.lock();
+        if (!state || req.method != "GET" || req.target != "/example-stats") {
+            http::Response r = http::Response::error(404);
+            r.close = false;
+            return r;
+        }
+        http::Response r;
+        r.body = nlohmann::json{{"rules", state->counts()}}.dump();
+        return r;
+    });
 }
 
 // The pkt4_send callout: the response is built, not yet packed, so options set here are sent.
@@ -133,7 +175,33 @@ void load(LoadContext& ctx) {
     auto self = std::make_shared<Example>();
     ParamReader params(ctx); // ctx.parameters() with their positions in the configuration file
     self->rules = parseRules(params);
-    self->logger = ctx.logger(); // "kahu-dhcp4.dhcp_example"
+    self->logger = ctx.logger(); // "kahu-dhcp4.example-hooks"
+    self->http = makeHttp(ctx, params, self);
+    const auto reportEvery = params.integer<uint32_t>("report-interval", 0, 86400, 0);
+    params.finish(); // any key not read above: "unknown key 'x'"
+
+    // A timer runs on the hook set's own thread, from activation until unload.
+    if (reportEvery > 0) {
+        ctx.addTimer(std::chrono::seconds(reportEvery),
+                     [self] { self->logger->info("EXAMPLE_REPORT {}", self->counts().dump()); });
+    }
+    // The HTTP endpoint starts once the configuration is in place (the previous
+    // configuration's server has let the port go by then). Dropping with an error fails the
+    // configuration, which keeps the previous one: a port in use is reported, not lost.
+    if (self->http) {
+        ctx.registerCallout<HookPoint::Dhcp4SrvConfigured>(
+            [self](Dhcp4SrvConfiguredArgs& args, CalloutContext&) {
+                try {
+                    self->http->start(); // a second call (another reload) does nothing
+                } catch (const std::exception& e) {
+                    args.error = std::string("example: ") + e.what();
+                    return Verdict::Drop;
+                }
+                self->logger->info("EXAMPLE_HTTP_STARTED serving GET /example-stats on port {}",
+                                   self->http->port());
+                return Verdict::Continue;
+            });
+    }
 
     // The template argument picks the hook point; a lambda taking the wrong argument struct
     // (say Pkt4ReceiveArgs&) would not compile.
@@ -142,11 +210,7 @@ void load(LoadContext& ctx) {
 
     // A command answers in Kea's shape: {"result": 0, "arguments": {...}}.
     ctx.registerCommand("example-stats", [self](const nlohmann::json&) {
-        nlohmann::json counts = nlohmann::json::object();
-        for (const auto& rule : self->rules) {
-            counts[rule.label] = rule.hits->load(std::memory_order_relaxed);
-        }
-        return successAnswer("", {{"rules", counts}});
+        return successAnswer("", {{"rules", self->counts()}});
     });
 
     self->logger->info("EXAMPLE_LOADED {} rule(s)", self->rules.size());

@@ -38,9 +38,9 @@ struct HaRuntime {
 };
 
 /// The DHCP worker count of the running server (thread-pool-size, 0 = the cores).
-unsigned dhcpThreads() {
+unsigned dhcpThreads(ServerAccess* server) {
     unsigned n = 0;
-    if (auto* server = ServerAccess::current()) {
+    if (server != nullptr) {
         if (auto cfg = server->config()) {
             n = cfg->multiThreading.threadPoolSize;
         }
@@ -52,11 +52,12 @@ unsigned dhcpThreads() {
 /// http-client-threads says (0 = the DHCP thread count, as in Kea), so one slow answer does
 /// not hold up the other workers' parked clients. Without it, one connection per peer, as
 /// Kea's single-threaded client.
-std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt) {
+std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt,
+                                             ServerAccess* server) {
     HttpPeerChannel::Options o;
     if (mt && config.multiThreading.enable) {
         unsigned n = config.multiThreading.clientThreads ? config.multiThreading.clientThreads
-                                                         : dhcpThreads();
+                                                         : dhcpThreads(server);
         o.threads = config.multiThreading.clientThreads ? n : 1;
         o.connectionsPerPeer = n;
     }
@@ -74,7 +75,7 @@ void load(LoadContext& ctx) {
                   "multi-threading");
     }
     const bool mt = ctx.multiThreading();
-    auto channel = makePeerChannel(config, mt);
+    auto channel = makePeerChannel(config, mt, ctx.server());
     auto runtime = std::make_shared<HaRuntime>();
     if (mt && config.multiThreading.enable && config.multiThreading.dedicatedListener) {
         auto o = HttpListener::Options::fromConfig(config, config.thisServer());
@@ -83,10 +84,10 @@ void load(LoadContext& ctx) {
         }
         runtime->listener = std::make_unique<HttpListener>(o);
     }
-    auto service =
-        std::make_shared<HaService>(std::move(config), channel, makeServerLocalDhcp(), logger);
+    auto service = std::make_shared<HaService>(std::move(config), channel,
+                                               makeServerLocalDhcp(ctx.server()), logger);
     service->setLeaseUpdates(std::make_shared<UpdaterPort>(service->config(), channel, *service));
-    service->setLeaseSync(std::make_shared<SyncPort>(service->config(), channel));
+    service->setLeaseSync(std::make_shared<SyncPort>(service->config(), channel, ctx.server()));
     runtime->service = service;
 
     ctx.registerCallout<HookPoint::Buffer4Receive>([service](Buffer4ReceiveArgs& a,

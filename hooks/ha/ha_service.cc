@@ -16,27 +16,29 @@ constexpr uint32_t kRemoteOrigin = ServerAccess::kOriginHaRemote;
 
 class ServerLocalDhcp final : public LocalDhcp {
 public:
+    explicit ServerLocalDhcp(ServerAccess* server) : server_(server) {}
+
     void disable(uint32_t origin) override {
-        if (auto* s = ServerAccess::current()) {
+        if (auto* s = server_) {
             s->disableService(origin);
         }
     }
     void enable(uint32_t origin) override {
-        if (auto* s = ServerAccess::current()) {
+        if (auto* s = server_) {
             s->enableService(origin);
         }
     }
     bool enabled() const override {
-        auto* s = ServerAccess::current();
+        auto* s = server_;
         return s == nullptr || s->serviceEnabled();
     }
     void setPoolShare(PoolShare share) override {
-        if (auto* s = ServerAccess::current()) {
+        if (auto* s = server_) {
             s->leases().setPoolShare(share);
         }
     }
     bool rollBack(const Lease4& lease) override {
-        auto* s = ServerAccess::current();
+        auto* s = server_;
         if (s == nullptr) {
             return false;
         }
@@ -51,19 +53,22 @@ public:
         });
         return removed;
     }
+
+private:
+    ServerAccess* server_;
 };
 
 } // namespace
 
-std::unique_ptr<LocalDhcp> makeServerLocalDhcp() {
-    return std::make_unique<ServerLocalDhcp>();
+std::unique_ptr<LocalDhcp> makeServerLocalDhcp(ServerAccess* server) {
+    return std::make_unique<ServerLocalDhcp>(server);
 }
 
 HaService::HaService(HaConfig config, std::shared_ptr<PeerChannel> channel,
                      std::unique_ptr<LocalDhcp> local, std::shared_ptr<spdlog::logger> logger,
                      CommunicationState::SteadyNow steady, CommunicationState::WallNow wall)
     : config_(std::move(config)), partner_(config_.partner()), channel_(std::move(channel)),
-      local_(local ? std::move(local) : makeServerLocalDhcp()),
+      local_(local ? std::move(local) : makeServerLocalDhcp(nullptr)),
       logger_(logger ? std::move(logger) : log::get("kahu-dhcp4.ha-hooks")), filter_(config_),
       comm_(config_, std::move(steady), std::move(wall)), machine_(config_) {}
 

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,8 +25,9 @@
 // service and the served scopes. Commands (ha_commands.h) and callouts (ha.cc) call into it.
 namespace kahu::ha {
 
-/// Turns the local DHCP service on and off for HA (origin kOriginHaLocal); the default one
-/// goes through kahu::ServerAccess::current() and does nothing where no server runs.
+/// Turns the local DHCP service on and off for HA (origin kOriginHaLocal); the real one
+/// (makeServerLocalDhcp) goes through the server the library was given and does nothing
+/// where no server runs.
 class LocalDhcp {
 public:
     virtual ~LocalDhcp() = default;
@@ -41,7 +43,8 @@ public:
         return false;
     }
 };
-std::unique_ptr<LocalDhcp> makeServerLocalDhcp();
+/// `server` is LoadContext::server() (null: a configuration check, nothing to drive).
+std::unique_ptr<LocalDhcp> makeServerLocalDhcp(ServerAccess* server);
 
 class HaService : public LeaseUpdateObserver {
 public:

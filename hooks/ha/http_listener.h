@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <kahu/http/server.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,12 +16,13 @@ namespace kahu::ha {
 /// itself accepts its partner's commands on this server's peer url, without a control agent in
 /// between.
 ///
-/// POST with a JSON command (Content-Type exactly application/json, else 400); basic auth
-/// when this server's peer entry has basic-auth-user (else 401); TLS for an https url, with
-/// client certificates required when require-client-certs is on. The command runs through
-/// the executor (by default kahu::CommandRegistry::instance().execute) and the answer goes
-/// back wrapped in a list, as a control agent would send it. With restrict-commands only the
-/// HA peer commands are accepted; anything else gets 403 {"result": 403, "text": "Forbidden"}.
+/// The SDK's http::Server with Kea's rules: POST with a JSON command (Content-Type exactly
+/// application/json, else 400); basic auth when this server's peer entry has basic-auth-user
+/// (else 401); TLS for an https url, with client certificates required when
+/// require-client-certs is on. The command runs through the executor (by default
+/// kahu::CommandRegistry::instance().execute) on a listener thread and the answer goes back
+/// wrapped in a list, as a control agent would send it. With restrict-commands only the HA
+/// peer commands are accepted; anything else gets 403 {"result": 403, "text": "Forbidden"}.
 class HttpListener {
 public:
     struct Options {
@@ -55,14 +57,18 @@ public:
 
     /// The commands restrict-commands lets through (Kea's ha_commands4_).
     static bool allowedWhenRestricted(const std::string& command);
+    /// The server settings for these options (auth, TLS, threads, limits).
+    static http::ServerOptions serverOptions(const Options& options);
+    /// The answer to one request the server admitted (listener_rules.cc; no I/O).
+    static http::Response respond(const Options& options, const Executor& executor,
+                                  const http::Request& request);
 
     HttpListener(const HttpListener&) = delete;
     HttpListener& operator=(const HttpListener&) = delete;
 
-    struct Impl;
-
 private:
-    std::unique_ptr<Impl> impl_;
+    Options options_;
+    std::unique_ptr<http::Server> server_;
 };
 
 } // namespace kahu::ha

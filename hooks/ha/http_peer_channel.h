@@ -7,7 +7,8 @@
 
 namespace kahu::ha {
 
-/// The real PeerChannel: Kea's peer protocol over HTTP/1.1 (docs/ha-wire.md).
+/// The real PeerChannel: Kea's peer protocol over HTTP/1.1 (docs/ha-wire.md), carried by the
+/// SDK's http::Client.
 ///
 /// Each command is a POST "/" to the peer's url with `Host: <peer ip>` (no port),
 /// `Content-Type: application/json`, `Authorization: Basic ...` when the peer entry has

@@ -92,7 +92,7 @@ void LeaseSync::page(std::optional<Ipv4Address> from) {
                       }
                       Leases* store = self->options_.leases;
                       if (!store) {
-                          auto* server = ServerAccess::current();
+                          auto* server = self->options_.server;
                           if (!server) {
                               PeerAnswer none;
                               none.transportError = "no running server to store the leases in";

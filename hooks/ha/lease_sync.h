@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <kahu/lease/lease4.h>
+#include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,7 +22,7 @@ namespace kahu::ha {
 /// Fetches the partner's whole lease database into ours (docs/ha-wire.md, "Sync"):
 ///   1. dhcp-disable to the partner, max-period = sync-timeout/1000 (at least 1);
 ///   2. lease4-get-page from "start" with sync-page-limit (timeout: sync-timeout);
-///   3. each lease through ServerAccess::current()->leases().modify(): no local copy → add;
+///   3. each lease through the server's leases().modify(): no local copy → add;
 ///      a local copy with an older cltt → replace; otherwise keep. Local leases are never
 ///      deleted;
 ///   4. while pages come back full, 1-3 again from the last address;
@@ -43,8 +44,10 @@ public:
         /// disabled on purpose.
         bool notifyAtEnd = true;
         CommandCreator creator;
-        /// Where the leases go; nullptr = ServerAccess::current()->leases() (tests pass
-        /// their own).
+        /// The running server, whose leases() the partner's leases go to (asked when the
+        /// pages arrive: a reload may change the store).
+        ServerAccess* server = nullptr;
+        /// Where the leases go instead (tests); nullptr = server->leases().
         Leases* leases = nullptr;
     };
     struct Stats {

@@ -28,6 +28,11 @@ struct PeerAnswer {
     int result() const noexcept;
 };
 
+/// The answer of one HTTP exchange with a peer, by Kea's rules (docs/ha-wire.md): a JSON list
+/// whose first element is a map is the answer; a map (an agent's HTTP error) becomes
+/// {"result": 1, "text": <its text>}; anything else is a transport error.
+PeerAnswer interpretAnswer(unsigned status, const std::string& body);
+
 class PeerChannel {
 public:
     using Callback = std::function<void(PeerAnswer)>;

@@ -87,13 +87,15 @@ void UpdaterPort::sendBacklog(std::function<void(bool ok)> done) {
                          [done = std::move(done)](bool ok, const std::string&) { done(ok); });
 }
 
-SyncPort::SyncPort(const HaConfig& config, std::shared_ptr<PeerChannel> channel)
-    : channel_(std::move(channel)), pageLimit_(config.syncPageLimit),
+SyncPort::SyncPort(const HaConfig& config, std::shared_ptr<PeerChannel> channel,
+                   ServerAccess* server)
+    : channel_(std::move(channel)), server_(server), pageLimit_(config.syncPageLimit),
       syncTimeout_(config.syncTimeout) {}
 
 void SyncPort::synchronize(const PeerConfig& partner, std::chrono::seconds maxPeriod,
                            std::function<void(std::string error)> done) {
     LeaseSync::Options o;
+    o.server = server_;
     o.pageLimit = pageLimit_;
     o.syncTimeout = syncTimeout_;
     o.maxPeriod = static_cast<uint32_t>(maxPeriod.count());

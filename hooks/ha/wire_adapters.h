@@ -7,6 +7,7 @@
 #include "peer_channel.h"
 #include "wire_interfaces.h"
 
+#include <kahu/server_access.h>
 #include <memory>
 
 // The wire side's concrete classes (LeaseUpdater, LeaseUpdateBacklog, LeaseSync) behind the
@@ -40,12 +41,14 @@ private:
 /// The lease sync: one LeaseSync run per call.
 class SyncPort final : public LeaseSyncPort {
 public:
-    SyncPort(const HaConfig& config, std::shared_ptr<PeerChannel> channel);
+    /// `server`: where synchronised leases go (LoadContext::server()).
+    SyncPort(const HaConfig& config, std::shared_ptr<PeerChannel> channel, ServerAccess* server);
     void synchronize(const PeerConfig& partner, std::chrono::seconds maxPeriod,
                      std::function<void(std::string error)> done) override;
 
 private:
     std::shared_ptr<PeerChannel> channel_;
+    ServerAccess* server_;
     uint32_t pageLimit_;
     std::chrono::milliseconds syncTimeout_;
 };

@@ -8,15 +8,14 @@
 
 namespace kahu::lease_cmds {
 
-ServerAccess& server() {
-    ServerAccess* access = ServerAccess::current();
-    if (access == nullptr) {
+ServerAccess& LeaseCmds::server() const {
+    if (server_ == nullptr) {
         // Kea's LeaseMgrFactory text, plus why.
         throw CommandError(CommandResult::Error,
                            "no current lease manager is available (the DHCP server is not "
                            "running)");
     }
-    return *access;
+    return *server_;
 }
 
 std::vector<std::pair<std::string, LeaseCmds::Handler>> LeaseCmds::commands() {

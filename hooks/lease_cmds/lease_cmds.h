@@ -19,12 +19,14 @@ namespace kahu::lease_cmds {
 /// concurrently with the packet path: reads are copies, every write is one Leases::modify() (or
 /// wipe), so a command and a client's packet for the same address never interleave.
 ///
-/// The server is looked up per call (ServerAccess::current()): the lease store and the
-/// configuration may change on reload. Without a running server (a configuration check) every
-/// command answers result 1.
+/// The server comes from LoadContext::server(); its lease store and configuration are asked
+/// for per call, since they may change on reload. Without a running server (a configuration
+/// check) every command answers result 1.
 class LeaseCmds {
 public:
-    explicit LeaseCmds(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
+    /// `server` is what LoadContext::server() gave (null for a configuration check).
+    LeaseCmds(ServerAccess* server, std::shared_ptr<spdlog::logger> logger)
+        : server_(server), logger_(std::move(logger)) {}
 
     // Reads (lease_get_cmds.cc).
     nlohmann::json get(const nlohmann::json& args) const;
@@ -53,11 +55,12 @@ public:
                            const std::function<nlohmann::json()>& body) const;
 
 private:
+    /// The running server, or CommandError(1) when there is none.
+    ServerAccess& server() const;
+
+    ServerAccess* server_;
     std::shared_ptr<spdlog::logger> logger_;
 };
-
-/// The running server, or CommandError(1) when there is none.
-ServerAccess& server();
 
 struct LeaseSelector;
 /// The lease a selector names: by address, or the lease of that hardware address or client-id

@@ -19,7 +19,7 @@ using namespace kahu;
 using namespace kahu::hooks;
 
 void load(LoadContext& ctx) {
-    auto cmds = std::make_shared<lease_cmds::LeaseCmds>(ctx.logger());
+    auto cmds = std::make_shared<lease_cmds::LeaseCmds>(ctx.server(), ctx.logger());
     for (const auto& [name, handler] : lease_cmds::LeaseCmds::commands()) {
         ctx.registerCommand(name, [cmds, handler = handler](const nlohmann::json& args) {
             return ((*cmds).*handler)(args);

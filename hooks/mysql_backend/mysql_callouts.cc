@@ -19,13 +19,15 @@ void load(LoadContext& ctx) {
         throw HookError("mysql_library_init failed");
     }
     auto logger = ctx.logger();
-    ctx.registerLeaseStoreFactory("mysql", [logger](const LeaseStoreParams& p) {
-        ParamReader reader(p);
-        auto params = mysql::MySqlParams::read(reader);
-        // A configuration check still connects: a wrong password or a missing schema must fail
-        // config-test as it would fail the real configuration. Nothing is written.
-        return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly);
-    });
+    ctx.registerLeaseStoreFactory(
+        "mysql", [logger, server = ctx.server()](const LeaseStoreParams& p) {
+            ParamReader reader(p);
+            auto params = mysql::MySqlParams::read(reader);
+            // A configuration check still connects: a wrong password or a missing schema must fail
+            // config-test as it would fail the real configuration. Nothing is written.
+            return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly,
+                                                            p.checkOnly ? nullptr : server);
+        });
 }
 
 void unload() {}

@@ -9,8 +9,8 @@
 namespace kahu::mysql {
 
 MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
-                                 bool mayWait)
-    : params_(std::move(params)), logger_(std::move(logger)) {
+                                 bool mayWait, ServerAccess* server)
+    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
     std::unique_ptr<MySqlConnection> first;
     try {
         for (uint32_t attempt = 1;; ++attempt) {
@@ -134,7 +134,7 @@ void MySqlLeaseStore::connectionLost(const DbError& e) const {
     }
     KAHU_ERROR(logger_, "MYSQL_LEASE_DB_LOST", "lost the connection to {}: {}", params_.describe(),
                e.what());
-    ServerAccess* server = ServerAccess::current();
+    ServerAccess* server = server_;
     bool exits = params_.onFail != OnFail::ServeRetryContinue;
     if (params_.maxReconnectTries == 0) {
         KAHU_ERROR(logger_, "MYSQL_LEASE_DB_RECONNECT_DISABLED",
@@ -153,7 +153,7 @@ void MySqlLeaseStore::connectionLost(const DbError& e) const {
 }
 
 void MySqlLeaseStore::recover() const {
-    ServerAccess* server = ServerAccess::current();
+    ServerAccess* server = server_;
     for (uint32_t attempt = 1; attempt <= params_.maxReconnectTries; ++attempt) {
         {
             std::unique_lock lock(recoveryMutex_);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <kahu/lease/lease_store.h>
+#include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
 #include <spdlog/logger.h>
@@ -32,8 +33,10 @@ public:
     /// With retry-on-startup and `mayWait`, an unreachable server is tried again
     /// max-reconnect-tries times, reconnect-wait-time ms apart, before giving up (the start-up
     /// waits for the database; a configuration check passes false and fails at once).
+    /// `server` (LoadContext::server(); null for a check) is told when the database is lost
+    /// and does not come back: its service is disabled, or it is asked to exit.
     MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
-                    bool mayWait = false);
+                    bool mayWait = false, ServerAccess* server = nullptr);
     ~MySqlLeaseStore() override;
 
     std::string type() const override { return "mysql"; }
@@ -72,6 +75,7 @@ private:
 
     MySqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
+    ServerAccess* server_;
     SchemaVersion version_;
     Lease4Layout layout_ = Lease4Layout::Kea26;
 

@@ -179,13 +179,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FuzzServer server(baseConfig());
-    ServerAccess::install(&server);
 
     CommandRegistry registry;
     registerBuiltinCommands(registry, server, server.state_);
     registry.remove("config-write");
     registry.remove("shutdown");
-    auto cmds = std::make_shared<lease_cmds::LeaseCmds>(log::get("kahu-dhcp4.lease-cmds-hooks"));
+    auto cmds =
+        std::make_shared<lease_cmds::LeaseCmds>(&server, log::get("kahu-dhcp4.lease-cmds-hooks"));
     for (const auto& [name, handler] : lease_cmds::LeaseCmds::commands()) {
         if (name == "lease4-write") {
             continue;
@@ -221,7 +221,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
     }
-    ServerAccess::install(nullptr);
     // statistic-sample-*-set may have raised the limits: back to one sample, freeing what
     // this input added (and a later input starts from the same limits).
     fuzz::oneSampleStatistics();

@@ -58,7 +58,6 @@
 #include <tuple>
 
 namespace kahu::ha::wirefuzz {
-PeerAnswer interpretAnswer(unsigned status, const std::string& body);
 std::vector<std::tuple<unsigned, std::string, bool>>
 respondToWire(const HttpListener::Options& options, const HttpListener::Executor& executor,
               std::string_view wire, const std::string& credentials);
@@ -143,7 +142,7 @@ public:
                                                (rec[3] - '0'));
                 rec.remove_prefix(5);
             }
-            a = wirefuzz::interpretAnswer(status, std::string(rec));
+            a = interpretAnswer(status, std::string(rec));
         }
         if (std::getenv("KAHU_FUZZ_TRACE") != nullptr) {
             std::fprintf(stderr, "  -> %s: %s\n", command.c_str(),
@@ -336,13 +335,12 @@ void checkJsonAnswer(const json& a, const char* what) {
 
 void session(const HaConfig& cfg, std::string_view ops, std::deque<std::string_view> answers) {
     FuzzServer server(env().server);
-    ServerAccess::install(&server);
     {
         auto channel = std::make_shared<ScriptedChannel>(std::move(answers));
-        HaService service(cfg, channel, makeServerLocalDhcp(), nullptr, steadyNow, wallNow);
+        HaService service(cfg, channel, makeServerLocalDhcp(&server), nullptr, steadyNow, wallNow);
         auto updates = std::make_shared<FuzzUpdates>(cfg, *channel, service);
         service.setLeaseUpdates(updates);
-        service.setLeaseSync(std::make_shared<SyncPort>(cfg, channel));
+        service.setLeaseSync(std::make_shared<SyncPort>(cfg, channel, &server));
         HaCommands commands(service);
         // KAHU_FUZZ_TRACE=1: the states after each operation on stderr.
         static const bool trace = std::getenv("KAHU_FUZZ_TRACE") != nullptr;
@@ -458,7 +456,6 @@ void session(const HaConfig& cfg, std::string_view ops, std::deque<std::string_v
         (void)kahu::fuzz::serialise(service.statusJson(), "status-get");
         service.stop();
     }
-    ServerAccess::install(nullptr);
 }
 
 // ---- mode 1 ----------------------------------------------------------------------------------
@@ -519,13 +516,12 @@ void sync(const HaConfig& cfg, std::deque<std::string_view> answers) {
 
 void listener(const HaConfig& cfg, bool secured, std::string_view wire) {
     FuzzServer server(env().server);
-    ServerAccess::install(&server);
     {
         auto channel = std::make_shared<ScriptedChannel>(std::deque<std::string_view>{});
-        HaService service(cfg, channel, makeServerLocalDhcp(), nullptr, steadyNow, wallNow);
-        service.setLeaseSync(std::make_shared<SyncPort>(cfg, channel));
+        HaService service(cfg, channel, makeServerLocalDhcp(&server), nullptr, steadyNow, wallNow);
+        service.setLeaseSync(std::make_shared<SyncPort>(cfg, channel, &server));
         HaCommands commands(service);
-        lease_cmds::LeaseCmds leaseCmds(log::get("kahu-dhcp4.lease-cmds-hooks"));
+        lease_cmds::LeaseCmds leaseCmds(&server, log::get("kahu-dhcp4.lease-cmds-hooks"));
         std::map<std::string, std::function<json(const json&)>> handlers = {
             {"ha-heartbeat", [&](const json& a) { return commands.heartbeat(a); }},
             {"ha-sync-complete-notify",
@@ -586,14 +582,13 @@ void listener(const HaConfig& cfg, bool secured, std::string_view wire) {
         checkStatistics(server);
         service.stop();
     }
-    ServerAccess::install(nullptr);
 }
 
 // ---- mode 3 ----------------------------------------------------------------------------------
 
 void codec(std::string_view rec) {
     const std::string text(rec);
-    PeerAnswer a = wirefuzz::interpretAnswer(200, text);
+    PeerAnswer a = interpretAnswer(200, text);
     FUZZ_CHECK(a.ok() == a.transportError.empty(), "PeerAnswer ok() inconsistent");
     if (a.ok()) {
         FUZZ_CHECK(a.answer.is_object(), "an accepted answer is not a map");
@@ -601,7 +596,7 @@ void codec(std::string_view rec) {
         (void)LeaseUpdater::classify("lease4-update", a);
         (void)LeaseUpdater::classify("lease4-del", a);
     }
-    (void)wirefuzz::interpretAnswer(401, text);
+    (void)interpretAnswer(401, text);
 
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) {

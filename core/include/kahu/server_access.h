@@ -83,18 +83,13 @@ public:
 /// What a hook library reaches of the running server, besides its LoadContext: the leases,
 /// the active configuration and the DHCP service state.
 ///
-/// ServerAccess::current() is set by kahu-dhcp4 before any library is loaded and stays valid
-/// until every library is unloaded; it is null where no server runs (configuration checks
-/// with -t/-T, other programs). Look it up when you need it rather than caching what it
-/// returns across reloads: the configuration and even the lease store change on reload.
+/// A library gets it from LoadContext::server() (null where no server runs: configuration
+/// checks with -t/-T or config-test, other programs) and may keep the pointer until it is
+/// unloaded. Ask it each time rather than caching what it returns across reloads: the
+/// configuration and even the lease store change on reload.
 class KAHU_API ServerAccess {
 public:
     virtual ~ServerAccess() = default;
-
-    /// The running server, or nullptr.
-    static ServerAccess* current() noexcept;
-    /// Installs (or with nullptr removes) the running server; kahu-dhcp4 and tests only.
-    static void install(ServerAccess* access) noexcept;
 
     virtual Leases& leases() = 0;
     /// The active configuration (null before the first one is applied).

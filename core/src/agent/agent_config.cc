@@ -105,7 +105,7 @@ AgentConfig parse(config::JsonDocument doc, const std::string& origin) {
     if (m.contains("authentication")) {
         Node a = ca.child("authentication");
         try {
-            BasicAuth::fromJson(a.value, a.path, "kea-control-agent");
+            http::BasicAuth::fromJson(a.value, a.path, "kea-control-agent");
         } catch (const ConfigError& e) {
             // Re-throw with the position of the authentication map.
             throw ConfigError(c.locate(a.path).str() + ": " + e.what());

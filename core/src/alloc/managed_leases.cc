@@ -5,18 +5,6 @@
 
 namespace kahu {
 
-namespace {
-std::atomic<ServerAccess*> currentAccess{nullptr};
-} // namespace
-
-ServerAccess* ServerAccess::current() noexcept {
-    return currentAccess.load(std::memory_order_acquire);
-}
-
-void ServerAccess::install(ServerAccess* access) noexcept {
-    currentAccess.store(access, std::memory_order_release);
-}
-
 bool Leases::add(const Lease4& lease) {
     bool existed = false;
     bool ok = modify(lease.address, [&](std::optional<Lease4>& current) {

@@ -19,10 +19,10 @@ std::string where(const ControlSocketConfig& s) {
 
 HttpListenerOptions httpOptions(const ControlSocketConfig& s) {
     HttpListenerOptions o = HttpListenerOptions::fromJson(s.raw, where(s), kServerRealm);
-    if (s.type == "https" && !o.tls()) {
+    if (s.type == "https" && !o.useTls()) {
         throw ConfigError(where(s) + ": type https needs trust-anchor, cert-file and key-file");
     }
-    if (s.type == "http" && o.tls()) {
+    if (s.type == "http" && o.useTls()) {
         throw ConfigError(where(s) + ": TLS files given for type http (use type https)");
     }
     return o;

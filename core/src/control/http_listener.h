@@ -2,38 +2,22 @@
 #pragma once
 
 #include "control/control_host.h"
-#include "control/http_auth.h"
 
-#include <chrono>
 #include <cstdint>
 #include <kahu/export.h>
+#include <kahu/http/server.h>
 #include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace kahu {
 
-struct KAHU_API HttpListenerOptions {
-    BasicAuth auth; ///< no clients: no authentication
-    /// TLS: all three set = HTTPS. trustAnchor is a CA file or a directory of them.
-    std::string trustAnchor;
-    std::string certFile;
-    std::string keyFile;
-    bool certRequired = true; ///< Kea's default: a client certificate is required
-    /// Extra response headers ("http-headers": [{"name", "value"}]).
-    std::vector<std::pair<std::string, std::string>> headers;
+/// An HTTP control socket's settings: the SDK server's, and how answers are shaped.
+struct KAHU_API HttpListenerOptions : http::ServerOptions {
     /// Wrap each answer map in a list, as the Control Agent answers (Kea's HA listener and
     /// 3.0 HTTP control sockets do the same). Answers that already are lists pass unchanged.
     bool emulateAgent = true;
-    size_t maxRequestBytes = 1 << 20;
-    std::chrono::milliseconds requestTimeout{10000}; ///< Kea's request receive timeout
-    std::chrono::milliseconds idleTimeout{30000};    ///< Kea's keep-alive idle timeout
-    size_t maxConnections = 32;
-    /// The logger the listener writes to.
-    std::string logger = "kahu-dhcp4.http";
 
-    bool tls() const { return !certFile.empty(); }
+    bool useTls() const { return !tls.certFile.empty(); }
 
     /// Reads the auth/TLS/header keys of a control-socket entry or of a Control-agent map
     /// (other keys are ignored here: their owner validates them). Throws kahu::ConfigError
@@ -42,10 +26,10 @@ struct KAHU_API HttpListenerOptions {
                                         const std::string& defaultRealm);
 };
 
-/// JSON over HTTP(S) with Kea's rules: POST only, Content-Type exactly application/json,
-/// Content-Length required, 400/401/408/413 with a {"result", "text"} map body, 200 with the
-/// answer, HTTP/1.0 and 1.1 answered in kind, keep-alive honoured. The client address is added
-/// to each command as "remote-address". Owns its I/O thread; commands run on a second thread.
+/// The control channel over HTTP(S): the SDK's http::Server with Kea's rules for commands
+/// (POST, application/json, Content-Length; 400/401/408/413 with a {"result", "text"} map
+/// body), each command run by the executor with the client's address added as
+/// "remote-address", on the server's worker thread.
 class KAHU_API HttpListener {
 public:
     HttpListener(std::string host, uint16_t port, CommandExecutor executor,
@@ -67,8 +51,8 @@ public:
     uint16_t port() const;
 
 private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    HttpListenerOptions options_;
+    std::unique_ptr<http::Server> server_;
 };
 
 } // namespace kahu

@@ -4,11 +4,14 @@
 // Internal header: it pulls in Boost.Asio, include it from .cc files only.
 #pragma once
 
+// clang-format off
+// First: Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+// clang-format on
 #include <boost/asio.hpp>
 #include <future>
 #include <memory>
 #include <thread>
-#include <utility> // Boost 1.74's awaitable.hpp uses std::exchange without including it
 
 namespace kahu {
 

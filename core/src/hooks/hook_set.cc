@@ -120,12 +120,52 @@ void LoadContext::registerLeaseStoreFactory(const std::string& type, LeaseStoreF
     set_.storeOwners_.emplace(type, index_);
 }
 
+ServerAccess* LoadContext::server() const noexcept {
+    return set_.options_.server;
+}
+
 void LoadContext::addTimer(std::chrono::milliseconds interval, std::function<void()> fn) {
     auto& entry = *set_.libraries_[index_];
     if (!fn) {
         throw HookError("a timer needs a function");
     }
-    set_.timers_.add(interval, std::move(fn), entry.dl, entry.logger);
+    set_.timers_->add(interval, std::move(fn), entry.dl, entry.logger);
+}
+
+LoadContext::Executor LoadContext::executor() {
+    auto& entry = *set_.libraries_[index_];
+    return [timers = std::weak_ptr<HookTimers>(set_.timers_), keep = std::weak_ptr(entry.dl),
+            logger = entry.logger](std::function<void()> fn) {
+        auto t = timers.lock();
+        auto dl = keep.lock();
+        if (t && dl && fn) {
+            t->post(std::move(fn), std::move(dl), logger);
+        }
+    };
+}
+
+std::shared_ptr<http::Server> LoadContext::httpServer(http::ServerOptions options,
+                                                      http::Handler handler) {
+    auto& entry = *set_.libraries_[index_];
+    if (!handler) {
+        throw HookError("an HTTP server needs a handler");
+    }
+    if (options.logger == http::ServerOptions{}.logger) {
+        options.logger = entry.logger->name();
+    }
+    auto server = std::make_shared<http::Server>(std::move(options), std::move(handler));
+    set_.stoppers_.push_back([server] { server->stop(); });
+    return server;
+}
+
+std::shared_ptr<http::Client> LoadContext::httpClient(http::ClientOptions options) {
+    auto& entry = *set_.libraries_[index_];
+    if (options.logger == http::ClientOptions{}.logger) {
+        options.logger = entry.logger->name();
+    }
+    auto client = std::make_shared<http::Client>(std::move(options));
+    set_.stoppers_.push_back([client] { client->stop(); });
+    return client;
 }
 
 // --- HookSet -------------------------------------------------------------------------------
@@ -162,7 +202,7 @@ std::size_t HookSet::calloutCount(HookPoint point) const noexcept {
 
 void HookSet::startTimers() {
     if (!unloaded()) {
-        timers_.start();
+        timers_->start();
     }
 }
 
@@ -261,7 +301,11 @@ void HookSet::unload() noexcept {
     while (inFlight_.load(std::memory_order_acquire) != 0) {
         std::this_thread::yield();
     }
-    timers_.stop();
+    timers_->stop();
+    for (auto it = stoppers_.rbegin(); it != stoppers_.rend(); ++it) {
+        (*it)();
+    }
+    stoppers_.clear();
     for (auto it = libraries_.rbegin(); it != libraries_.rend(); ++it) {
         auto& entry = **it;
         entry.dropParked();

@@ -35,6 +35,9 @@ struct HookSetOptions {
     std::function<void()> onParkLimitDrop;  ///< e.g. increments pkt4-receive-drop
     std::shared_ptr<spdlog::logger> logger; ///< framework messages; default "kahu-dhcp4.hooks"
     std::string hooksDir;                   ///< "" = hooksDirectory()
+    /// The running server, handed to the libraries (LoadContext::server()); null for
+    /// configuration checks and outside kahu-dhcp4.
+    ServerAccess* server = nullptr;
 };
 
 /// The continuation of a parked packet: resume = false means drop it.
@@ -127,7 +130,10 @@ private:
     std::map<std::string, std::size_t> commandOwners_;
     std::map<std::string, LeaseStoreFactory> storeFactories_;
     std::map<std::string, std::size_t> storeOwners_;
-    HookTimers timers_;
+    std::shared_ptr<HookTimers> timers_ = std::make_shared<HookTimers>();
+    /// What libraries made through their LoadContext (HTTP servers and clients): stopped at
+    /// unload, before the libraries are unloaded and unmapped.
+    std::vector<std::function<void()>> stoppers_;
     std::shared_ptr<detail::ParkCounter> parkCounter_;
     std::atomic<bool> unloaded_{false};
     std::atomic<uint32_t> inFlight_{0};

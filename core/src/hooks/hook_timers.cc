@@ -9,23 +9,42 @@ void HookTimers::add(std::chrono::milliseconds interval, std::function<void()> f
                      std::shared_ptr<const void> keepMapped,
                      std::shared_ptr<spdlog::logger> logger) {
     std::lock_guard lock(mutex_);
-    timers_.push_back({std::move(keepMapped),
-                       std::max(interval, std::chrono::milliseconds(1)),
-                       std::move(fn),
-                       std::move(logger),
-                       {}});
+    const auto every = std::max(interval, std::chrono::milliseconds(1));
+    timers_.push_back({std::move(keepMapped), every, std::move(fn), std::move(logger),
+                       std::chrono::steady_clock::now() + every});
+    runLocked();
+}
+
+void HookTimers::post(std::function<void()> fn, std::shared_ptr<const void> keepMapped,
+                      std::shared_ptr<spdlog::logger> logger) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+        return;
+    }
+    timers_.push_back({std::move(keepMapped), std::chrono::milliseconds(0), std::move(fn),
+                       std::move(logger), std::chrono::steady_clock::now(), true});
+    runLocked();
+}
+
+void HookTimers::runLocked() {
+    // The thread starts with the first work after start(): a set without timers has none.
+    if (started_ && !stopping_ && !thread_.joinable() && !timers_.empty()) {
+        thread_ = std::thread([this] { loop(); });
+    }
+    wake_.notify_all();
 }
 
 void HookTimers::start() {
     std::lock_guard lock(mutex_);
-    if (thread_.joinable() || timers_.empty() || stopping_) {
+    if (started_ || stopping_) {
         return;
     }
+    started_ = true;
     auto now = std::chrono::steady_clock::now();
     for (auto& t : timers_) {
-        t.next = now + t.interval;
+        t.next = t.once ? now : now + t.interval;
     }
-    thread_ = std::thread([this] { loop(); });
+    runLocked();
 }
 
 void HookTimers::stop() noexcept {
@@ -52,17 +71,30 @@ std::size_t HookTimers::size() const {
 void HookTimers::loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        auto due = std::min_element(timers_.begin(), timers_.end(),
-                                    [](const Timer& a, const Timer& b) { return a.next < b.next; });
-        if (wake_.wait_until(lock, due->next, [this] { return stopping_; })) {
-            break;
-        }
-        if (std::chrono::steady_clock::now() < due->next) {
+        if (timers_.empty()) {
+            wake_.wait(lock, [this] { return stopping_ || !timers_.empty(); });
             continue;
         }
-        due->next += due->interval;
+        auto due = std::min_element(timers_.begin(), timers_.end(),
+                                    [](const Timer& a, const Timer& b) { return a.next < b.next; });
+        const auto next = due->next;
+        const size_t count = timers_.size();
+        // Woken early by stop() or by new work (which may be due sooner): look again.
+        if (wake_.wait_until(lock, next,
+                             [this, count] { return stopping_ || timers_.size() != count; })) {
+            continue;
+        }
+        if (std::chrono::steady_clock::now() < next) {
+            continue;
+        }
         auto fn = due->fn;
         auto logger = due->logger;
+        std::shared_ptr<const void> keep = due->keepMapped;
+        if (due->once) {
+            timers_.erase(due);
+        } else {
+            due->next += due->interval;
+        }
         lock.unlock();
         try {
             fn();
@@ -71,6 +103,8 @@ void HookTimers::loop() {
         } catch (...) {
             logger->error("HOOKS_TIMER_EXCEPTION a timer callback threw a non-standard exception");
         }
+        fn = nullptr; // the library's code and captures go before its mapping can
+        keep.reset();
         lock.lock();
     }
 }

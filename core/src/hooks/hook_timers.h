@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <kahu/export.h>
 #include <memory>
 #include <mutex>
 #include <spdlog/logger.h>
@@ -13,9 +14,10 @@
 
 namespace kahu::hooks {
 
-/// The periodic timers hook libraries add with LoadContext::addTimer, run by one thread per
-/// hook set (simple, and enough for housekeeping: HA heartbeats, stats sampling).
-class HookTimers {
+/// The periodic timers hook libraries add with LoadContext::addTimer and the one-shot work
+/// they hand to LoadContext::executor(), run by one thread per hook set (simple, and enough
+/// for housekeeping: stats sampling, reports, work moved off the packet path).
+class KAHU_API HookTimers {
 public:
     HookTimers() = default;
     ~HookTimers() { stop(); }
@@ -24,6 +26,9 @@ public:
 
     void add(std::chrono::milliseconds interval, std::function<void()> fn,
              std::shared_ptr<const void> keepMapped, std::shared_ptr<spdlog::logger> logger);
+    /// Runs `fn` once, as soon as the thread is free (after start()). Dropped after stop().
+    void post(std::function<void()> fn, std::shared_ptr<const void> keepMapped,
+              std::shared_ptr<spdlog::logger> logger);
     void start();
     /// Stops and joins the thread, and forgets the timers (so their code can be unmapped).
     void stop() noexcept;
@@ -36,13 +41,16 @@ private:
         std::function<void()> fn;
         std::shared_ptr<spdlog::logger> logger;
         std::chrono::steady_clock::time_point next;
+        bool once = false;
     };
     void loop();
+    void runLocked();
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::vector<Timer> timers_;
     std::thread thread_;
+    bool started_ = false;
     bool stopping_ = false;
 };
 

@@ -102,8 +102,10 @@ void runConfigured(hooks::HookSet& set, const ServerConfig& cfg) {
 
 namespace server_detail {
 
-std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode) {
+std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode,
+                                          ServerAccess* server) {
     hooks::HookSetOptions o;
+    o.server = server;
     o.parkedPacketLimit = cfg.parkedPacketLimit;
     o.onParkLimitDrop = [] { Statistics::instance().add("pkt4-receive-drop", 1); };
     std::string notice;
@@ -118,14 +120,10 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
 
 Server::Server(Options opts) : opts_(std::move(opts)) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    ServerAccess::install(this);
 }
 
 Server::~Server() {
     stopWorkers();
-    if (ServerAccess::current() == this) {
-        ServerAccess::install(nullptr);
-    }
     if (wakeFd_ >= 0) {
         ::close(wakeFd_);
     }
@@ -138,8 +136,8 @@ int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {
             std::cerr << "WARN  DHCP4_CONFIG_SYNTAX_WARNING " << w << "\n";
         }
         ControlListeners::validate(result.config->controlSockets);
-        auto set = loadHooks(*result.config,
-                             withHooks ? hooks::LoadMode::Load : hooks::LoadMode::Validate);
+        auto set = loadHooks(
+            *result.config, withHooks ? hooks::LoadMode::Load : hooks::LoadMode::Validate, nullptr);
         if (withHooks) {
             openStore(*result.config, true, set.get());
             runConfigured(*set, *result.config);
@@ -166,7 +164,7 @@ std::vector<InterfaceAddresses> Server::interfaceAddresses() const {
 void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initial) {
     // Everything that can fail comes first; the running state changes only after it all worked.
     // A staging hook set that is not activated is unloaded when the last pointer goes.
-    auto staging = loadHooks(*config, hooks::LoadMode::Load);
+    auto staging = loadHooks(*config, hooks::LoadMode::Load, this);
     std::string storeConfig = config->leaseDatabase.raw.dump() + config->leaseDatabase.type;
     std::shared_ptr<LeaseStore> store;
     if (!store_ || storeConfig != storeConfig_) {

@@ -71,7 +71,7 @@ std::string Server::applyJson(const nlohmann::json& top, bool checkOnly) {
         if (checkOnly) {
             // config-test: everything but applying; hook libraries are opened and checked.
             ControlListeners::validate(result.config->controlSockets);
-            loadHooks(*result.config, hooks::LoadMode::Validate)->unload();
+            loadHooks(*result.config, hooks::LoadMode::Validate, nullptr)->unload();
             return {};
         }
         return runOnLoop([this, cfg = result.config]() -> std::string {

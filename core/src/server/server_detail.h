@@ -21,6 +21,8 @@ inline int64_t nowSeconds() {
 }
 
 /// Opens the configuration's hook libraries into a staging set (not yet active).
-std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode);
+/// The hook set of a configuration; `server` is handed to the libraries (null for checks).
+std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMode mode,
+                                          ServerAccess* server);
 
 } // namespace kahu::server_detail

@@ -119,21 +119,5 @@ TEST(ManagedLeasesEmpty, ThrowsStoreErrorWithoutAStore) {
     EXPECT_THROW(leases.get(ip("10.0.0.1")), StoreError);
 }
 
-TEST(ServerAccess, InstallAndRemove) {
-    EXPECT_EQ(ServerAccess::current(), nullptr);
-    struct Fake : ServerAccess {
-        ManagedLeases l;
-        Leases& leases() override { return l; }
-        std::shared_ptr<const ServerConfig> config() const override { return nullptr; }
-        void disableService(uint32_t) override {}
-        void enableService(uint32_t) override {}
-        bool serviceEnabled() const noexcept override { return true; }
-    } fake;
-    ServerAccess::install(&fake);
-    EXPECT_EQ(ServerAccess::current(), &fake);
-    ServerAccess::install(nullptr);
-    EXPECT_EQ(ServerAccess::current(), nullptr);
-}
-
 } // namespace
 } // namespace kahu

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "control/http_client.h"
 #include "control/http_listener.h"
 #include "transport_test_util.h"
 
 #include <fstream>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
+#include <kahu/http/client.h>
 
 namespace kahu {
 
@@ -41,10 +41,11 @@ protected:
 
 TEST_F(HttpListenerTest, PostIsAnsweredWithTheAnswerInAListAndRemoteAddress) {
     auto l = listen();
-    HttpPostRequest r;
-    r.port = l->port();
+    http::Target t;
+    t.port = l->port();
+    http::ClientRequest r;
     r.body = "{\"command\": \"status-get\"}";
-    HttpPostResult res = httpPost(r);
+    http::ClientResponse res = http::request(t, r);
     EXPECT_EQ(res.status, 200);
     auto body = nlohmann::json::parse(res.body);
     ASSERT_TRUE(body.is_array());
@@ -122,7 +123,7 @@ TEST_F(HttpListenerTest, BasicAuthRightWrongAndMissing) {
     HttpListenerOptions o;
     o.auth.setRealm("test-realm");
     o.auth.addClient("admin", "secret");
-    o.headers.emplace_back("X-Test", "yes");
+    o.headers.push_back({"X-Test", "yes"});
     auto l = listen(o);
     std::string missing = test::rawTcp(l->port(), post("{\"command\":\"x\"}"));
     EXPECT_EQ(statusLine(missing), "HTTP/1.1 401 Unauthorized");
@@ -130,24 +131,13 @@ TEST_F(HttpListenerTest, BasicAuthRightWrongAndMissing) {
     EXPECT_EQ(nlohmann::json::parse(bodyOf(missing))["result"], 401);
     std::string wrong = test::rawTcp(
         l->port(), post("{\"command\":\"x\"}",
-                        "Authorization: Basic " + BasicAuth::base64("admin:nope") + "\r\n"));
+                        "Authorization: Basic " + http::base64Encode("admin:nope") + "\r\n"));
     EXPECT_EQ(statusLine(wrong), "HTTP/1.1 401 Unauthorized");
     std::string right = test::rawTcp(
         l->port(), post("{\"command\":\"x\"}",
-                        "Authorization: Basic " + BasicAuth::base64("admin:secret") + "\r\n"));
+                        "Authorization: Basic " + http::base64Encode("admin:secret") + "\r\n"));
     EXPECT_EQ(statusLine(right), "HTTP/1.1 200 OK");
     EXPECT_NE(right.find("X-Test: yes"), std::string::npos);
-}
-
-TEST(BasicAuth, PasswordFileAloneHoldsUserAndPassword) {
-    test::SocketDir dir;
-    { std::ofstream(dir.path + "/cred") << "alice:pw\n"; }
-    auto auth = BasicAuth::fromJson(
-        {{"type", "basic"}, {"directory", dir.path}, {"clients", {{{"password-file", "cred"}}}}},
-        "authentication", "r");
-    EXPECT_EQ(auth.check("Basic " + BasicAuth::base64("alice:pw")), "alice");
-    EXPECT_EQ(auth.check("Basic " + BasicAuth::base64("alice:pw2")), "");
-    EXPECT_EQ(BasicAuth::base64("u:p"), "dTpw");
 }
 
 TEST(HttpListenerOptions, PartialTlsIsAConfigError) {

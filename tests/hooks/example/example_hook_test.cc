@@ -8,7 +8,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
+#include <kahu/http/client.h>
+#include <kahu/log.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <sstream>
 #include <string>
+#include <thread>
 
 namespace kahu::hooks {
 
@@ -105,6 +110,72 @@ TEST_F(ExampleHook, UnknownKeysAreRefused) {
     p = kRules;
     p["comment"] = "lab rules";
     EXPECT_EQ(loadError(p), "");
+}
+
+// The HTTP endpoint: served from dhcp4_srv_configured on, gone once the library is unloaded.
+TEST_F(ExampleHook, ServesItsCountsOverHttpUntilUnloaded) {
+    // A free port: bind one, let it go, hand it over.
+    http::Server probe({}, [](const http::Request&) { return http::Response{}; });
+    probe.start();
+    const uint16_t port = probe.port();
+    probe.stop();
+
+    nlohmann::json p = kRules;
+    p["http"] = {{"port", port}};
+    auto set = loadHookSet({example(p)}, LoadMode::Load, true);
+    http::Target t;
+    t.port = port;
+    http::ClientRequest get;
+    get.method = "GET";
+    get.path = "/example-stats";
+    EXPECT_THROW(http::request(t, get), Error); // not started before the configuration is in
+
+    ServerConfig config;
+    std::string error;
+    Dhcp4SrvConfiguredArgs configured{config, error};
+    ASSERT_EQ(set->run<HookPoint::Dhcp4SrvConfigured>(configured), Verdict::Continue) << error;
+    Packet4 query, response;
+    query.chaddr = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    Pkt4SendArgs args{query, response, nullptr};
+    set->run<HookPoint::Pkt4Send>(args);
+
+    http::ClientResponse r = http::request(t, get);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(nlohmann::json::parse(r.body)["rules"]["52:54:00 -> option 15"], 1);
+    get.path = "/other";
+    EXPECT_EQ(http::request(t, get).status, 404);
+
+    // A second configuration whose port is taken fails with the reason, as the server reports it.
+    auto second = loadHookSet({example(p)}, LoadMode::Load, true);
+    std::string error2;
+    Dhcp4SrvConfiguredArgs configured2{config, error2};
+    EXPECT_EQ(second->run<HookPoint::Dhcp4SrvConfigured>(configured2), Verdict::Drop);
+    EXPECT_THAT(error2, ::testing::HasSubstr("example: example HTTP endpoint: cannot listen on"));
+    second->unload();
+
+    set->unload();
+    get.path = "/example-stats";
+    EXPECT_THROW(http::request(t, get), Error);
+}
+
+// The timer: the counts are logged every report-interval seconds, from activation on.
+TEST_F(ExampleHook, ReportsFromATimer) {
+    std::ostringstream lines;
+    auto logger = log::get("kahu-dhcp4.example-hooks");
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(lines);
+    logger->sinks().push_back(sink);
+    nlohmann::json p = kRules;
+    p["report-interval"] = 1;
+    auto set = loadHookSet({example(p)}, LoadMode::Load, true);
+    set->startTimers();
+    for (int i = 0; i < 40 && lines.str().find("EXAMPLE_REPORT") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    set->unload();
+    std::erase(logger->sinks(), sink);
+    EXPECT_THAT(lines.str(), ::testing::HasSubstr("EXAMPLE_REPORT {\"52:54:00 -> option 15\":0}"));
+    p["report-interval"] = 86401;
+    EXPECT_THAT(loadError(p), ::testing::HasSubstr(".report-interval: value 86401 out of range"));
 }
 
 } // namespace kahu::hooks

@@ -75,17 +75,17 @@ protected:
         manager_->configure(config);
         server_.config_ = config;
         server_.leases_.set(manager_);
-        ServerAccess::install(&server_);
         loadLibrary();
     }
-    void TearDown() override {
-        hooks::HookManager::instance().clear();
-        ServerAccess::install(nullptr);
-    }
+    void TearDown() override { hooks::HookManager::instance().clear(); }
 
-    void loadLibrary() {
+    void loadLibrary() { loadLibrary(&server_); }
+    /// Loads the library as kahu-dhcp4 does, handing it `server` (null: as a check would).
+    void loadLibrary(ServerAccess* server) {
+        hooks::HookSetOptions o;
+        o.server = server;
         auto set = hooks::loadHookSet({{"libdhcp_lease_cmds.so", nullptr, "test.json:1:1"}},
-                                      hooks::LoadMode::Load, true);
+                                      hooks::LoadMode::Load, true, o);
         hooks::HookManager::instance().activate(set);
     }
 

@@ -43,7 +43,8 @@ TEST_F(LeaseCmdsTest, CommandsAreListedOnlyWhileTheLibraryIsLoaded) {
 }
 
 TEST_F(LeaseCmdsTest, WithoutARunningServerEveryCommandAnswersError) {
-    ServerAccess::install(nullptr);
+    hooks::HookManager::instance().clear();
+    loadLibrary(nullptr);
     auto answer = run("lease4-get-all");
     EXPECT_EQ(answer["result"], 1);
     EXPECT_EQ(answer["text"],

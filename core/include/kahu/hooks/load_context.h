@@ -11,6 +11,8 @@
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/hook_point.h>
 #include <kahu/hooks/verdict.h>
+#include <kahu/http/client.h>
+#include <kahu/http/server.h>
 #include <kahu/lease/lease_store.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,10 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+
+namespace kahu {
+class ServerAccess;
+} // namespace kahu
 
 namespace kahu::hooks {
 
@@ -50,6 +56,12 @@ public:
     const std::string& libraryPath() const noexcept;
     /// True when the server runs with multi-threading: callouts then run concurrently.
     bool multiThreading() const noexcept;
+    /// The running server (kahu/server_access.h): its leases, configuration and service
+    /// state. Null when the libraries are loaded to check a configuration (-t, -T,
+    /// config-test) or by another program. The pointer stays valid until the library is
+    /// unloaded: keep it. What it returns (configuration, lease store) may change on reload,
+    /// so ask it each time rather than keeping that.
+    ServerAccess* server() const noexcept;
 
     /// Registers a callout for hook point P. `fn` must be callable as
     /// `Verdict(ArgsFor<P>&, CalloutContext&)`; anything else does not compile:
@@ -78,6 +90,23 @@ public:
     /// Runs `fn` every `interval` on a thread owned by the hook set, from activation until
     /// unload. Keep it short; exceptions are logged. Timers of one set share one thread.
     void addTimer(std::chrono::milliseconds interval, std::function<void()> fn);
+
+    /// Hands work to the hook set's timer thread: `executor()(fn)` runs `fn` once, as soon as
+    /// the thread is free, from activation until unload (afterwards it is dropped). For work
+    /// that must not hold up a packet or a command (a report, a write to a slow medium). Keep
+    /// the returned function; it may be called from any thread, also after this call.
+    using Executor = std::function<void(std::function<void()>)>;
+    Executor executor();
+
+    /// An HTTP(S) server for this library (kahu/http/server.h: basic auth, TLS with client
+    /// certificates, Kea's error answers), stopped when the library is unloaded, before its
+    /// code goes. It is not started: call start() where the port is free, in a
+    /// dhcp4_srv_configured callout (the previous configuration's server has stopped by then),
+    /// whose exception fails the configuration. Its messages go to this library's logger
+    /// unless options.logger names another.
+    std::shared_ptr<http::Server> httpServer(http::ServerOptions options, http::Handler handler);
+    /// An HTTP(S) client for this library (kahu/http/client.h), stopped at unload.
+    std::shared_ptr<http::Client> httpClient(http::ClientOptions options = {});
 
     /// Built by the hook framework only.
     LoadContext(HookSet& set, std::size_t index) noexcept : set_(set), index_(index) {}

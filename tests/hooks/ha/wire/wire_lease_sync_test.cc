@@ -62,7 +62,14 @@ struct Result {
     int calls = 0;
 };
 
-std::shared_ptr<LeaseSync> run(FakeChannel& ch, Result& r, LeaseSync::Options o = {}) {
+/// Options that store into `server`'s leases.
+LeaseSync::Options on(ServerAccess& server) {
+    LeaseSync::Options o;
+    o.server = &server;
+    return o;
+}
+
+std::shared_ptr<LeaseSync> run(FakeChannel& ch, Result& r, LeaseSync::Options o) {
     auto s = std::make_shared<LeaseSync>(ch, peer("server2"), std::move(o),
                                          [&r](bool ok, std::string e) {
                                              r.ok = ok;
@@ -95,7 +102,7 @@ TEST(WireLeaseSync, PagesThroughTwentyFiveThousandLeasesNewerClttWins) {
     FakeChannel ch;
     ch.handler = std::ref(partner);
     Result r;
-    auto s = run(ch, r);
+    auto s = run(ch, r, on(server));
     ASSERT_EQ(r.calls, 1);
     EXPECT_TRUE(r.ok) << r.error;
 
@@ -135,7 +142,7 @@ TEST(WireLeaseSync, AFullLastPageEndsWithAnEmptyPage) {
     FakeChannel ch;
     ch.handler = std::ref(partner);
     Result r;
-    LeaseSync::Options o;
+    LeaseSync::Options o = on(server);
     o.pageLimit = 10;
     o.syncTimeout = std::chrono::milliseconds(500); // max-period at least 1
     run(ch, r, o);
@@ -157,7 +164,7 @@ TEST(WireLeaseSync, OldPartnerAnsweringUnsupportedGetsDhcpEnable) {
     FakeChannel ch;
     ch.handler = std::ref(partner);
     Result r;
-    run(ch, r);
+    run(ch, r, on(server));
     EXPECT_TRUE(r.ok) << r.error;
     ASSERT_GE(ch.sent.size(), 2u);
     EXPECT_EQ(ch.sent[ch.sent.size() - 2].command, "ha-sync-complete-notify");
@@ -173,7 +180,7 @@ TEST(WireLeaseSync, FailuresEndTheSyncWithAnError) {
         FakeChannel ch;
         ch.handler = std::ref(partner);
         Result r;
-        run(ch, r);
+        run(ch, r, on(server));
         EXPECT_EQ(r.calls, 1);
         EXPECT_FALSE(r.ok);
         EXPECT_EQ(r.error, "dhcp-disable to server2 failed: result 1");
@@ -186,7 +193,7 @@ TEST(WireLeaseSync, FailuresEndTheSyncWithAnError) {
                                                   : FakeChannel::result(0);
         };
         Result r;
-        run(ch, r);
+        run(ch, r, on(server));
         EXPECT_FALSE(r.ok);
         EXPECT_EQ(r.error, "lease4-get-page to server2 failed: timed out");
     }
@@ -196,7 +203,7 @@ TEST(WireLeaseSync, FailuresEndTheSyncWithAnError) {
         FakeChannel ch;
         ch.handler = std::ref(partner);
         Result r;
-        run(ch, r);
+        run(ch, r, on(server));
         EXPECT_FALSE(r.ok);
         EXPECT_EQ(r.error, "ha-sync-complete-notify to server2 failed: result 1");
     }
@@ -220,7 +227,7 @@ TEST(WireLeaseSync, UnreadableLeaseIsSkippedAndPagingGoesOn) {
         return a;
     };
     Result r;
-    LeaseSync::Options o;
+    LeaseSync::Options o = on(server);
     o.pageLimit = 2;
     auto s = run(ch, r, o);
     EXPECT_TRUE(r.ok) << r.error;

@@ -173,8 +173,6 @@ private:
 /// A ServerAccess over FakeLeases, installed for the test's lifetime.
 class FakeServer : public ServerAccess {
 public:
-    FakeServer() { ServerAccess::install(this); }
-    ~FakeServer() override { ServerAccess::install(nullptr); }
     Leases& leases() override { return leases_; }
     std::shared_ptr<const ServerConfig> config() const override { return nullptr; }
     void disableService(uint32_t) override {}

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "control/http_auth.h"
+#include <kahu/http/basic_auth.h>
 
 #include <filesystem>
 #include <fstream>
 #include <kahu/error.h>
 #include <sstream>
 
-namespace kahu {
+namespace kahu::http {
 
 namespace {
 
@@ -36,28 +36,36 @@ std::string stringAt(const nlohmann::json& m, const char* key, const std::string
     return v.get<std::string>();
 }
 
+constexpr std::string_view kBase64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 } // namespace
 
-std::string BasicAuth::base64(std::string_view in) {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+std::string base64Encode(std::string_view in) {
     std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
     size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
         uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+        out += {kBase64[v >> 18], kBase64[(v >> 12) & 63], kBase64[(v >> 6) & 63],
+                kBase64[v & 63]};
     }
     if (i + 1 == in.size()) {
         uint32_t v = uint8_t(in[i]) << 16;
-        out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+        out += {kBase64[v >> 18], kBase64[(v >> 12) & 63], '=', '='};
     } else if (i + 2 == in.size()) {
         uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+        out += {kBase64[v >> 18], kBase64[(v >> 12) & 63], kBase64[(v >> 6) & 63], '='};
     }
     return out;
 }
 
+std::string BasicAuth::header(const std::string& user, const std::string& password) {
+    return "Basic " + base64Encode(user + ":" + password);
+}
+
 void BasicAuth::addClient(const std::string& user, const std::string& password) {
-    credentials_.emplace_back(base64(user + ":" + password), user);
+    credentials_.emplace_back(base64Encode(user + ":" + password), user);
 }
 
 std::string BasicAuth::check(std::string_view authorization) const {
@@ -159,4 +167,4 @@ BasicAuth BasicAuth::fromJson(const nlohmann::json& a, const std::string& where,
     return auth;
 }
 
-} // namespace kahu
+} // namespace kahu::http

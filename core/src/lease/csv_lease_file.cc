@@ -74,61 +74,45 @@ off_t endOfLastLine(int fd, off_t size) {
 
 } // namespace
 
-CsvLeaseFile::CsvLeaseFile(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (fd_ < 0) {
+CsvLeaseFile::CsvLeaseFile(std::string path)
+    : path_(std::move(path)),
+      fd_(::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) {
+    if (!fd_) {
         throw StoreError(errnoText("cannot open lease file", path_));
     }
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) {
-        int err = errno;
-        ::close(fd_);
-        errno = err;
+    if (::fstat(fd_.get(), &st) != 0) {
         throw StoreError(errnoText("cannot stat lease file", path_));
     }
-    try {
-        if (st.st_size == 0) {
-            writeFully(fd_, std::string(CsvLeaseCodec::kHeader) + "\n", path_);
-            return;
-        }
-        currentHeader_ = readFirstLine(fd_) == CsvLeaseCodec::kHeader;
-        off_t end = endOfLastLine(fd_, st.st_size);
-        if (end != st.st_size) {
-            // A row torn by a crash: the loader skipped it; drop it so that it cannot glue
-            // itself to the next row we write.
-            if (end == 0 || ::ftruncate(fd_, end) != 0) {
-                throw StoreError(errnoText("cannot repair torn last line of", path_));
-            }
-        }
-    } catch (...) {
-        ::close(fd_);
-        throw;
+    if (st.st_size == 0) {
+        writeFully(fd_.get(), std::string(CsvLeaseCodec::kHeader) + "\n", path_);
+        return;
     }
-}
-
-CsvLeaseFile::~CsvLeaseFile() {
-    if (fd_ >= 0) {
-        ::close(fd_);
+    currentHeader_ = readFirstLine(fd_.get()) == CsvLeaseCodec::kHeader;
+    off_t end = endOfLastLine(fd_.get(), st.st_size);
+    if (end != st.st_size) {
+        // A row torn by a crash: the loader skipped it; drop it so that it cannot glue
+        // itself to the next row we write.
+        if (end == 0 || ::ftruncate(fd_.get(), end) != 0) {
+            throw StoreError(errnoText("cannot repair torn last line of", path_));
+        }
     }
 }
 
 void CsvLeaseFile::append(std::string_view rows) {
-    writeFully(fd_, rows, path_);
+    writeFully(fd_.get(), rows, path_);
 }
 
 void CsvLeaseFile::load(const std::string& path, LeaseIndex& leases, LeaseLoadReport& report,
                         uint32_t maxRowErrors) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file) {
         if (errno == ENOENT) {
             return; // missing: nothing to load
         }
         throw StoreError(errnoText("cannot read lease file", path));
     }
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
+    const int fd = file.get();
     ++report.files;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
@@ -223,26 +207,22 @@ void CsvLeaseFile::load(const std::string& path, LeaseIndex& leases, LeaseLoadRe
 }
 
 void CsvLeaseFile::writeAll(const std::string& path, const LeaseIndex& leases) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
+    FileDescriptor file(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+    if (!file) {
         throw StoreError(errnoText("cannot create lease file", path));
     }
-    try {
-        std::string buf(CsvLeaseCodec::kHeader);
-        buf += '\n';
-        leases.forEach([&](const Lease4& lease) {
-            CsvLeaseCodec::appendRow(buf, lease);
-            if (buf.size() > (1u << 20)) {
-                writeFully(fd, buf, path);
-                buf.clear();
-            }
-        });
-        writeFully(fd, buf, path);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    if (::close(fd) != 0) {
+    std::string buf(CsvLeaseCodec::kHeader);
+    buf += '\n';
+    leases.forEach([&](const Lease4& lease) {
+        CsvLeaseCodec::appendRow(buf, lease);
+        if (buf.size() > (1u << 20)) {
+            writeFully(file.get(), buf, path);
+            buf.clear();
+        }
+    });
+    writeFully(file.get(), buf, path);
+    // close() may report the last write's failure (NFS, a full disk): it must be seen.
+    if (::close(file.release()) != 0) {
         throw StoreError(errnoText("cannot close lease file", path));
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "fs/file_descriptor.h"
 #include "lease/lease_index.h"
 
 #include <cstdint>
@@ -31,7 +32,6 @@ public:
     /// last line (no newline) is cut off so the next row starts a line of its own. Throws
     /// kahu::StoreError.
     explicit CsvLeaseFile(std::string path);
-    ~CsvLeaseFile();
     CsvLeaseFile(const CsvLeaseFile&) = delete;
     CsvLeaseFile& operator=(const CsvLeaseFile&) = delete;
 
@@ -57,7 +57,7 @@ public:
 
 private:
     std::string path_;
-    int fd_ = -1;
+    FileDescriptor fd_;
     bool currentHeader_ = true;
 };
 

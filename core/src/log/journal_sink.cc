@@ -161,26 +161,20 @@ JournalSink::JournalSink(std::string ident, std::string socketPath)
     openSocket();
 }
 
-JournalSink::~JournalSink() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
-
 bool JournalSink::openSocket() {
     // Nonblocking: a full journald queue must cost the logging thread (maybe the packet path)
     // a dropped message, not a wait. Unconnected: sendmsg() names the socket each time, so a
     // journald that went away and came back is found again.
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd_ < 0) {
+    fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd_) {
         return false;
     }
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &kSendBuffer, sizeof kSendBuffer);
+    ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &kSendBuffer, sizeof kSendBuffer);
     return true;
 }
 
 int JournalSink::send(const spdlog::memory_buf_t& message, const spdlog::memory_buf_t& rest) {
-    if (fd_ < 0 && !openSocket()) {
+    if (!fd_ && !openSocket()) {
         return errno;
     }
     sockaddr_un addr{};
@@ -197,7 +191,7 @@ int JournalSink::send(const spdlog::memory_buf_t& message, const spdlog::memory_
     mh.msg_iov = iov;
     mh.msg_iovlen = 2;
     for (;;) {
-        if (::sendmsg(fd_, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+        if (::sendmsg(fd_.get(), &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
             return 0;
         }
         if (errno != EINTR) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "fs/file_descriptor.h"
+
 #include <atomic>
 #include <cstdint>
 #include <kahu/export.h>
@@ -66,7 +68,6 @@ public:
     /// ident is SYSLOG_IDENTIFIER (the output's "syslog:NAME"/"journal:NAME", or the program's
     /// name). The formatter starts as kDefaultJournalPattern.
     explicit JournalSink(std::string ident, std::string socketPath = journalSocketPath());
-    ~JournalSink() override;
 
     const std::string& ident() const { return ident_; }
     const std::string& socketPath() const { return path_; }
@@ -85,7 +86,7 @@ private:
 
     std::string ident_;
     std::string path_;
-    int fd_ = -1;
+    FileDescriptor fd_;
     std::atomic<uint64_t> dropped_{0};
     uint64_t droppedUnreported_ = 0; ///< since the last datagram that got through
     bool warned_ = false;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include "net/file_descriptor.h"
+#include "fs/file_descriptor.h"
 #include "net/interface_info.h"
 #include "net/received_packet.h"
 #include "net/udp_frame.h"

@@ -118,15 +118,12 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
 
 } // namespace server_detail
 
-Server::Server(Options opts) : opts_(std::move(opts)) {
-    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+Server::Server(Options opts)
+    : opts_(std::move(opts)), wakeFd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
 }
 
 Server::~Server() {
     stopWorkers();
-    if (wakeFd_ >= 0) {
-        ::close(wakeFd_);
-    }
 }
 
 int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {
@@ -342,7 +339,7 @@ void Server::shutdown(int exitValue) {
     shutdownCommand_ = true;
     stopping_ = true;
     uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wakeFd_, &one, sizeof one);
+    [[maybe_unused]] auto n = ::write(wakeFd_.get(), &one, sizeof one);
 }
 
 int Server::run() {
@@ -352,7 +349,7 @@ int Server::run() {
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr); // before any thread starts
-    int sigFd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+    FileDescriptor sigFd(::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
 
     std::unique_ptr<PidFile> pid;
     startedAt_ = nowSeconds();
@@ -381,7 +378,8 @@ int Server::run() {
         return EXIT_FAILURE;
     }
 
-    int ep = ::epoll_create1(EPOLL_CLOEXEC);
+    FileDescriptor epoll(::epoll_create1(EPOLL_CLOEXEC));
+    const int ep = epoll.get();
     auto watch = [ep](int fd) {
         epoll_event ev{};
         ev.events = EPOLLIN;
@@ -400,8 +398,8 @@ int Server::run() {
             watch(fd);
         }
     };
-    watch(sigFd);
-    watch(wakeFd_);
+    watch(sigFd.get());
+    watch(wakeFd_.get());
     rewatch();
 
     epoll_event events[16];
@@ -421,9 +419,9 @@ int Server::run() {
         size_t got = 0;
         for (int i = 0; i < n && !stopping_; ++i) {
             int fd = events[i].data.fd;
-            if (fd == sigFd) {
+            if (fd == sigFd.get()) {
                 signalfd_siginfo si{};
-                while (::read(sigFd, &si, sizeof si) == sizeof si) {
+                while (::read(sigFd.get(), &si, sizeof si) == sizeof si) {
                     if (si.ssi_signo == SIGHUP) {
                         reload();
                     } else {
@@ -432,9 +430,9 @@ int Server::run() {
                         stopping_ = true;
                     }
                 }
-            } else if (fd == wakeFd_) {
+            } else if (fd == wakeFd_.get()) {
                 uint64_t count;
-                [[maybe_unused]] auto r = ::read(wakeFd_, &count, sizeof count);
+                [[maybe_unused]] auto r = ::read(wakeFd_.get(), &count, sizeof count);
             } else if (!busy) {
                 got += drain(fd);
             }
@@ -473,8 +471,6 @@ int Server::run() {
     }
     unregisterBuiltinCommands(CommandRegistry::instance());
     sockets_.store(nullptr);
-    ::close(ep);
-    ::close(sigFd);
     KAHU_INFO(logger(), "DHCP4_SHUTDOWN", "server shutdown");
     spdlog::shutdown();
     return exitValue_;

@@ -9,6 +9,7 @@
 #include "control/control_listeners.h"
 #include "control/network_state.h"
 #include "dhcp4/dhcp4_processor.h"
+#include "fs/file_descriptor.h"
 #include "hooks/hook_set.h"
 #include "net/socket_set.h"
 #include "server/packet_queue.h"
@@ -133,7 +134,7 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<bool> shutdownCommand_{false}; ///< stopping because of the shutdown command
     std::atomic<int> exitValue_{0};
-    int wakeFd_ = -1; ///< eventfd: wakes the event loop (shutdown, tasks)
+    FileDescriptor wakeFd_; ///< eventfd: wakes the event loop (shutdown, tasks)
     std::mutex tasksMutex_;
     std::vector<std::function<void()>> tasks_;
     std::atomic<int64_t> startedAt_{0};

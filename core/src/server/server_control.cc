@@ -33,7 +33,7 @@ std::string Server::runOnLoop(std::function<std::string()> task) {
         });
     }
     uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wakeFd_, &one, sizeof one);
+    [[maybe_unused]] auto n = ::write(wakeFd_.get(), &one, sizeof one);
     return result.get();
 }
 

@@ -4,9 +4,11 @@
 #include <unistd.h>
 #include <utility>
 
-namespace kahu::net {
+namespace kahu {
 
-/// Owns a file descriptor and closes it once (RAII for every socket this layer opens).
+/// Owns a file descriptor and closes it once: the one RAII type for every descriptor the core
+/// opens (sockets, the event loop's eventfd, signalfd and epoll instance, the lease file, the
+/// journal socket). Move-only.
 class FileDescriptor {
 public:
     FileDescriptor() = default;
@@ -24,15 +26,19 @@ public:
 
     int get() const noexcept { return fd_; }
     explicit operator bool() const noexcept { return fd_ >= 0; }
+    /// Closes the descriptor held (if any) and takes `fd`.
     void reset(int fd = -1) noexcept {
         if (fd_ >= 0) {
             ::close(fd_);
         }
         fd_ = fd;
     }
+    /// Gives the descriptor up without closing it, for a caller that must see close()'s result
+    /// (a file whose last write only close() may report).
+    int release() noexcept { return std::exchange(fd_, -1); }
 
 private:
     int fd_ = -1;
 };
 
-} // namespace kahu::net
+} // namespace kahu

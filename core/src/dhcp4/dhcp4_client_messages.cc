@@ -3,8 +3,8 @@
 // processDecline, processInform). The allocating path (DISCOVER, REQUEST) is in
 // dhcp4_processor.cc.
 #include "dhcp4/dhcp4_processor.h"
+#include "dhcp4/packet_hooks.h"
 #include "dhcp4/reply_options.h"
-#include "hooks/hook_set.h"
 #include "log/kea_loggers.h"
 
 #include <kahu/log.h>
@@ -37,12 +37,9 @@ void Dhcp4Processor::processRelease(Exchange& ex) {
                    ex.query.label(), ex.query.ciaddr.str());
         return;
     }
-    if (ex.hooks && ex.hooks->has(hooks::HookPoint::Lease4Release)) {
-        hooks::Lease4ReleaseArgs args{ex.query, *lease};
-        if (ex.hooks->run<hooks::HookPoint::Lease4Release>(args, ex.context.get()) !=
-            hooks::Verdict::Continue) {
-            return;
-        }
+    hooks::Lease4ReleaseArgs args{ex.query, *lease};
+    if (PacketHooks::run<hooks::HookPoint::Lease4Release>(ex, args) != hooks::Verdict::Continue) {
+        return;
     }
     if (leases_.remove(*lease)) {
         ex.deletedLeases.push_back(*lease);
@@ -87,12 +84,9 @@ void Dhcp4Processor::processDecline(Exchange& ex) {
         ex.markDrop("DHCP4_DECLINE_LEASE_MISMATCH");
         return;
     }
-    if (ex.hooks && ex.hooks->has(hooks::HookPoint::Lease4Decline)) {
-        hooks::Lease4DeclineArgs args{ex.query, *lease};
-        if (ex.hooks->run<hooks::HookPoint::Lease4Decline>(args, ex.context.get()) !=
-            hooks::Verdict::Continue) {
-            return;
-        }
+    hooks::Lease4DeclineArgs args{ex.query, *lease};
+    if (PacketHooks::run<hooks::HookPoint::Lease4Decline>(ex, args) != hooks::Verdict::Continue) {
+        return;
     }
     Lease4 declined = *lease;
     declined.hwAddr = HwAddr{};

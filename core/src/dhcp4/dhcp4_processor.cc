@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/dhcp4_processor.h"
 
+#include "dhcp4/packet_hooks.h"
 #include "dhcp4/reply_options.h"
-#include "hooks/hook_set.h"
 #include "log/kea_loggers.h"
 
 #include <algorithm>
@@ -359,53 +359,17 @@ Exchange Dhcp4Processor::process(Packet4 query, int64_t now) {
     return result ? std::move(*result) : Exchange{};
 }
 
-std::function<void()> Dhcp4Processor::guarded(const ExchangePtr& ex, const Done& done,
-                                              std::function<void()> step) {
-    return [ex, done, step = std::move(step)] {
-        try {
-            step();
-        } catch (const std::exception& e) {
-            KAHU_ERROR(log::packets(), "DHCP4_PACKET_PROCESS_STD_EXCEPTION",
-                       "exception occurred during packet processing: {}: {}", ex->query.label(),
-                       e.what());
-            ex->markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
-            done(ex);
-        }
+namespace {
+
+/// runOrPark's drop path for the protocol: the exchange is marked dropped and decided.
+auto dropAndDecide(const Dhcp4Processor::Done& done) {
+    return [done](const ExchangePtr& ex, const char* reason) {
+        ex->markDrop(reason);
+        done(ex);
     };
 }
 
-template <hooks::HookPoint P, class Args>
-bool Dhcp4Processor::parkable(const ExchangePtr& ex, Args& args, const Done& done,
-                              std::function<void()> resume, bool* skipped) {
-    if (!ex->hooks || !ex->hooks->has(P)) {
-        return true;
-    }
-    auto verdict =
-        ex->hooks->run<P>(args, ex->context.get(),
-                          [ex, done, resume = guarded(ex, done, std::move(resume))](bool go) {
-                              if (go) {
-                                  resume();
-                              } else {
-                                  ex->markDrop("HOOKS_PARKED_PACKET_DROPPED");
-                                  done(ex);
-                              }
-                          });
-    switch (verdict) {
-    case hooks::Verdict::Park:
-        return false;
-    case hooks::Verdict::Drop:
-        ex->markDrop("DHCP4_HOOK_DROP");
-        done(ex);
-        return false;
-    case hooks::Verdict::Skip:
-        if (skipped) {
-            *skipped = true;
-        }
-        return true;
-    default:
-        return true;
-    }
-}
+} // namespace
 
 void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
     try {
@@ -468,10 +432,10 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         if (const Option* hn = q.get(opt::kHostName); hn && !ex->client.fqdn) {
             ex->client.hostname = sanitizeHostname(hn->data);
         }
-        if (flexId_ && ex->hooks && ex->hooks->has(hooks::HookPoint::Host4Identifier)) {
+        if (flexId_ && PacketHooks::has(*ex, hooks::HookPoint::Host4Identifier)) {
             IdentifierType type = IdentifierType::FlexId;
             hooks::Host4IdentifierArgs args{ex->query, type, ex->flexId};
-            if (ex->hooks->run<hooks::HookPoint::Host4Identifier>(args, ex->context.get()) !=
+            if (PacketHooks::run<hooks::HookPoint::Host4Identifier>(*ex, args) !=
                 hooks::Verdict::Continue) {
                 ex->flexId.clear();
             }
@@ -512,15 +476,20 @@ void Dhcp4Processor::dispatch(const ExchangePtr& ex, const Done& done) {
 void Dhcp4Processor::selectSubnet(const ExchangePtr& ex, const Done& done,
                                   std::function<void()> next) {
     ex->subnet = selector_.select(ex->query, interfaceOf(ex->query), ex->query.classes());
-    bool skipped = false;
     hooks::Subnet4SelectArgs args{ex->query, ex->subnet, config_->subnets};
-    if (!parkable<hooks::HookPoint::Subnet4Select>(ex, args, done, next, &skipped)) {
+    auto resume = [next = std::move(next)](const ExchangePtr&) { next(); };
+    switch (PacketHooks::runOrPark<hooks::HookPoint::Subnet4Select>(ex, args, resume,
+                                                                    dropAndDecide(done))) {
+    case HookStep::Parked:
+    case HookStep::Dropped:
         return;
-    }
-    if (skipped) {
+    case HookStep::Skip:
         ex->subnet = nullptr;
+        break;
+    case HookStep::Continue:
+        break;
     }
-    next();
+    resume(ex);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -723,10 +692,19 @@ void Dhcp4Processor::processDiscover(const ExchangePtr& ex, const Done& done) {
     ex->reservation = reservationFor(*chosen, *ex);
     ex->candidate = makeLease(*chosen, *address, *ex);
     hooks::Lease4SelectArgs args{ex->query, *chosen, true, ex->candidate};
-    if (parkable<hooks::HookPoint::Lease4Select>(
-            ex, args, done, [this, ex, done] { finishDiscover(ex, done); }, &ex->skipCommit)) {
-        finishDiscover(ex, done);
+    auto finish = [this, done](const ExchangePtr& x) { finishDiscover(x, done); };
+    switch (PacketHooks::runOrPark<hooks::HookPoint::Lease4Select>(ex, args, finish,
+                                                                   dropAndDecide(done))) {
+    case HookStep::Parked:
+    case HookStep::Dropped:
+        return;
+    case HookStep::Skip:
+        ex->skipCommit = true;
+        break;
+    case HookStep::Continue:
+        break;
     }
+    finishDiscover(ex, done);
 }
 
 void Dhcp4Processor::finishDiscover(const ExchangePtr& ex, const Done& done) {
@@ -882,11 +860,11 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
     x.subnet = target;
     x.candidate = makeLease(*target, *requested, x);
     bool renewal = x.existing && x.existing->address == *requested;
-    if (renewal && x.hooks && x.hooks->has(hooks::HookPoint::Lease4Renew)) {
+    if (renewal && PacketHooks::has(x, hooks::HookPoint::Lease4Renew)) {
         hooks::Lease4RenewArgs args{x.query, *target,
                                     target->matchClientId ? &x.client.clientId : nullptr,
                                     x.client.hw, x.candidate};
-        auto v = x.hooks->run<hooks::HookPoint::Lease4Renew>(args, x.context.get());
+        auto v = PacketHooks::run<hooks::HookPoint::Lease4Renew>(x, args);
         if (v == hooks::Verdict::Drop) {
             x.markDrop("DHCP4_HOOK_LEASE4_RENEW_DROP");
             return done(ex);
@@ -897,9 +875,17 @@ void Dhcp4Processor::processRequest(const ExchangePtr& ex, const Done& done) {
         }
     } else if (!renewal) {
         hooks::Lease4SelectArgs args{x.query, *target, false, x.candidate};
-        if (!parkable<hooks::HookPoint::Lease4Select>(
-                ex, args, done, [this, ex, done] { commitRequest(ex, done); }, &x.skipCommit)) {
+        auto commit = [this, done](const ExchangePtr& e) { commitRequest(e, done); };
+        switch (PacketHooks::runOrPark<hooks::HookPoint::Lease4Select>(ex, args, commit,
+                                                                       dropAndDecide(done))) {
+        case HookStep::Parked:
+        case HookStep::Dropped:
             return;
+        case HookStep::Skip:
+            x.skipCommit = true;
+            break;
+        case HookStep::Continue:
+            break;
         }
     }
     commitRequest(ex, done);

@@ -52,15 +52,6 @@ private:
     void processDecline(Exchange& ex);
     void processInform(Exchange& ex);
 
-    /// Runs a hook point that may park. Returns true when the caller goes on now; false when
-    /// the exchange was handed over (parked: `resume` runs later; dropped: `done` ran).
-    template <hooks::HookPoint P, class Args>
-    bool parkable(const ExchangePtr& ex, Args& args, const Done& done, std::function<void()> resume,
-                  bool* skipped = nullptr);
-    /// Wraps a continuation so an exception becomes a dropped exchange, not a lost one.
-    std::function<void()> guarded(const ExchangePtr& ex, const Done& done,
-                                  std::function<void()> step);
-
     bool acceptServerId(const Packet4& q) const;
     std::optional<Lease4> findClientLease(const std::vector<const Subnet*>& network,
                                           const ClientIdentity& c) const;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
-// kahu::Server, part 2: the packet pipeline (receive, hand-over, stages, send).
+// kahu::Server, part 2: the packet pipeline (receive, hand-over, stages, send). Every hook point
+// runs through PacketHooks (dhcp4/packet_hooks.h), as the protocol's do.
+#include "dhcp4/packet_hooks.h"
 #include "log/kea_loggers.h"
 #include "server/server.h"
 #include "server/server_detail.h"
@@ -47,16 +49,13 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
         ex->context = std::make_shared<hooks::PacketContext>();
     }
     rp.fillTransport(ex->query);
-    bool parse = true;
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Receive)) {
-        hooks::Buffer4ReceiveArgs args{rp.data, ex->query};
-        auto v = ex->hooks->run<hooks::HookPoint::Buffer4Receive>(args, ex->context.get());
-        if (v == hooks::Verdict::Drop) {
-            counters().receiveDrop.add(1);
-            return;
-        }
-        parse = v != hooks::Verdict::Skip;
+    hooks::Buffer4ReceiveArgs receiveArgs{rp.data, ex->query};
+    auto v = PacketHooks::run<hooks::HookPoint::Buffer4Receive>(*ex, receiveArgs);
+    if (v == hooks::Verdict::Drop) {
+        counters().receiveDrop.add(1);
+        return;
     }
+    bool parse = v != hooks::Verdict::Skip;
     if (parse) {
         ParseError err = ex->query.parse(rp.data);
         if (err != ParseError::Ok) {
@@ -88,25 +87,20 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
     if (opts_.clientPort && ex->query.giaddr.isZero()) {
         ex->query.remotePort = opts_.clientPort;
     }
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Receive)) {
-        hooks::Pkt4ReceiveArgs args{ex->query};
-        auto v = ex->hooks->run<hooks::HookPoint::Pkt4Receive>(
-            args, ex->context.get(), [this, gen, ex](bool resume) {
-                if (resume) {
-                    stageProcess(gen, ex);
-                } else {
-                    counters().receiveDrop.add(1);
-                }
-            });
-        if (v == hooks::Verdict::Park) {
-            return;
-        }
-        if (v != hooks::Verdict::Continue) { // Skip and Drop both drop here
-            counters().receiveDrop.add(1);
-            return;
-        }
+    hooks::Pkt4ReceiveArgs args{ex->query};
+    auto process = [this, gen = std::move(gen)](const ExchangePtr& x) { stageProcess(gen, x); };
+    auto dropped = [](const ExchangePtr&, const char*) { counters().receiveDrop.add(1); };
+    switch (PacketHooks::runOrPark<hooks::HookPoint::Pkt4Receive>(ex, args, process, dropped)) {
+    case HookStep::Continue:
+        process(ex);
+        return;
+    case HookStep::Skip: // drops here, as Drop does
+        counters().receiveDrop.add(1);
+        return;
+    case HookStep::Parked:
+    case HookStep::Dropped:
+        return;
     }
-    stageProcess(gen, ex);
 }
 
 void Server::stageProcess(const std::shared_ptr<Generation>& gen, const ExchangePtr& ex) noexcept {
@@ -121,27 +115,18 @@ void Server::stageCommitted(const ExchangePtr& ex) noexcept {
     auto type = ex->query.messageType();
     bool committing = type == MessageType::Request || type == MessageType::Release ||
                       type == MessageType::Decline;
-    if (committing && ex->hooks && ex->hooks->has(hooks::HookPoint::Leases4Committed)) {
+    if (committing) {
         hooks::Leases4CommittedArgs args{ex->query, ex->response ? &*ex->response : nullptr,
                                          ex->leases, ex->deletedLeases};
-        auto v = ex->hooks->run<hooks::HookPoint::Leases4Committed>(
-            args, ex->context.get(), [this, ex](bool resume) {
-                if (resume) {
-                    stageSend(ex);
-                } else {
-                    KAHU_DEBUG(log::hooksLog(), 40, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                               "{}: packet is dropped, because a callout set the next step to "
-                               "DROP",
-                               ex->query.label());
-                }
-            });
-        if (v == hooks::Verdict::Park) {
-            return;
-        }
-        if (v == hooks::Verdict::Drop) {
+        auto send = [this](const ExchangePtr& x) { stageSend(x); };
+        auto dropped = [](const ExchangePtr& x, const char*) {
             KAHU_DEBUG(log::hooksLog(), 40, "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
                        "{}: packet is dropped, because a callout set the next step to DROP",
-                       ex->query.label());
+                       x->query.label());
+        };
+        auto step =
+            PacketHooks::runOrPark<hooks::HookPoint::Leases4Committed>(ex, args, send, dropped);
+        if (step == HookStep::Parked || step == HookStep::Dropped) {
             return;
         }
     }
@@ -153,21 +138,16 @@ void Server::stageSend(const ExchangePtr& ex) noexcept {
         return;
     }
     Packet4& response = *ex->response;
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Pkt4Send)) {
-        hooks::Pkt4SendArgs args{ex->query, response, ex->subnet};
-        if (ex->hooks->run<hooks::HookPoint::Pkt4Send>(args, ex->context.get()) ==
-            hooks::Verdict::Drop) {
-            return;
-        }
+    hooks::Pkt4SendArgs sendArgs{ex->query, response, ex->subnet};
+    if (PacketHooks::run<hooks::HookPoint::Pkt4Send>(*ex, sendArgs) == hooks::Verdict::Drop) {
+        return;
     }
     thread_local std::vector<uint8_t> wire;
     response.pack(wire);
-    if (ex->hooks && ex->hooks->has(hooks::HookPoint::Buffer4Send)) {
-        hooks::Buffer4SendArgs args{response, wire};
-        if (ex->hooks->run<hooks::HookPoint::Buffer4Send>(args, ex->context.get()) !=
-            hooks::Verdict::Continue) {
-            return;
-        }
+    hooks::Buffer4SendArgs bufferArgs{response, wire};
+    if (PacketHooks::run<hooks::HookPoint::Buffer4Send>(*ex, bufferArgs) !=
+        hooks::Verdict::Continue) {
+        return;
     }
     // The sockets of the running generation: a reply resumed after a reload still goes out.
     if (const auto& lg = log::packets(); log::debugLevel(*lg) >= 40) {

@@ -72,5 +72,8 @@ struct Exchange {
     }
 };
 using ExchangePtr = std::shared_ptr<Exchange>;
+/// Called exactly once per exchange when the protocol's decision is made (response set, or
+/// none), maybe later and on another thread when a hook parked the exchange.
+using ExchangeDone = std::function<void(const ExchangePtr&)>;
 
 } // namespace kahu

@@ -119,8 +119,7 @@ std::shared_ptr<hooks::HookSet> loadHooks(const ServerConfig& cfg, hooks::LoadMo
 } // namespace server_detail
 
 Server::Server(Options opts)
-    : opts_(std::move(opts)), wakeFd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-}
+    : opts_(std::move(opts)), wakeFd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
 Server::~Server() {
     stopWorkers();

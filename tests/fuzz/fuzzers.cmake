@@ -37,6 +37,10 @@ set(KAHU_KEA_DATA_DIR /var/lib/kea)
 set(KAHU_KEA_LOG_DIR /var/log/kea)
 set(KAHU_KEA_RUN_DIR /run/kea)
 configure_file(${kahu_src}/core/src/build_info.h.in ${CMAKE_CURRENT_BINARY_DIR}/generated/kahu/build_info.h @ONLY)
+# The fuzzers load no hook library: any SDK hash will do.
+set(KAHU_SDK_HASH fuzz)
+configure_file(${kahu_src}/core/src/sdk_fingerprint.h.in
+               ${CMAKE_CURRENT_BINARY_DIR}/generated/kahu/sdk_fingerprint.h @ONLY)
 
 # What the fuzzers reach of the core: everything but the sockets, the server loop, the agent
 # and the control transports (the fuzzers call the command layer directly). A static library:

@@ -45,6 +45,15 @@ TEST_F(HooksTest, RefusesLibraryWithAnotherFingerprint) {
     EXPECT_THAT(error, HasSubstr(coreFingerprint()));
 }
 
+TEST_F(HooksTest, RefusesLibraryBuiltAgainstOtherSdkHeaders) {
+    // The core's fingerprint names the compiler by major version only and ends with the hash
+    // of the SDK headers it was built with.
+    const std::string core = coreFingerprint();
+    EXPECT_THAT(core, ::testing::MatchesRegex("(gcc|clang) [0-9]+; .*; sdk [0-9a-f]{16}"));
+    EXPECT_THAT(loadError({lib("stale_sdk")}, LoadMode::Validate),
+                HasSubstr("sdk 0000000000000000"));
+}
+
 TEST_F(HooksTest, RefusesMissingFile) {
     EXPECT_THAT(loadError({lib("does_not_exist")}, LoadMode::Validate), HasSubstr("cannot open"));
 }

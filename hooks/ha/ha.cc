@@ -52,16 +52,16 @@ unsigned dhcpThreads(ServerAccess* server) {
 /// http-client-threads says (0 = the DHCP thread count, as in Kea), so one slow answer does
 /// not hold up the other workers' parked clients. Without it, one connection per peer, as
 /// Kea's single-threaded client.
-std::shared_ptr<PeerChannel> makePeerChannel(const HaConfig& config, bool mt,
-                                             ServerAccess* server) {
+std::shared_ptr<PeerChannel> makePeerChannel(LoadContext& ctx, const HaConfig& config, bool mt) {
     HttpPeerChannel::Options o;
     if (mt && config.multiThreading.enable) {
         unsigned n = config.multiThreading.clientThreads ? config.multiThreading.clientThreads
-                                                         : dhcpThreads(server);
+                                                         : dhcpThreads(ctx.server());
         o.threads = config.multiThreading.clientThreads ? n : 1;
         o.connectionsPerPeer = n;
     }
-    return std::make_shared<HttpPeerChannel>(o);
+    // The host's client: stopped when the library is unloaded.
+    return std::make_shared<HttpPeerChannel>(ctx.httpClient(HttpPeerChannel::clientOptions(o)));
 }
 
 void load(LoadContext& ctx) {
@@ -75,14 +75,18 @@ void load(LoadContext& ctx) {
                   "multi-threading");
     }
     const bool mt = ctx.multiThreading();
-    auto channel = makePeerChannel(config, mt, ctx.server());
+    auto channel = makePeerChannel(ctx, config, mt);
     auto runtime = std::make_shared<HaRuntime>();
     if (mt && config.multiThreading.enable && config.multiThreading.dedicatedListener) {
         auto o = HttpListener::Options::fromConfig(config, config.thisServer());
         if (config.multiThreading.listenerThreads > 0) {
             o.threads = config.multiThreading.listenerThreads;
         }
-        runtime->listener = std::make_unique<HttpListener>(o);
+        // The host's server: stopped when the library is unloaded.
+        runtime->listener = std::make_unique<HttpListener>(
+            o, HttpListener::Executor{}, [&ctx](http::ServerOptions so, http::Handler h) {
+                return ctx.httpServer(std::move(so), std::move(h));
+            });
     }
     auto service = std::make_shared<HaService>(std::move(config), channel,
                                                makeServerLocalDhcp(ctx.server()), logger);

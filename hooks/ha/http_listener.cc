@@ -6,17 +6,22 @@
 
 namespace kahu::ha {
 
-HttpListener::HttpListener(Options options, Executor executor) : options_(std::move(options)) {
+HttpListener::HttpListener(Options options, Executor executor, ServerFactory make)
+    : options_(std::move(options)) {
     if (!executor) {
         executor = [](const std::string& name, const nlohmann::json& args) {
             return CommandRegistry::instance().execute(name, args);
         };
     }
-    server_ = std::make_unique<http::Server>(
-        serverOptions(options_),
-        [o = options_, executor = std::move(executor)](const http::Request& req) {
-            return respond(o, executor, req);
-        });
+    if (!make) {
+        make = [](http::ServerOptions so, http::Handler h) {
+            return std::make_shared<http::Server>(std::move(so), std::move(h));
+        };
+    }
+    server_ = make(serverOptions(options_),
+                   [o = options_, executor = std::move(executor)](const http::Request& req) {
+                       return respond(o, executor, req);
+                   });
 }
 
 HttpListener::~HttpListener() {

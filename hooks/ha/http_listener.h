@@ -42,7 +42,12 @@ public:
     using Executor =
         std::function<nlohmann::json(const std::string& command, const nlohmann::json& arguments)>;
 
-    explicit HttpListener(Options options, Executor executor = {});
+    /// How the SDK server is made: the library passes LoadContext::httpServer, so the host
+    /// stops it at unload; empty = a server of its own (tests).
+    using ServerFactory =
+        std::function<std::shared_ptr<http::Server>(http::ServerOptions, http::Handler)>;
+
+    explicit HttpListener(Options options, Executor executor = {}, ServerFactory make = {});
     /// stop()s.
     ~HttpListener();
 
@@ -68,7 +73,7 @@ public:
 
 private:
     Options options_;
-    std::unique_ptr<http::Server> server_;
+    std::shared_ptr<http::Server> server_;
 };
 
 } // namespace kahu::ha

@@ -28,18 +28,24 @@ http::Target targetOf(const PeerConfig& peer) {
 } // namespace
 
 struct HttpPeerChannel::Impl {
-    explicit Impl(const Options& o)
-        : client(http::ClientOptions{.threads = std::max(1u, o.threads),
-                                     .connectionsPerTarget = std::max(1u, o.connectionsPerPeer),
-                                     .keepAlive = true,
-                                     .maxResponseBytes = std::size_t{256} << 20,
-                                     .logger = "kahu-dhcp4.ha-hooks"}) {}
-    http::Client client;
+    std::shared_ptr<http::Client> client;
 };
+
+http::ClientOptions HttpPeerChannel::clientOptions(const Options& o) {
+    return http::ClientOptions{.threads = std::max(1u, o.threads),
+                               .connectionsPerTarget = std::max(1u, o.connectionsPerPeer),
+                               .keepAlive = true,
+                               .maxResponseBytes = std::size_t{256} << 20, // a sync page
+                               .logger = "kahu-dhcp4.ha-hooks"};
+}
 
 HttpPeerChannel::HttpPeerChannel() : HttpPeerChannel(Options{}) {}
 
-HttpPeerChannel::HttpPeerChannel(Options options) : impl_(std::make_shared<Impl>(options)) {}
+HttpPeerChannel::HttpPeerChannel(Options options)
+    : HttpPeerChannel(std::make_shared<http::Client>(clientOptions(options))) {}
+
+HttpPeerChannel::HttpPeerChannel(std::shared_ptr<http::Client> client)
+    : impl_(std::make_shared<Impl>(Impl{std::move(client)})) {}
 
 HttpPeerChannel::~HttpPeerChannel() {
     stop();
@@ -55,24 +61,24 @@ void HttpPeerChannel::send(const PeerConfig& to, const std::string& command,
         r.headers.push_back(
             {"Authorization", http::BasicAuth::header(to.basicAuthUser, to.basicAuthPassword)});
     }
-    impl_->client.send(targetOf(to), std::move(r),
-                       [done = std::move(done)](http::ClientResponse res) {
-                           PeerAnswer a;
-                           if (res.stopped) {
-                               a.transportError = kStoppedText;
-                           } else if (!res.ok()) {
-                               a.transportError = std::move(res.error);
-                           } else {
-                               a = interpretAnswer(static_cast<unsigned>(res.status), res.body);
-                           }
-                           if (done) {
-                               done(std::move(a));
-                           }
-                       });
+    impl_->client->send(targetOf(to), std::move(r),
+                        [done = std::move(done)](http::ClientResponse res) {
+                            PeerAnswer a;
+                            if (res.stopped) {
+                                a.transportError = kStoppedText;
+                            } else if (!res.ok()) {
+                                a.transportError = std::move(res.error);
+                            } else {
+                                a = interpretAnswer(static_cast<unsigned>(res.status), res.body);
+                            }
+                            if (done) {
+                                done(std::move(a));
+                            }
+                        });
 }
 
 void HttpPeerChannel::stop() {
-    impl_->client.stop();
+    impl_->client->stop();
 }
 
 } // namespace kahu::ha

@@ -3,6 +3,7 @@
 
 #include "peer_channel.h"
 
+#include <kahu/http/client.h>
 #include <memory>
 
 namespace kahu::ha {
@@ -36,7 +37,13 @@ public:
     };
 
     HttpPeerChannel();
+    /// A client of its own, made from `options`.
     explicit HttpPeerChannel(Options options);
+    /// Over `client` (the library passes LoadContext::httpClient(clientOptions(...)), so the
+    /// host stops it at unload).
+    explicit HttpPeerChannel(std::shared_ptr<http::Client> client);
+    /// The SDK client's settings for these options.
+    static http::ClientOptions clientOptions(const Options& options);
     /// stop()s.
     ~HttpPeerChannel() override;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "control/unix_client.h"
 
+#include "fs/file_descriptor.h"
+
 #include <cerrno>
 #include <cstring>
 #include <kahu/error.h>
@@ -12,15 +14,6 @@
 namespace kahu {
 
 namespace {
-
-struct Fd {
-    int fd;
-    ~Fd() {
-        if (fd >= 0) {
-            ::close(fd);
-        }
-    }
-};
 
 // Waits for `events` until the deadline; throws on timeout.
 void waitFor(int fd, short events, std::chrono::steady_clock::time_point deadline) {
@@ -52,28 +45,28 @@ std::string sendUnixCommand(const std::string& socketPath, const std::string& te
     }
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, socketPath.c_str(), socketPath.size() + 1);
-    Fd s{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)};
-    if (s.fd < 0) {
+    FileDescriptor s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!s) {
         throw Error(std::strerror(errno));
     }
-    if (::connect(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
         if (errno != EINPROGRESS && errno != EAGAIN) {
             throw Error(std::strerror(errno));
         }
-        waitFor(s.fd, POLLOUT, deadline);
+        waitFor(s.get(), POLLOUT, deadline);
         int err = 0;
         socklen_t len = sizeof(err);
-        ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len);
         if (err) {
             throw Error(std::strerror(err));
         }
     }
     size_t sent = 0;
     while (sent < text.size()) {
-        ssize_t n = ::send(s.fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+        ssize_t n = ::send(s.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) {
-                waitFor(s.fd, POLLOUT, deadline);
+                waitFor(s.get(), POLLOUT, deadline);
                 continue;
             }
             throw Error(std::strerror(errno));
@@ -83,7 +76,7 @@ std::string sendUnixCommand(const std::string& socketPath, const std::string& te
     std::string answer;
     char buf[32768];
     for (;;) {
-        ssize_t n = ::recv(s.fd, buf, sizeof(buf), 0);
+        ssize_t n = ::recv(s.get(), buf, sizeof(buf), 0);
         if (n > 0) {
             answer.append(buf, static_cast<size_t>(n));
             continue;
@@ -92,7 +85,7 @@ std::string sendUnixCommand(const std::string& socketPath, const std::string& te
             break;
         }
         if (errno == EAGAIN || errno == EINTR) {
-            waitFor(s.fd, POLLIN, deadline);
+            waitFor(s.get(), POLLIN, deadline);
             continue;
         }
         if (errno == ECONNRESET && !answer.empty()) {

@@ -4,6 +4,7 @@
 #include "control/command_call.h"
 #include "control/io_runtime.h"
 #include "control/json_feed.h"
+#include "fs/file_descriptor.h"
 
 #include <array>
 #include <atomic>
@@ -34,7 +35,7 @@ std::string errnoText(int err) {
 
 // Binds a unix socket whose file never exists with a wider mode than 0600: on Linux the file
 // takes the socket inode's mode, so fchmod before bind closes the window a later chmod leaves.
-int bindSocketFile(const std::string& path) {
+FileDescriptor bindSocketFile(const std::string& path) {
     sockaddr_un addr{};
     if (path.size() >= sizeof(addr.sun_path)) {
         throw Error("control socket path '" + path + "' is too long (at most " +
@@ -42,20 +43,17 @@ int bindSocketFile(const std::string& path) {
     }
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
+    FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) {
         throw Error("cannot create control socket: " + errnoText(errno));
     }
-    ::fchmod(fd, 0600);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw Error("cannot bind control socket '" + path + "': " + errnoText(err));
+    ::fchmod(fd.get(), 0600);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        throw Error("cannot bind control socket '" + path + "': " + errnoText(errno));
     }
     ::chmod(path.c_str(), 0600);
-    if (::listen(fd, SOMAXCONN) != 0) {
-        int err = errno;
-        ::close(fd);
+    if (::listen(fd.get(), SOMAXCONN) != 0) {
+        const int err = errno;
         ::unlink(path.c_str());
         throw Error("cannot listen on control socket '" + path + "': " + errnoText(err));
     }
@@ -66,13 +64,8 @@ bool someoneListens(const std::string& path) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return false;
-    }
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    return ok;
+    FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    return fd && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
 }
 
 // Removes a socket file nobody listens on (left by a crash); refuses a live one and anything
@@ -106,7 +99,7 @@ struct UnixListener::Impl {
     UnixListenerLimits limits;
     std::unique_ptr<IoRuntime> rt;
     std::unique_ptr<Local::acceptor> acceptor;
-    int lockFd = -1;
+    FileDescriptor lock; ///< "<path>.lock", flock'ed while the path is ours
     bool bound = false;
     std::atomic<size_t> active{0};
     std::shared_ptr<spdlog::logger> log = log::get("kahu-dhcp4.commands");
@@ -124,10 +117,7 @@ struct UnixListener::Impl {
             ::unlink(path.c_str());
             bound = false;
         }
-        if (lockFd >= 0) {
-            ::close(lockFd);
-            lockFd = -1;
-        }
+        lock.reset();
     }
 
     asio::awaitable<void> acceptLoop();
@@ -292,29 +282,21 @@ void UnixListener::start() {
     std::error_code fec;
     fs::create_directories(fs::path(d.path).parent_path(), fec);
     std::string lockPath = d.path + ".lock";
-    d.lockFd = ::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (d.lockFd < 0) {
+    FileDescriptor lock(::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+    if (!lock) {
         throw Error("cannot open control socket lock file '" + lockPath + "': " + errnoText(errno));
     }
-    if (::flock(d.lockFd, LOCK_EX | LOCK_NB) != 0) {
-        ::close(d.lockFd);
-        d.lockFd = -1;
+    if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
         throw Error("control socket '" + d.path + "' is in use by another process (" + lockPath +
                     " is locked)");
     }
-    int fd = -1;
-    try {
-        replaceStaleSocket(d.path);
-        fd = bindSocketFile(d.path);
-    } catch (...) {
-        ::close(d.lockFd);
-        d.lockFd = -1;
-        throw;
-    }
+    replaceStaleSocket(d.path);
+    FileDescriptor fd = bindSocketFile(d.path);
+    d.lock = std::move(lock);
     d.bound = true;
     d.rt = std::make_unique<IoRuntime>();
     d.acceptor = std::make_unique<Local::acceptor>(d.rt->io());
-    d.acceptor->assign(Local(), fd);
+    d.acceptor->assign(Local(), fd.release()); // the acceptor owns it from here
     asio::co_spawn(d.rt->io(), d.acceptLoop(), asio::detached);
     d.rt->run();
     KAHU_INFO(d.log, "COMMAND_ACCEPTOR_START",

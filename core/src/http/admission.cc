@@ -8,9 +8,7 @@
 
 namespace kahu::http {
 
-namespace {
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept {
+bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) {
         return false;
     }
@@ -23,7 +21,7 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-std::string_view trimmed(std::string_view s) noexcept {
+std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
     }
@@ -33,11 +31,9 @@ std::string_view trimmed(std::string_view s) noexcept {
     return s;
 }
 
-} // namespace
-
 const std::string* Request::header(std::string_view name) const {
     for (const auto& h : headers) {
-        if (equalsIgnoringCase(h.name, name)) {
+        if (iequals(h.name, name)) {
             return &h.value;
         }
     }
@@ -57,8 +53,7 @@ Response Response::error(int status) {
 std::optional<Response> admit(const ServerOptions& options, Request& req, spdlog::logger* log) {
     if (options.jsonPostOnly) {
         const std::string* ct = req.header("Content-Type");
-        if (req.method != "POST" || ct == nullptr ||
-            !equalsIgnoringCase(trimmed(*ct), "application/json") ||
+        if (req.method != "POST" || ct == nullptr || !iequals(trim(*ct), "application/json") ||
             req.header("Content-Length") == nullptr) {
             return Response::error(400);
         }

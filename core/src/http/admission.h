@@ -5,8 +5,14 @@
 #include <kahu/http/server.h>
 #include <optional>
 #include <spdlog/logger.h>
+#include <string_view>
 
 namespace kahu::http {
+
+/// ASCII case-insensitive equality (header names, media types).
+bool iequals(std::string_view a, std::string_view b) noexcept;
+/// Without leading and trailing spaces and tabs (header values).
+std::string_view trim(std::string_view s) noexcept;
 
 /// What the server checks of a complete request before its handler sees it: Kea's rules for
 /// JSON commands when options.jsonPostOnly (400), then basic authentication (401, with the

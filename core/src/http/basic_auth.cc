@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
-#include <kahu/http/basic_auth.h>
-
 #include <filesystem>
 #include <fstream>
 #include <kahu/error.h>
+#include <kahu/http/basic_auth.h>
 #include <sstream>
 
 namespace kahu::http {
@@ -47,8 +46,7 @@ std::string base64Encode(std::string_view in) {
     size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
         uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-        out += {kBase64[v >> 18], kBase64[(v >> 12) & 63], kBase64[(v >> 6) & 63],
-                kBase64[v & 63]};
+        out += {kBase64[v >> 18], kBase64[(v >> 12) & 63], kBase64[(v >> 6) & 63], kBase64[v & 63]};
     }
     if (i + 1 == in.size()) {
         uint32_t v = uint8_t(in[i]) << 16;

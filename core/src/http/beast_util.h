@@ -4,6 +4,7 @@
 #pragma once
 
 #include "control/io_runtime.h"
+#include "http/admission.h"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -27,8 +28,6 @@ inline std::string_view sv(beast::string_view s) {
     return {s.data(), s.size()};
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept;
-std::string_view trim(std::string_view s) noexcept;
 /// The Date header's value for now (RFC 7231).
 std::string httpDate();
 /// A TLS context with Kea's protocol floor (TLS 1.2) and the files of `t` loaded: certFile and

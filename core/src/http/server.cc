@@ -306,13 +306,7 @@ void Server::stopAccepting() {
     if (!d.io || !d.acceptor) {
         return;
     }
-    std::promise<void> done;
-    asio::post(d.acceptor->get_executor(), [&] {
-        boost::system::error_code ec;
-        d.acceptor->close(ec);
-        done.set_value();
-    });
-    done.get_future().wait();
+    closeAcceptorOnIoThread(*d.io, *d.acceptor);
 }
 
 bool Server::idle() const {

@@ -87,7 +87,7 @@ IdentifierType identifierType(ParseContext& c, const Node& n) {
     return s == "hw-address"   ? IdentifierType::HwAddress
            : s == "duid"       ? IdentifierType::Duid
            : s == "circuit-id" ? IdentifierType::CircuitId
-           : s == "client-id"  ? IdentifierType::ClientId
+           : s == "client-id"  ? IdentifierType::ClientIdentifier
                                : IdentifierType::FlexId;
 }
 

@@ -173,7 +173,7 @@ std::optional<Ipv4Address> AddressChooser::chooseAddress(Exchange& ex,
                 [&](const Pool& p) {
                     return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
                 },
-                [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); }, side);
+                [&](Ipv4Address candidate) { return addressFree(*s, candidate, c, ex.now); }, side);
             if (a) {
                 chosen = s;
                 return a;
@@ -189,7 +189,8 @@ std::optional<Ipv4Address> AddressChooser::chooseAddress(Exchange& ex,
                 [&](const Pool& p) {
                     return SubnetSelector::classAllowed(p.clientClass, ex.query.classes());
                 },
-                [&](Ipv4Address a) { return addressFree(*s, a, c, ex.now); }, ex.now, side);
+                [&](Ipv4Address candidate) { return addressFree(*s, candidate, c, ex.now); },
+                ex.now, side);
             if (a) {
                 chosen = s;
                 return a;

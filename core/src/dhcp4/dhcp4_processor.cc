@@ -134,8 +134,8 @@ void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
         }
         readClientIdentity(q, ex->client);
         if (flexId_ && PacketHooks::has(*ex, hooks::HookPoint::Host4Identifier)) {
-            IdentifierType type = IdentifierType::FlexId;
-            hooks::Host4IdentifierArgs args{ex->query, type, ex->flexId};
+            IdentifierType idType = IdentifierType::FlexId;
+            hooks::Host4IdentifierArgs args{ex->query, idType, ex->flexId};
             if (PacketHooks::run<hooks::HookPoint::Host4Identifier>(*ex, args) !=
                 hooks::Verdict::Continue) {
                 ex->flexId.clear();

@@ -28,7 +28,7 @@ std::string HostIndex::key(SubnetId subnet, IdentifierType t, const std::vector<
 namespace {
 
 constexpr IdentifierType kAllTypes[] = {IdentifierType::HwAddress, IdentifierType::Duid,
-                                        IdentifierType::CircuitId, IdentifierType::ClientId,
+                                        IdentifierType::CircuitId, IdentifierType::ClientIdentifier,
                                         IdentifierType::FlexId};
 
 // The reservation's identifier of one type, or null when it has none of that type.
@@ -40,7 +40,7 @@ const std::vector<uint8_t>* identifierOf(const Reservation& r, IdentifierType t)
         return r.duid ? &*r.duid : nullptr;
     case IdentifierType::CircuitId:
         return r.circuitId ? &*r.circuitId : nullptr;
-    case IdentifierType::ClientId:
+    case IdentifierType::ClientIdentifier:
         return r.clientId ? &*r.clientId : nullptr;
     case IdentifierType::FlexId:
         return r.flexId ? &*r.flexId : nullptr;
@@ -82,7 +82,7 @@ HostIdentifiers HostIndex::identifiers(const Packet4& query,
                 id.assign(sub->begin(), sub->end());
             }
             break;
-        case IdentifierType::ClientId:
+        case IdentifierType::ClientIdentifier:
             if (auto* o = query.get(opt::kClientId)) {
                 id = o->data;
             }

@@ -156,8 +156,8 @@ INSTANTIATE_TEST_SUITE_P(
                       RoundTrip{"fqdn", "1, 0, 0, host.example"},
                       RoundTrip{"classless-static-route", "10.0.0.0/8 - 10.1.1.1"},
                       RoundTrip{"path-mtu-plateau-table", "68, 296"}),
-    [](const auto& info) {
-        std::string n = info.param.name;
+    [](const auto& paramInfo) {
+        std::string n = paramInfo.param.name;
         for (auto& ch : n) {
             ch = ch == '-' ? '_' : ch;
         }

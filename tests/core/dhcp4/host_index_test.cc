@@ -40,7 +40,7 @@ ServerConfig configWith(std::vector<IdentifierType> order) {
 TEST(HostIndex, IdentifiersFollowTheConfiguredOrderAndSkipAbsentOnes) {
     ServerConfig c =
         configWith({IdentifierType::FlexId, IdentifierType::CircuitId, IdentifierType::Duid,
-                    IdentifierType::HwAddress, IdentifierType::ClientId});
+                    IdentifierType::HwAddress, IdentifierType::ClientIdentifier});
     HostIndex index(c);
     Packet4 q = relayedQuery();
     q.hlen = 6;
@@ -53,7 +53,7 @@ TEST(HostIndex, IdentifiersFollowTheConfiguredOrderAndSkipAbsentOnes) {
         << "the DUID without the type byte and the IAID";
     EXPECT_EQ(ids[2].type, IdentifierType::HwAddress);
     EXPECT_EQ(ids[2].bytes, (std::vector<uint8_t>{0x02, 0, 0, 0, 0, 0x50}));
-    EXPECT_EQ(ids[3].type, IdentifierType::ClientId);
+    EXPECT_EQ(ids[3].type, IdentifierType::ClientIdentifier);
     EXPECT_EQ(ids[3].bytes.size(), 11u) << "client-id is option 61 as sent";
 
     auto withFlex = index.identifiers(q, bytes("rack-7"));

@@ -28,8 +28,9 @@ struct OptionData {
 };
 using OptionSet = std::vector<OptionData>;
 
-/// How clients are matched to reservations (host-reservation-identifiers).
-enum class IdentifierType : uint8_t { HwAddress, Duid, CircuitId, ClientId, FlexId };
+/// How clients are matched to reservations (host-reservation-identifiers). The client-id one
+/// is ClientIdentifier, so that it does not shadow the type kahu::ClientId.
+enum class IdentifierType : uint8_t { HwAddress, Duid, CircuitId, ClientIdentifier, FlexId };
 
 /// A host reservation (subnet-level or global).
 struct Reservation {
@@ -202,7 +203,7 @@ struct ServerConfig {
     std::vector<Reservation> globalReservations;
     std::vector<IdentifierType> hostReservationIdentifiers = {
         IdentifierType::HwAddress, IdentifierType::Duid, IdentifierType::CircuitId,
-        IdentifierType::ClientId};
+        IdentifierType::ClientIdentifier};
 
     OptionSet options;                                   ///< global option-data
     std::shared_ptr<const OptionDefinitions> optionDefs; ///< standard + option-def

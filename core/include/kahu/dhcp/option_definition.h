@@ -45,8 +45,10 @@ struct OptionDefinition {
     std::string space = "dhcp4";
     OptionDataType type = OptionDataType::Binary;
     bool array = false;
-    std::vector<OptionDataType> recordTypes; ///< only for type == Record
-    std::string encapsulate;                 ///< sub-option space, if any
+    // The {} let a definition be written with its first fields only ({"name", code, ...})
+    // without -Wmissing-field-initializers.
+    std::vector<OptionDataType> recordTypes{}; ///< only for type == Record
+    std::string encapsulate{};                 ///< sub-option space, if any
 };
 
 /// A set of definitions looked up by name or by (space, code). The standard DHCPv4 set is

@@ -309,8 +309,11 @@ inline pid_t spawn(const std::string& exe, const std::string& config,
         setenv("KAHU_LOG_FILE_DIR", dir.c_str(), 1);
         setenv("KAHU_PIDFILE_DIR", dir.c_str(), 1);
         setenv("KEA_LOGGER_DESTINATION", (dir / log).c_str(), 1);
-        freopen((dir / log).c_str(), "w", stdout);
-        freopen((dir / log).c_str(), "a", stderr);
+        // Without its log a failing test would not say why: no log, no start.
+        if (!freopen((dir / log).c_str(), "w", stdout) ||
+            !freopen((dir / log).c_str(), "a", stderr)) {
+            _exit(127);
+        }
         execl(exe.c_str(), exe.c_str(), "-c", config.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }

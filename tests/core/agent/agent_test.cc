@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "../control/transport_test_util.h"
 #include "agent/agent_config.h"
 #include "agent/command_forwarder.h"
 #include "control/unix_listener.h"
-#include "../control/transport_test_util.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>

@@ -77,17 +77,15 @@ HttpListener::HttpListener(std::string host, uint16_t port, CommandExecutor exec
     server_ = std::make_unique<http::Server>(
         options_,
         [executor = std::move(executor), wrap = options_.emulateAgent](const http::Request& req) {
-            http::Response res;
-            nlohmann::json command;
-            try {
-                command = nlohmann::json::parse(req.body);
-            } catch (const std::exception&) {
+            nlohmann::json command = nlohmann::json::parse(req.body, nullptr, false);
+            if (command.is_discarded()) {
                 return http::Response::error(400);
             }
             nlohmann::json answer = callCommand(executor, std::move(command), req.remoteAddress);
             if (wrap && !answer.is_array()) {
                 answer = nlohmann::json::array({std::move(answer)});
             }
+            http::Response res;
             res.body = answerText(answer);
             return res;
         });

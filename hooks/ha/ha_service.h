@@ -11,9 +11,9 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <kahu/mutex.h>
 #include <kahu/server_access.h>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <spdlog/logger.h>
@@ -111,9 +111,10 @@ public:
     void leaseUpdateSucceeded(const std::string& hwAddr, const std::string& clientId) override;
 
 private:
-    void applyDecisionLocked(HaState before, const StateDecision& d,
-                             std::unique_lock<std::mutex>& lock);
-    void onEntryLocked(HaState from, HaState to);
+    /// Returns with `lock` unlocked when it started a sync or a backlog send.
+    void applyDecisionLocked(HaState before, const StateDecision& d, UniqueLock& lock)
+        KAHU_REQUIRES(mutex_);
+    void onEntryLocked(HaState from, HaState to) KAHU_REQUIRES(mutex_);
     void heartbeatLoop();
     bool stopping();
     bool recordHeartbeat(const PeerAnswer& answer);
@@ -129,21 +130,23 @@ private:
     std::shared_ptr<LeaseUpdatesPort> updates_;
     std::shared_ptr<LeaseSyncPort> sync_;
 
-    mutable std::mutex mutex_; ///< guards machine_ and the flags below
-    StateMachine machine_;
+    mutable Mutex mutex_;
+    StateMachine machine_ KAHU_GUARDED_BY(mutex_);
     std::atomic<HaState> state_{HaState::Waiting}; ///< machine_.state() for lock-free reads
-    bool started_ = false;
-    bool syncing_ = false;      ///< a sync started by the state machine is running
-    bool syncNotified_ = false; ///< ha-sync-complete-notify received in partner-down
+    bool started_ KAHU_GUARDED_BY(mutex_) = false;
+    /// A sync started by the state machine is running.
+    bool syncing_ KAHU_GUARDED_BY(mutex_) = false;
+    /// ha-sync-complete-notify received in partner-down.
+    bool syncNotified_ KAHU_GUARDED_BY(mutex_) = false;
     /// The partner's heartbeat answers carry "pool-share" (a Kahu server): it splits the
     /// pools too. Assumed until an answer says otherwise.
-    bool partnerSplits_ = true;
+    bool partnerSplits_ KAHU_GUARDED_BY(mutex_) = true;
     std::atomic<PoolShare> share_{PoolShare{}}; ///< what local_ was last given
-    void applyPoolShareLocked(HaState from, HaState to);
+    void applyPoolShareLocked(HaState from, HaState to) KAHU_REQUIRES(mutex_);
 
-    std::mutex loopMutex_;
+    Mutex loopMutex_;
     std::condition_variable loopCv_;
-    bool stopping_ = false;
+    bool stopping_ KAHU_GUARDED_BY(loopMutex_) = false;
     std::thread heartbeatThread_;
 };
 

@@ -57,7 +57,7 @@ MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::log
 
 MySqlLeaseStore::~MySqlLeaseStore() {
     {
-        std::lock_guard lock(recoveryMutex_);
+        LockGuard lock(recoveryMutex_);
         stopping_ = true;
     }
     recoveryCv_.notify_all();
@@ -79,14 +79,14 @@ std::unique_ptr<MySqlConnection> MySqlLeaseStore::connect() const {
 template <class F> auto MySqlLeaseStore::withConnection(F&& f) const {
     std::unique_ptr<MySqlConnection> c;
     {
-        std::lock_guard lock(poolMutex_);
+        LockGuard lock(poolMutex_);
         if (!idle_.empty()) {
             c = std::move(idle_.back());
             idle_.pop_back();
         }
     }
     auto giveBack = [&] {
-        std::lock_guard lock(poolMutex_);
+        LockGuard lock(poolMutex_);
         idle_.push_back(std::move(c));
     };
     try {
@@ -121,7 +121,7 @@ void MySqlLeaseStore::checkWritable() const {
 }
 
 void MySqlLeaseStore::connectionLost(const DbError& e) const {
-    std::unique_lock lock(recoveryMutex_);
+    UniqueLock lock(recoveryMutex_);
     if (recovering_ || stopping_) {
         return;
     }
@@ -129,7 +129,7 @@ void MySqlLeaseStore::connectionLost(const DbError& e) const {
         recoveryThread_.join(); // the previous recovery has finished (recovering_ is false)
     }
     {
-        std::lock_guard pool(poolMutex_);
+        LockGuard pool(poolMutex_);
         idle_.clear(); // they talked to the same server: treat them as gone too
     }
     KAHU_ERROR(logger_, "MYSQL_LEASE_DB_LOST", "lost the connection to {}: {}", params_.describe(),
@@ -156,9 +156,10 @@ void MySqlLeaseStore::recover() const {
     ServerAccess* server = server_;
     for (uint32_t attempt = 1; attempt <= params_.maxReconnectTries; ++attempt) {
         {
-            std::unique_lock lock(recoveryMutex_);
-            recoveryCv_.wait_for(lock, std::chrono::milliseconds(params_.reconnectWaitTime),
-                                 [this] { return stopping_; });
+            UniqueLock lock(recoveryMutex_);
+            recoveryCv_.wait_for(lock.native(),
+                                 std::chrono::milliseconds(params_.reconnectWaitTime),
+                                 [this]() KAHU_REQUIRES(recoveryMutex_) { return stopping_; });
             if (stopping_) {
                 recovering_ = false;
                 return;
@@ -167,7 +168,7 @@ void MySqlLeaseStore::recover() const {
         try {
             auto c = connect();
             {
-                std::lock_guard pool(poolMutex_);
+                LockGuard pool(poolMutex_);
                 idle_.push_back(std::move(c));
             }
             KAHU_INFO(logger_, "MYSQL_LEASE_DB_RECOVERED", "reconnected to {} after {} tries",
@@ -175,7 +176,7 @@ void MySqlLeaseStore::recover() const {
             if (params_.onFail == OnFail::StopRetryExit && server) {
                 server->enableService(ServerAccess::kOriginDb);
             }
-            std::lock_guard lock(recoveryMutex_);
+            LockGuard lock(recoveryMutex_);
             recovering_ = false;
             return;
         } catch (const std::exception& e) {
@@ -193,7 +194,7 @@ void MySqlLeaseStore::recover() const {
             server->requestShutdown(EXIT_FAILURE);
         }
     }
-    std::lock_guard lock(recoveryMutex_);
+    LockGuard lock(recoveryMutex_);
     recovering_ = false;
 }
 

@@ -7,9 +7,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <kahu/lease/lease_store.h>
+#include <kahu/mutex.h>
 #include <kahu/server_access.h>
 #include <memory>
-#include <mutex>
 #include <spdlog/logger.h>
 #include <thread>
 #include <vector>
@@ -70,8 +70,8 @@ private:
     /// starts and kahu::StoreError propagates.
     template <class F> auto withConnection(F&& f) const;
     void checkWritable() const;
-    void connectionLost(const DbError& e) const;
-    void recover() const;
+    void connectionLost(const DbError& e) const KAHU_EXCLUDES(recoveryMutex_, poolMutex_);
+    void recover() const KAHU_EXCLUDES(recoveryMutex_, poolMutex_);
 
     MySqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
@@ -79,14 +79,14 @@ private:
     SchemaVersion version_;
     Lease4Layout layout_ = Lease4Layout::Kea26;
 
-    mutable std::mutex poolMutex_;
-    mutable std::vector<std::unique_ptr<MySqlConnection>> idle_;
+    mutable Mutex poolMutex_;
+    mutable std::vector<std::unique_ptr<MySqlConnection>> idle_ KAHU_GUARDED_BY(poolMutex_);
 
-    mutable std::mutex recoveryMutex_;
+    mutable Mutex recoveryMutex_;
     mutable std::condition_variable recoveryCv_;
-    mutable bool recovering_ = false;
-    bool stopping_ = false;
-    mutable std::thread recoveryThread_;
+    mutable bool recovering_ KAHU_GUARDED_BY(recoveryMutex_) = false;
+    bool stopping_ KAHU_GUARDED_BY(recoveryMutex_) = false;
+    mutable std::thread recoveryThread_ KAHU_GUARDED_BY(recoveryMutex_);
 };
 
 } // namespace kahu::mysql

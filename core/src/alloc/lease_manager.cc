@@ -183,7 +183,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         KAHU_WARN(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_LEASE_SANITY_FAIL",
                   "{} leases in all failed subnet-id checks", inconsistent);
     }
-    std::lock_guard lock(configMutex_);
+    LockGuard lock(configMutex_);
     config_ = std::move(config);
     subnets_ = std::move(fresh);
 }
@@ -199,7 +199,7 @@ void LeaseManager::account(const Lease4& lease, int sign) {
     }
     std::shared_ptr<SubnetState> st;
     {
-        std::lock_guard lock(configMutex_);
+        LockGuard lock(configMutex_);
         auto it = subnets_.find(lease.subnetId);
         if (it == subnets_.end()) {
             return; // a lease of a subnet no longer configured: kept, not counted
@@ -229,7 +229,7 @@ void LeaseManager::countAssignment(const Lease4& lease) {
     global.add(1);
     std::shared_ptr<SubnetState> st;
     {
-        std::lock_guard lock(configMutex_);
+        LockGuard lock(configMutex_);
         auto it = subnets_.find(lease.subnetId);
         if (it == subnets_.end()) {
             return;
@@ -283,7 +283,7 @@ size_t LeaseManager::wipe(SubnetId id) {
 }
 
 std::shared_ptr<LeaseManager::SubnetState> LeaseManager::sharedState(SubnetId id) const {
-    std::lock_guard lock(configMutex_);
+    LockGuard lock(configMutex_);
     auto it = subnets_.find(id);
     return it == subnets_.end() ? nullptr : it->second;
 }

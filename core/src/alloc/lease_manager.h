@@ -9,6 +9,7 @@
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
+#include <kahu/mutex.h>
 #include <kahu/server_access.h>
 #include <kahu/stats.h>
 #include <map>
@@ -101,7 +102,7 @@ private:
         const Subnet* subnet = nullptr;
     };
     void account(const Lease4& lease, int sign);
-    SubnetState* stateFor(SubnetId id) const;
+    SubnetState* stateFor(SubnetId id) const KAHU_REQUIRES(configMutex_);
     /// The state of a subnet, kept alive past a reload that replaces it (pickFree/pickExpired).
     std::shared_ptr<SubnetState> sharedState(SubnetId id) const;
     /// fix / fix-del / del on the leases whose subnet id is not a subnet holding them.
@@ -111,9 +112,9 @@ private:
 
     static constexpr size_t kStripes = 1024;
     std::shared_ptr<LeaseStore> store_;
-    std::shared_ptr<const ServerConfig> config_;
-    mutable std::mutex configMutex_; ///< guards config_ and subnets_ (swapped on reload)
-    std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_;
+    mutable Mutex configMutex_; ///< config_ and subnets_ are swapped on reload
+    std::shared_ptr<const ServerConfig> config_ KAHU_GUARDED_BY(configMutex_);
+    std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_ KAHU_GUARDED_BY(configMutex_);
     std::array<std::mutex, kStripes> addressLocks_;
     std::atomic<PoolShare> share_{PoolShare{}};
 };

@@ -8,7 +8,7 @@ namespace kahu::hooks {
 void HookTimers::add(std::chrono::milliseconds interval, std::function<void()> fn,
                      std::shared_ptr<const void> keepMapped,
                      std::shared_ptr<spdlog::logger> logger) {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     const auto every = std::max(interval, std::chrono::milliseconds(1));
     timers_.push_back({std::move(keepMapped), every, std::move(fn), std::move(logger),
                        std::chrono::steady_clock::now() + every});
@@ -17,7 +17,7 @@ void HookTimers::add(std::chrono::milliseconds interval, std::function<void()> f
 
 void HookTimers::post(std::function<void()> fn, std::shared_ptr<const void> keepMapped,
                       std::shared_ptr<spdlog::logger> logger) {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (stopping_) {
         return;
     }
@@ -35,7 +35,7 @@ void HookTimers::runLocked() {
 }
 
 void HookTimers::start() {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (started_ || stopping_) {
         return;
     }
@@ -50,7 +50,7 @@ void HookTimers::start() {
 void HookTimers::stop() noexcept {
     std::vector<Timer> gone;
     {
-        std::lock_guard lock(mutex_);
+        LockGuard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
@@ -59,20 +59,21 @@ void HookTimers::stop() noexcept {
     } else if (thread_.joinable()) {
         thread_.detach(); // stop() from a timer callback: the loop exits on its own
     }
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     gone.swap(timers_);
 }
 
 std::size_t HookTimers::size() const {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     return timers_.size();
 }
 
 void HookTimers::loop() {
-    std::unique_lock lock(mutex_);
+    UniqueLock lock(mutex_);
     while (!stopping_) {
         if (timers_.empty()) {
-            wake_.wait(lock, [this] { return stopping_ || !timers_.empty(); });
+            wake_.wait(lock.native(),
+                       [this]() KAHU_REQUIRES(mutex_) { return stopping_ || !timers_.empty(); });
             continue;
         }
         auto due = std::min_element(timers_.begin(), timers_.end(),
@@ -80,8 +81,9 @@ void HookTimers::loop() {
         const auto next = due->next;
         const size_t count = timers_.size();
         // Woken early by stop() or by new work (which may be due sooner): look again.
-        if (wake_.wait_until(lock, next,
-                             [this, count] { return stopping_ || timers_.size() != count; })) {
+        if (wake_.wait_until(lock.native(), next, [this, count]() KAHU_REQUIRES(mutex_) {
+                return stopping_ || timers_.size() != count;
+            })) {
             continue;
         }
         if (std::chrono::steady_clock::now() < next) {

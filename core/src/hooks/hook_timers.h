@@ -5,8 +5,8 @@
 #include <condition_variable>
 #include <functional>
 #include <kahu/export.h>
+#include <kahu/mutex.h>
 #include <memory>
-#include <mutex>
 #include <spdlog/logger.h>
 #include <string>
 #include <thread>
@@ -43,15 +43,17 @@ private:
         std::chrono::steady_clock::time_point next;
         bool once = false;
     };
-    void loop();
-    void runLocked();
+    void loop() KAHU_EXCLUDES(mutex_);
+    void runLocked() KAHU_REQUIRES(mutex_);
 
-    mutable std::mutex mutex_;
+    mutable Mutex mutex_;
     std::condition_variable wake_;
-    std::vector<Timer> timers_;
+    std::vector<Timer> timers_ KAHU_GUARDED_BY(mutex_);
+    /// Started under mutex_ by runLocked(), which does nothing once stopping_ is set; stop()
+    /// joins it after setting stopping_, without the lock (the loop needs it to finish).
     std::thread thread_;
-    bool started_ = false;
-    bool stopping_ = false;
+    bool started_ KAHU_GUARDED_BY(mutex_) = false;
+    bool stopping_ KAHU_GUARDED_BY(mutex_) = false;
 };
 
 } // namespace kahu::hooks

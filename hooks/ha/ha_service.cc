@@ -229,7 +229,7 @@ bool HaService::recordHeartbeat(const PeerAnswer& answer) {
     comm_.poke();
     {
         const bool splits = args.contains("pool-share");
-        std::lock_guard lock(mutex_);
+        LockGuard lock(mutex_);
         if (splits != partnerSplits_) {
             partnerSplits_ = splits;
             applyPoolShareLocked(state_.load(), state_.load());
@@ -310,14 +310,15 @@ void HaService::applyDecisionLocked(HaState before, const StateDecision& d,
         break;
     case StateAction::ResetPartner:
         if (partner_ != nullptr && channel_) {
-            channel_->send(*partner_, "ha-reset", nullptr, kCommandTimeout, [](PeerAnswer) {});
+            channel_->send(*partner_, "ha-reset", nullptr, kCommandTimeout,
+                           [](const PeerAnswer&) {});
         }
         break;
     }
 }
 
 void HaService::startSync() {
-    auto finish = [this](std::string error) {
+    auto finish = [this](const std::string& error) {
         {
             UniqueLock lock(mutex_);
             syncing_ = false;

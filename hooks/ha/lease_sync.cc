@@ -58,7 +58,7 @@ void LeaseSync::disableThenPage(std::optional<Ipv4Address> from) {
         std::max<uint32_t>(1, static_cast<uint32_t>(options_.syncTimeout.count() / 1000)));
     PeerCommand c = options_.creator.dhcpDisable(maxPeriod);
     channel_.send(partner_, c.name, std::move(c.arguments), options_.commandTimeout,
-                  [self = shared_from_this(), from](PeerAnswer a) {
+                  [self = shared_from_this(), from](const PeerAnswer& a) {
                       if (a.result() != 0) {
                           self->fail("dhcp-disable", a);
                           return;
@@ -213,7 +213,7 @@ void LeaseSync::finish() {
     }
     PeerCommand c = options_.creator.syncCompleteNotify();
     channel_.send(partner_, c.name, std::move(c.arguments), options_.commandTimeout,
-                  [self = shared_from_this(), done](PeerAnswer a) {
+                  [self = shared_from_this(), done](const PeerAnswer& a) {
                       int r = a.result();
                       if (r == 0) {
                           done();
@@ -227,7 +227,7 @@ void LeaseSync::finish() {
                       PeerCommand e = self->options_.creator.dhcpEnable();
                       self->channel_.send(self->partner_, e.name, std::move(e.arguments),
                                           self->options_.commandTimeout,
-                                          [self, done](PeerAnswer b) {
+                                          [self, done](const PeerAnswer& b) {
                                               if (b.result() != 0) {
                                                   self->fail("dhcp-enable", b);
                                                   return;

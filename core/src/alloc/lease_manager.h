@@ -83,7 +83,9 @@ public:
 
     /// Serialises read-modify-write sequences on one address (striped lock).
     std::unique_lock<std::mutex> lockAddress(Ipv4Address a) {
-        return std::unique_lock(addressLocks_[(a.value() * 2654435761u) % kStripes]);
+        // The product wraps in 32 bits: that is the multiplicative hash.
+        return std::unique_lock(
+            addressLocks_[static_cast<uint32_t>(a.value() * 2654435761u) % kStripes]);
     }
 
 private:

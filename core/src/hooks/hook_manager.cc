@@ -16,7 +16,7 @@ HookManager::HookManager() {
     current_.store(loadHookSet({}, LoadMode::Load, false));
 }
 
-void HookManager::activate(std::shared_ptr<HookSet> next) {
+void HookManager::activate(const std::shared_ptr<HookSet>& next) {
     if (!next) {
         throw HookError("cannot activate a null hook set");
     }

@@ -29,7 +29,7 @@ public:
     /// LeaseStoreFactories::instance() in place of the old set's, swaps it in, starts its
     /// timers, then unloads the old set (which drops the packets it parked). Throws
     /// kahu::HookError, changing nothing, when a command name or store type conflicts.
-    void activate(std::shared_ptr<HookSet> next);
+    void activate(const std::shared_ptr<HookSet>& next);
 
     /// Unloads the active set and activates an empty one (shutdown).
     void clear() noexcept;

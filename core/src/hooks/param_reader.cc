@@ -327,7 +327,7 @@ std::vector<std::string> ParamReader::strings(std::string_view key) {
 
 std::vector<std::string> ParamReader::strings(std::string_view key, std::vector<std::string> def) {
     const json* v = lookup(*tree_, node_, key, false);
-    return v == nullptr ? def : strings(key);
+    return v == nullptr ? std::move(def) : strings(key);
 }
 
 const nlohmann::json& ParamReader::raw(std::string_view key) {

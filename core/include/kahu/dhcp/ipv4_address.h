@@ -76,8 +76,8 @@ public:
         }
         return s;
     }
-
-    constexpr auto operator<=>(const Ipv4Address&) const = default;
+    // NOLINT: clang-tidy 14 takes the 0 of the rewritten comparisons for a null pointer.
+    constexpr auto operator<=>(const Ipv4Address&) const = default; // NOLINT(modernize-use-nullptr)
 
 private:
     uint32_t value_ = 0;

@@ -126,7 +126,7 @@ std::vector<Rule> parseRules(ParamReader& params) {
 // LoadContext, so the host stops it when the library is unloaded; it has basic auth and TLS
 // too (kahu/http/server.h), left out here.
 std::shared_ptr<http::Server> makeHttp(LoadContext& ctx, ParamReader& params,
-                                       std::shared_ptr<const Example> self) {
+                                       const std::shared_ptr<const Example>& self) {
     ParamReader h = params.optionalMap("http");
     if (!h.present()) {
         return nullptr;

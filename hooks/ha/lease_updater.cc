@@ -164,13 +164,15 @@ void LeaseUpdater::send(const std::vector<UpdateTarget>& targets, const std::vec
         const auto& p = peers[i];
         for (const auto& l : deleted) {
             PeerCommand c = options_.creator.leaseDelete(l);
-            channel_.send(peer, c.name, std::move(c.arguments), options_.timeout,
-                          [answered, p, l](PeerAnswer a) { answered(p, "lease4-del", l, a); });
+            channel_.send(
+                peer, c.name, std::move(c.arguments), options_.timeout,
+                [answered, p, l](const PeerAnswer& a) { answered(p, "lease4-del", l, a); });
         }
         for (const auto& l : leases) {
             PeerCommand c = options_.creator.leaseUpdate(l);
-            channel_.send(peer, c.name, std::move(c.arguments), options_.timeout,
-                          [answered, p, l](PeerAnswer a) { answered(p, "lease4-update", l, a); });
+            channel_.send(
+                peer, c.name, std::move(c.arguments), options_.timeout,
+                [answered, p, l](const PeerAnswer& a) { answered(p, "lease4-update", l, a); });
         }
     }
 }
@@ -208,7 +210,7 @@ struct BacklogSender : std::enable_shared_from_this<BacklogSender> {
                                                                 : creator->leaseUpdate(e->lease);
         std::string name = c.name;
         channel->send(partner, c.name, std::move(c.arguments), timeout,
-                      [self = shared_from_this(), name](PeerAnswer a) {
+                      [self = shared_from_this(), name](const PeerAnswer& a) {
                           if (LeaseUpdater::classify(name, a) != LeaseUpdater::Outcome::Success) {
                               self->done(false, failureText(name, a));
                               return;

@@ -241,11 +241,9 @@ void StateMachine::enter(HaState next) {
     state_ = next;
     paused_ = false;
     if (auto p = pauseOf(next)) {
-        if (*p == StatePause::Always) {
-            paused_ = true;
-        } else if (*p == StatePause::Once && pausedOnce_.insert(next).second) {
-            paused_ = true;
-        }
+        // "once" pauses the first entry only.
+        paused_ =
+            *p == StatePause::Always || (*p == StatePause::Once && pausedOnce_.insert(next).second);
     }
 }
 

@@ -247,7 +247,7 @@ asio::awaitable<void> UnixListener::Impl::session(Local::socket sock) {
     conn->sock.close(ec);
 }
 
-UnixListener::UnixListener(std::string socketName, CommandExecutor executor,
+UnixListener::UnixListener(const std::string& socketName, CommandExecutor executor,
                            UnixListenerLimits limits)
     : impl_(std::make_unique<Impl>()) {
     impl_->path = resolvePath(socketName);

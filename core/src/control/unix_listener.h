@@ -29,7 +29,8 @@ class KAHU_API UnixListener {
 public:
     /// socketName: a path in a control socket directory (kahu/paths.h) or a bare file name
     /// (placed in Kahu's).
-    UnixListener(std::string socketName, CommandExecutor executor, UnixListenerLimits limits = {});
+    UnixListener(const std::string& socketName, CommandExecutor executor,
+                 UnixListenerLimits limits = {});
     ~UnixListener();
     UnixListener(const UnixListener&) = delete;
     UnixListener& operator=(const UnixListener&) = delete;

@@ -86,7 +86,7 @@ Exchange Dhcp4Processor::process(Packet4 query, int64_t now) {
     return result ? std::move(*result) : Exchange{};
 }
 
-void Dhcp4Processor::process(ExchangePtr ex, Done done) noexcept {
+void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
     try {
         const Packet4& q = ex->query;
         auto type = q.messageType();

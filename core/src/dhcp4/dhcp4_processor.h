@@ -41,7 +41,7 @@ public:
 
     /// Runs the protocol. Never throws: a failure of the lease store becomes a dropped query.
     /// ex->query, ex->now and (with hooks) ex->hooks / ex->context must be set.
-    void process(ExchangePtr ex, Done done) noexcept;
+    void process(const ExchangePtr& ex, const Done& done) noexcept;
 
     /// Synchronous form without hooks (tests, tools).
     Exchange process(Packet4 query, int64_t now);

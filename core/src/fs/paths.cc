@@ -49,7 +49,7 @@ fs::path normal(const fs::path& p) {
     return ec ? abs.lexically_normal() : c;
 }
 
-std::string withoutTrailingSlash(fs::path p) {
+std::string withoutTrailingSlash(const fs::path& p) {
     std::string s = p.lexically_normal().string();
     while (s.size() > 1 && s.back() == '/') {
         s.pop_back();

@@ -154,7 +154,7 @@ std::shared_ptr<http::Server> LoadContext::httpServer(http::ServerOptions option
         options.logger = entry.logger->name();
     }
     auto server = std::make_shared<http::Server>(std::move(options), std::move(handler));
-    set_.stoppers_.push_back([server] { server->stop(); });
+    set_.stoppers_.emplace_back([server] { server->stop(); });
     return server;
 }
 
@@ -164,7 +164,7 @@ std::shared_ptr<http::Client> LoadContext::httpClient(http::ClientOptions option
         options.logger = entry.logger->name();
     }
     auto client = std::make_shared<http::Client>(std::move(options));
-    set_.stoppers_.push_back([client] { client->stop(); });
+    set_.stoppers_.emplace_back([client] { client->stop(); });
     return client;
 }
 
@@ -302,12 +302,13 @@ void HookSet::unload() noexcept {
         std::this_thread::yield();
     }
     timers_->stop();
-    for (auto it = stoppers_.rbegin(); it != stoppers_.rend(); ++it) {
-        (*it)();
+    // In the reverse order of creation, as the libraries below.
+    for (size_t i = stoppers_.size(); i-- > 0;) {
+        stoppers_[i]();
     }
     stoppers_.clear();
-    for (auto it = libraries_.rbegin(); it != libraries_.rend(); ++it) {
-        auto& entry = **it;
+    for (size_t i = libraries_.size(); i-- > 0;) {
+        auto& entry = *libraries_[i];
         entry.dropParked();
         if (!entry.loaded) {
             continue;

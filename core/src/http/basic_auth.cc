@@ -101,7 +101,7 @@ BasicAuth BasicAuth::fromJson(const nlohmann::json& a, const std::string& where,
     for (const auto& [key, v] : a.items()) {
         if (key != "type" && key != "realm" && key != "directory" && key != "clients" &&
             key != "comment" && key != "user-context") {
-            throw ConfigError(where + ": unknown key '" + key + "'");
+            throw ConfigError(std::string(where).append(": unknown key '").append(key).append("'"));
         }
     }
     if (!a.contains("type") || stringAt(a, "type", where) != "basic") {
@@ -126,7 +126,7 @@ BasicAuth BasicAuth::fromJson(const nlohmann::json& a, const std::string& where,
         for (const auto& [key, v] : c.items()) {
             if (key != "user" && key != "password" && key != "user-file" &&
                 key != "password-file" && key != "comment" && key != "user-context") {
-                throw ConfigError(w + ": unknown key '" + key + "'");
+                throw ConfigError(std::string(w).append(": unknown key '").append(key).append("'"));
             }
         }
         std::string user, password;

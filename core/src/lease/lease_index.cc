@@ -308,7 +308,7 @@ std::vector<Ipv4Address> LeaseIndex::addressesOfSubnet(SubnetId id) const {
     }
     byAddress_.visitAll([&](uint32_t address, uint32_t slot) {
         if (id == 0 || slab_[slot].subnetId == id) {
-            out.push_back(Ipv4Address(address));
+            out.emplace_back(address);
         }
     });
     return out;
@@ -376,7 +376,7 @@ std::vector<Ipv4Address> LeaseIndex::reclaimedBefore(int64_t before) const {
     std::vector<Ipv4Address> out;
     out.reserve(found.size());
     for (const auto& [expire, address] : found) {
-        out.push_back(Ipv4Address(address));
+        out.emplace_back(address);
     }
     return out;
 }

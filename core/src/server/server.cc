@@ -157,7 +157,7 @@ std::vector<InterfaceAddresses> Server::interfaceAddresses() const {
     return out;
 }
 
-void Server::applyConfig(std::shared_ptr<const ServerConfig> config, bool initial) {
+void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool initial) {
     // Everything that can fail comes first; the running state changes only after it all worked.
     // A staging hook set that is not activated is unloaded when the last pointer goes.
     auto staging = loadHooks(*config, hooks::LoadMode::Load, this);

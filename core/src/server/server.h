@@ -43,7 +43,7 @@ public:
     };
 
     explicit Server(Options opts);
-    ~Server();
+    ~Server() override;
 
     /// Loads the configuration, opens the lease store and sockets, serves until SIGTERM/SIGINT
     /// or shutdown(); returns the process exit code.
@@ -88,7 +88,7 @@ private:
         std::unique_ptr<LeaseReclaimer> reclaimer;
     };
 
-    void applyConfig(std::shared_ptr<const ServerConfig> config, bool initial);
+    void applyConfig(const std::shared_ptr<const ServerConfig>& config, bool initial);
     // The packet pipeline; each stage hands the exchange to the next, possibly later on
     // another thread when a hook parked it.
     void handlePacket(net::ReceivedPacket& rp) noexcept;

@@ -24,7 +24,7 @@ std::string Server::runOnLoop(std::function<std::string()> task) {
     auto result = promise->get_future();
     {
         std::lock_guard lock(tasksMutex_);
-        tasks_.push_back([task = std::move(task), promise] {
+        tasks_.emplace_back([task = std::move(task), promise] {
             try {
                 promise->set_value(task());
             } catch (const std::exception& e) {

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,7 +14,7 @@ namespace kahu {
 
 /// A Kea "Control-agent" configuration (Kea 2.2 grammar): where to listen, the unix socket of
 /// each service, authentication, TLS and loggers.
-struct KAHU_API AgentConfig {
+struct AgentConfig {
     std::string httpHost = "127.0.0.1";
     uint16_t httpPort = 8000;
     std::map<std::string, std::string> sockets; ///< service ("dhcp4") -> unix socket path

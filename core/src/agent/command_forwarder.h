@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <functional>
-#include <kahu/export.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -16,7 +15,7 @@ namespace kahu {
 /// runs here (list-commands, status-get, version-get, build-report, config-get, config-test,
 /// config-reload, shutdown).
 /// Always answers with a list, one entry per service, with Kea's CA texts.
-class KAHU_API CommandForwarder {
+class CommandForwarder {
 public:
     CommandForwarder(std::shared_ptr<const AgentConfig> config, std::function<void()> onShutdown,
                      std::chrono::milliseconds forwardTimeout = std::chrono::seconds(60));

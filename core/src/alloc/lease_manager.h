@@ -7,7 +7,6 @@
 #include <atomic>
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
 #include <kahu/mutex.h>
 #include <kahu/server_access.h>
@@ -27,7 +26,7 @@ namespace kahu {
 /// assigned-addresses (subnet and pool) and holds its address in the allocator; Declined
 /// also counts in declined-addresses (subnet, pool, global). A write applies the difference
 /// between the old and the new lease, so no caller does statistics by hand.
-class KAHU_API LeaseManager {
+class LeaseManager {
 public:
     explicit LeaseManager(std::shared_ptr<LeaseStore> store);
 

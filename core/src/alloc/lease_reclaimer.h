@@ -5,7 +5,6 @@
 
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 
 namespace kahu {
 
@@ -14,7 +13,7 @@ namespace kahu {
 /// flush-reclaimed-timer-wait-time is 0), recovers declined addresses whose probation is over, and
 /// flushes reclaimed leases older than hold-reclaimed-time. The server calls reclaim() and flush()
 /// from its timers and from the leases-reclaim command.
-class KAHU_API LeaseReclaimer {
+class LeaseReclaimer {
 public:
     /// Hook seam (lease4_expire / lease4_recover): may change the lease and `remove`; returns
     /// false when a callout took care of the lease (Skip), which is then left alone.

@@ -4,7 +4,6 @@
 #include "alloc/lease_manager.h"
 
 #include <atomic>
-#include <kahu/export.h>
 #include <kahu/server_access.h>
 #include <memory>
 
@@ -13,7 +12,7 @@ namespace kahu {
 /// The SDK's Leases over the server's LeaseManager. Follows the manager it is given: on a
 /// reload that opens another store the server points it at the new one, and calls already
 /// running finish on the manager they started with.
-class KAHU_API ManagedLeases final : public Leases {
+class ManagedLeases final : public Leases {
 public:
     ManagedLeases() = default;
     explicit ManagedLeases(std::shared_ptr<LeaseManager> manager) { set(std::move(manager)); }

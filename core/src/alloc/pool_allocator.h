@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <optional>
 #include <vector>
 
@@ -14,7 +13,7 @@ namespace kahu {
 /// bit per 64-address word that still has a free address), so finding the next free address
 /// costs a few word operations, never a scan of the pool. Not thread-safe: its owner
 /// (SubnetAllocator) serialises access.
-class KAHU_API PoolAllocator {
+class PoolAllocator {
 public:
     PoolAllocator(const Pool& pool, AllocatorType type);
 

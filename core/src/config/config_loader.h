@@ -3,7 +3,6 @@
 #pragma once
 
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,21 +20,20 @@ struct ConfigLoadResult {
 
 /// Reads a whole config file; the top level must be {"Dhcp4": {...}}.
 /// Throws kahu::ConfigError "<file>:<line>:<col>: <key path>: <text>" on the first problem.
-KAHU_API ConfigLoadResult loadConfigFile(const std::string& path);
+ConfigLoadResult loadConfigFile(const std::string& path);
 
 /// The same for text that did not come from a file (origin names it in messages).
-KAHU_API ConfigLoadResult parseConfigText(std::string_view text, std::string_view origin);
+ConfigLoadResult parseConfigText(std::string_view text, std::string_view origin);
 
 /// From an already-parsed {"Dhcp4": {...}} (config-set, config-test). Elements have no
 /// positions, so messages read "<origin>:0:0: <key path>: <text>".
-KAHU_API ConfigLoadResult buildConfig(const nlohmann::json& top,
-                                      std::string_view origin = "<wire>");
+ConfigLoadResult buildConfig(const nlohmann::json& top, std::string_view origin = "<wire>");
 
 /// The reservations-* flags Kea 2.2's deprecated reservation-mode stands for, as Kea 2.2 maps
 /// them, except that "disabled" turns reservations-out-of-pool off as well (Kea leaves it to
 /// inherit, which changes nothing while reservations-in-subnet is off); "global" leaves it to
 /// inherit. Null for an unknown mode. The parser applies the flags; config-get shows them
 /// instead of the mode, as Kea does.
-KAHU_API nlohmann::json reservationModeFlags(std::string_view mode);
+nlohmann::json reservationModeFlags(std::string_view mode);
 
 } // namespace kahu::config

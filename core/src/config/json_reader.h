@@ -2,7 +2,6 @@
 #pragma once
 
 #include <functional>
-#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -28,7 +27,7 @@ struct PathSegment {
 };
 
 /// Renders a path the way messages show it: Dhcp4.subnet4[0].pools[1].
-KAHU_API std::string pathToString(const std::vector<PathSegment>& path);
+std::string pathToString(const std::vector<PathSegment>& path);
 
 /// Called for every map key as soon as it is read, with the path of the map that holds it.
 /// The config schema uses it to reject an unknown key at the point where it appears (as Kea's
@@ -57,11 +56,11 @@ struct JsonDocument {
 /// Parses Kea's JSON dialect: '#', '//' and '/* */' comments, trailing commas (warning),
 /// <?include "path"?> anywhere a token may appear (path relative to the cwd, 10 levels deep),
 /// duplicate keys rejected. Throws kahu::ConfigError "<file>:<line>:<col>: <text>".
-KAHU_API JsonDocument readJsonText(std::string_view text, std::string_view origin,
-                                   const JsonReadOptions& options = {});
-KAHU_API JsonDocument readJsonFile(const std::string& path, const JsonReadOptions& options = {});
+JsonDocument readJsonText(std::string_view text, std::string_view origin,
+                          const JsonReadOptions& options = {});
+JsonDocument readJsonFile(const std::string& path, const JsonReadOptions& options = {});
 
 /// The control-socket dialect: comments allowed, everything else strict JSON.
-KAHU_API JsonDocument readJsonStrict(std::string_view text, std::string_view origin = "<wire>");
+JsonDocument readJsonStrict(std::string_view text, std::string_view origin = "<wire>");
 
 } // namespace kahu::config

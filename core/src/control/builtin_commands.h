@@ -7,7 +7,6 @@
 #include "control/network_state.h"
 
 #include <kahu/command/command_registry.h>
-#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,14 +16,13 @@ namespace kahu {
 /// Adds every built-in command to `registry`. The handlers keep references to `host` and
 /// `state`: both must outlive the registration (call unregisterBuiltinCommands first).
 /// Throws kahu::Error if a name is already taken.
-KAHU_API void registerBuiltinCommands(CommandRegistry& registry, ControlHost& host,
-                                      NetworkState& state);
+void registerBuiltinCommands(CommandRegistry& registry, ControlHost& host, NetworkState& state);
 
 /// Removes what registerBuiltinCommands added.
-KAHU_API void unregisterBuiltinCommands(CommandRegistry& registry);
+void unregisterBuiltinCommands(CommandRegistry& registry);
 
 /// The names registerBuiltinCommands adds, sorted.
-KAHU_API std::vector<std::string> builtinCommandNames();
+std::vector<std::string> builtinCommandNames();
 
 namespace control {
 

@@ -3,7 +3,6 @@
 
 #include "control/control_host.h"
 
-#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -14,16 +13,16 @@ namespace kahu {
 /// JSON) and runs it. Never throws: a parse error, a value that is not a map and an exception
 /// from the executor all become a result-1 answer with Kea's texts.
 /// remoteAddress, when not empty, is added as "remote-address" (what Kea's HTTP side does).
-KAHU_API nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view text,
-                                        std::string_view remoteAddress = {}) noexcept;
+nlohmann::json callCommandText(const CommandExecutor& executor, std::string_view text,
+                               std::string_view remoteAddress = {}) noexcept;
 
 /// The same for a command already parsed.
-KAHU_API nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
-                                    std::string_view remoteAddress = {}) noexcept;
+nlohmann::json callCommand(const CommandExecutor& executor, nlohmann::json command,
+                           std::string_view remoteAddress = {}) noexcept;
 
 /// An answer as the transports send it: compact JSON, with invalid UTF-8 replaced (U+FFFD).
 /// Strings may hold any bytes: the control channel's reader keeps what the client sent, error
 /// texts quote it, and a lease's host name is whatever was stored.
-KAHU_API std::string answerText(const nlohmann::json& answer);
+std::string answerText(const nlohmann::json& answer);
 
 } // namespace kahu

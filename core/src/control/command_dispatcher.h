@@ -5,7 +5,6 @@
 
 #include <functional>
 #include <kahu/command/command_registry.h>
-#include <kahu/export.h>
 #include <kahu/hooks/hook_args.h>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -15,7 +14,7 @@ namespace kahu {
 /// The control channel's front door, shared by every transport: checks a command map the way
 /// Kea's parseCommand does, runs it through the CommandRegistry (built-in and hook commands
 /// alike), then lets the command_processed callouts see and rewrite the answer.
-class KAHU_API CommandDispatcher {
+class CommandDispatcher {
 public:
     /// Runs the command_processed callouts; the default runs those of
     /// hooks::HookManager::instance().current(). Tests pass their own.

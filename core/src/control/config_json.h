@@ -3,7 +3,6 @@
 #pragma once
 
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -13,13 +12,13 @@ namespace kahu::control {
 /// {"Dhcp4": {...}}: the map as parsed, plus Kea's global defaults (simple_parser4.cc
 /// GLOBAL4_DEFAULTS in Kea's simple_parser4.cc) for the keys the file did not set and Kahu
 /// supports, so the shape matches what Kea shows. The result is accepted by config-set unchanged.
-KAHU_API nlohmann::json configToJson(const ServerConfig& config);
+nlohmann::json configToJson(const ServerConfig& config);
 
 /// Upper-case hex SHA-256 of the bytes (Kea's encodeHex of cryptolink's digest).
-KAHU_API std::string sha256Hex(std::string_view bytes);
+std::string sha256Hex(std::string_view bytes);
 
 /// The "hash" of config-get / config-hash-get / config-set: sha256Hex(keaText(top)), as Kea
 /// hashes its Element::str() text.
-KAHU_API std::string configHash(const nlohmann::json& top);
+std::string configHash(const nlohmann::json& top);
 
 } // namespace kahu::control

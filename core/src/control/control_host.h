@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,7 +15,7 @@ namespace kahu {
 /// What the built-in commands need from the running server. The Server implements it; tests use
 /// a fake. Every method may be called from the control channel's thread: the implementation
 /// serialises whatever touches the running configuration.
-class KAHU_API ControlHost {
+class ControlHost {
 public:
     virtual ~ControlHost() = default;
 

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,7 +18,7 @@ class HttpListener;
 /// The server's control channel: one listener per `control-socket(s)` entry (unix, http,
 /// https), all calling the same executor. What the server starts after configuring and
 /// reconfigures after config-set/config-reload.
-class KAHU_API ControlListeners {
+class ControlListeners {
 public:
     explicit ControlListeners(CommandExecutor executor);
     ~ControlListeners();

@@ -4,7 +4,6 @@
 #include "control/control_host.h"
 
 #include <cstdint>
-#include <kahu/export.h>
 #include <kahu/http/server.h>
 #include <memory>
 #include <string>
@@ -12,7 +11,7 @@
 namespace kahu {
 
 /// An HTTP control socket's settings: the SDK server's, and how answers are shaped.
-struct KAHU_API HttpListenerOptions : http::ServerOptions {
+struct HttpListenerOptions : http::ServerOptions {
     /// Wrap each answer map in a list, as the Control Agent answers (Kea's HA listener and
     /// 3.0 HTTP control sockets do the same). Answers that already are lists pass unchanged.
     bool emulateAgent = true;
@@ -30,7 +29,7 @@ struct KAHU_API HttpListenerOptions : http::ServerOptions {
 /// (POST, application/json, Content-Length; 400/401/408/413 with a {"result", "text"} map
 /// body), each command run by the executor with the client's address added as
 /// "remote-address", on the server's worker thread.
-class KAHU_API HttpListener {
+class HttpListener {
 public:
     HttpListener(std::string host, uint16_t port, CommandExecutor executor,
                  HttpListenerOptions options = {});

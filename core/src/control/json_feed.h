@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstddef>
-#include <kahu/export.h>
 #include <string>
 #include <string_view>
 
@@ -12,7 +11,7 @@ namespace kahu {
 /// control socket (there is no length prefix): it counts braces and brackets outside strings,
 /// follows string escapes and skips '#', '//' and '/* */' comments. It does not validate the
 /// value; the collected text is parsed afterwards.
-class KAHU_API JsonFeed {
+class JsonFeed {
 public:
     enum class State { Incomplete, Complete, Error };
 

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <kahu/export.h>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -21,7 +20,7 @@ namespace kahu {
 ///
 /// Threading: isEnabled() is one relaxed atomic load, for the packet path on any thread. The
 /// other methods are control-plane and serialised by a mutex.
-class KAHU_API NetworkState {
+class NetworkState {
 public:
     using Clock = std::chrono::steady_clock;
 

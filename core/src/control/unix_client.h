@@ -2,7 +2,6 @@
 #pragma once
 
 #include <chrono>
-#include <kahu/export.h>
 #include <string>
 
 namespace kahu {
@@ -11,7 +10,7 @@ namespace kahu {
 /// text, read until the server closes. Blocking; the timeout covers connect, send and
 /// receive together. Throws kahu::Error whose what() is the bare reason ("No such file or
 /// directory", "timed out") so callers can wrap it in Kea's texts.
-KAHU_API std::string sendUnixCommand(const std::string& socketPath, const std::string& text,
-                                     std::chrono::milliseconds timeout);
+std::string sendUnixCommand(const std::string& socketPath, const std::string& text,
+                            std::chrono::milliseconds timeout);
 
 } // namespace kahu

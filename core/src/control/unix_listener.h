@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <kahu/export.h>
 #include <memory>
 #include <string>
 
@@ -25,7 +24,7 @@ struct UnixListenerLimits {
 /// Runs its own I/O thread; commands run one at a time on a second thread so a slow command
 /// never stops timeouts from firing. Thread-safe start/stop; stop() must not be called from
 /// inside the executor.
-class KAHU_API UnixListener {
+class UnixListener {
 public:
     /// socketName: a path in a control socket directory (kahu/paths.h) or a bare file name
     /// (placed in Kahu's).

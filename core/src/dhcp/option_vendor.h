@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <kahu/export.h>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,31 +15,31 @@ struct SubOption {
 };
 
 /// Kea's vendor space name for an enterprise number: "vendor-4491".
-KAHU_API std::string vendorSpace(uint32_t enterprise);
+std::string vendorSpace(uint32_t enterprise);
 
 /// Splits bytes into code-length-value sub-options (PAD skipped, END stops, as Kea's
 /// unpackOptions4). False when a length runs past the end.
-KAHU_API bool parseSubOptions(std::span<const uint8_t> bytes, std::vector<SubOption>& out);
+bool parseSubOptions(std::span<const uint8_t> bytes, std::vector<SubOption>& out);
 
 /// Code-length-value bytes of sub-options in ascending code order (equal codes keep their
 /// order): how Kea packs the sub-options of any option. Throws kahu::Error for a sub-option
 /// longer than 255 bytes.
-KAHU_API std::vector<uint8_t> packSubOptions(std::vector<SubOption> subs);
+std::vector<uint8_t> packSubOptions(std::vector<SubOption> subs);
 
 /// Option 125 (V-I Vendor-Specific Information, RFC 3925) for one enterprise: the number,
 /// data-len and the sub-options packed as above.
-KAHU_API std::vector<uint8_t> packVivso(uint32_t enterprise, std::vector<SubOption> subs);
+std::vector<uint8_t> packVivso(uint32_t enterprise, std::vector<SubOption> subs);
 
 /// What Kea makes of configured option 125 bytes (its OptionVendor read and written back):
 /// the enterprise number, then the one block of data-len and sub-options after it (read with
 /// Kea's DOCSIS3 definitions for 4491), re-packed in code order with data-len recomputed; four
 /// bytes alone get a data-len of 0. Throws kahu::Error with Kea's reason otherwise
 /// (keaOptionFromWire, option_wire.h).
-KAHU_API std::vector<uint8_t> normalizeVivso(std::span<const uint8_t> bytes);
+std::vector<uint8_t> normalizeVivso(std::span<const uint8_t> bytes);
 
 /// Checks configured option 124 bytes as Kea's OptionVendorClass reads them: an enterprise
 /// number, then length-prefixed data, each further one again after an enterprise number.
 /// Throws kahu::Error with Kea's reason otherwise.
-KAHU_API void checkVivco(std::span<const uint8_t> bytes);
+void checkVivco(std::span<const uint8_t> bytes);
 
 } // namespace kahu

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <kahu/dhcp/option_definition.h>
-#include <kahu/export.h>
 #include <span>
 #include <vector>
 
@@ -23,9 +22,8 @@ namespace kahu {
 ///
 /// Throws kahu::Error whose text is Kea's reason, the part of its message after
 /// "option data does not match option definition (space: S, code: C): ".
-KAHU_API std::vector<uint8_t> keaOptionFromWire(const OptionDefinition& def,
-                                                std::span<const uint8_t> data,
-                                                const OptionDefinitions& defs);
+std::vector<uint8_t> keaOptionFromWire(const OptionDefinition& def, std::span<const uint8_t> data,
+                                       const OptionDefinitions& defs);
 
 /// The sub-options Kea keeps with an option of `def` built from `data` (normalized by
 /// keaOptionFromWire) and where they start; empty when its class keeps none. Kea adds an
@@ -36,17 +34,16 @@ struct KeaEncapsulation {
     size_t valueSize = 0;              ///< bytes of the option's own value(s)
     std::vector<SubOption> subOptions; ///< those after the value, in wire order
 };
-KAHU_API KeaEncapsulation keaEncapsulation(const OptionDefinition& def,
-                                           std::span<const uint8_t> data,
-                                           const OptionDefinitions& defs);
+KeaEncapsulation keaEncapsulation(const OptionDefinition& def, std::span<const uint8_t> data,
+                                  const OptionDefinitions& defs);
 
 /// False for the entries of the standard table that Kea 2.2 does not know (what later Kea
 /// versions added: 121, 151-157, the relay agent sub-options): Kea 2.2 takes any bytes for
 /// those codes. Option 43 is known (Kea 2.2's last-resort definition).
-KAHU_API bool kea22KnowsDefinition(const OptionDefinition& def) noexcept;
+bool kea22KnowsDefinition(const OptionDefinition& def) noexcept;
 
 /// The wire size of one value of a fixed-size type (Kea's OptionDataTypeUtil::getDataTypeLen);
 /// 0 for the variable-length types (string, binary, fqdn, tuple, prefix, empty, record).
-KAHU_API size_t fixedSize(OptionDataType t) noexcept;
+size_t fixedSize(OptionDataType t) noexcept;
 
 } // namespace kahu

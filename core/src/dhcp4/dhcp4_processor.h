@@ -11,7 +11,6 @@
 
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <memory>
 #include <vector>
 
@@ -27,7 +26,7 @@ namespace kahu {
 /// once (mutable state lives in the LeaseManager). A callout may park the exchange at
 /// subnet4_select or lease4_select: process() then returns at once and `done` runs later, on
 /// the thread that resumes it.
-class KAHU_API Dhcp4Processor {
+class Dhcp4Processor {
 public:
     /// Called exactly once per exchange when the decision is made (response set, or none).
     using Done = ExchangeDone;

@@ -3,7 +3,6 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -21,7 +20,7 @@ using HostIdentifiers = std::vector<HostIdentifier>;
 /// Reservations indexed for the packet path: by (subnet, identifier type, identifier bytes)
 /// and by (subnet, address). Subnet id 0 holds the global reservations. Built once per
 /// configuration; read-only afterwards, so lookups need no lock.
-class KAHU_API HostIndex {
+class HostIndex {
 public:
     explicit HostIndex(const ServerConfig& config);
 

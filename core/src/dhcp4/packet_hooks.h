@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <exception>
-#include <kahu/export.h>
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/hook_point.h>
 #include <kahu/hooks/verdict.h>
@@ -29,7 +28,7 @@ enum class HookStep : uint8_t {
 ///
 /// Without hook libraries, or without a callout on the point, a call is a null test and a bit
 /// test: nothing is allocated and no callable is converted to a std::function.
-class KAHU_API PacketHooks {
+class PacketHooks {
 public:
     /// True when some callout is registered for the point in the exchange's hook set.
     static bool has(const Exchange& ex, hooks::HookPoint point) noexcept {

@@ -3,7 +3,6 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 
 namespace kahu {
 
@@ -12,9 +11,8 @@ namespace kahu {
 /// ones, plus routers, DNS servers, domain name and server id whenever configured; looked up
 /// reservation -> pool -> subnet -> shared network -> global, first level that has the code wins;
 /// never-send suppresses.
-KAHU_API void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConfig& config,
-                                   const Subnet* subnet, const Pool* pool,
-                                   const Reservation* reservation);
+void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConfig& config,
+                          const Subnet* subnet, const Pool* pool, const Reservation* reservation);
 
 /// Lease time, T1 and T2 (options 51, 58, 59) per Kea's setTeeTimes rules.
 void addLeaseTimes(Packet4& reply, const Subnet& subnet, uint32_t validLifetime);

@@ -3,7 +3,6 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <string>
 #include <vector>
 
@@ -19,7 +18,7 @@ struct InterfaceAddresses {
 /// Picks the subnet for a query the way Kea does (Kea's CfgSubnets4::selectSubnet): RAI
 /// link-selection, option 118, relay addresses, then giaddr / ciaddr / source / receiving
 /// interface.
-class KAHU_API SubnetSelector {
+class SubnetSelector {
 public:
     explicit SubnetSelector(const ServerConfig& config) : config_(config) {}
 

@@ -4,7 +4,6 @@
 #include "hooks/hook_set.h"
 
 #include <atomic>
-#include <kahu/export.h>
 #include <memory>
 #include <mutex>
 
@@ -15,7 +14,7 @@ namespace kahu::hooks {
 /// The packet path takes `auto hooks = HookManager::instance().current();` once per packet and
 /// keeps it until the packet is sent or dropped, so a reload never changes the libraries under a
 /// packet in flight. Control-plane methods are serialised by a mutex.
-class KAHU_API HookManager {
+class HookManager {
 public:
     static HookManager& instance();
 

@@ -11,7 +11,6 @@
 #include <functional>
 #include <kahu/command/command_registry.h>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/load_context.h>
 #include <kahu/hooks/packet_context.h>
@@ -46,7 +45,7 @@ using Continuation = std::function<void(bool resume)>;
 /// The libraries of one configuration and everything they registered. Built by loadHookSet()
 /// (staging), made active by HookManager::activate(), unloaded when replaced. Immutable after
 /// loading, so run() takes no lock. Hold a shared_ptr for the whole life of a packet.
-class KAHU_API HookSet {
+class HookSet {
 public:
     ~HookSet();
     HookSet(const HookSet&) = delete;
@@ -103,8 +102,8 @@ public:
 
 private:
     friend class LoadContext;
-    friend KAHU_API std::shared_ptr<HookSet> loadHookSet(const std::vector<HookLibraryConfig>&,
-                                                         LoadMode, bool, HookSetOptions);
+    friend std::shared_ptr<HookSet> loadHookSet(const std::vector<HookLibraryConfig>&, LoadMode,
+                                                bool, HookSetOptions);
 
     struct Callout {
         std::shared_ptr<const void> keepMapped; // first: outlives fn
@@ -144,8 +143,7 @@ private:
 /// multiThreading) kahu_hook_multi_threading_compatible, then — in LoadMode::Load — calls each
 /// load() in list order. Any failure unloads what was loaded and throws kahu::HookError whose
 /// text names the library; nothing the set registered is visible anywhere.
-KAHU_API std::shared_ptr<HookSet> loadHookSet(const std::vector<HookLibraryConfig>& libraries,
-                                              LoadMode mode, bool multiThreading,
-                                              HookSetOptions options = {});
+std::shared_ptr<HookSet> loadHookSet(const std::vector<HookLibraryConfig>& libraries, LoadMode mode,
+                                     bool multiThreading, HookSetOptions options = {});
 
 } // namespace kahu::hooks

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <kahu/export.h>
 #include <kahu/mutex.h>
 #include <memory>
 #include <spdlog/logger.h>
@@ -17,7 +16,7 @@ namespace kahu::hooks {
 /// The periodic timers hook libraries add with LoadContext::addTimer and the one-shot work
 /// they hand to LoadContext::executor(), run by one thread per hook set (simple, and enough
 /// for housekeeping: stats sampling, reports, work moved off the packet path).
-class KAHU_API HookTimers {
+class HookTimers {
 public:
     HookTimers() = default;
     ~HookTimers() { stop(); }

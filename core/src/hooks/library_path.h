@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <string>
 
 namespace kahu::hooks {
 
 /// The directory hook libraries are loaded from: $KAHU_HOOKS_PATH when set and non-empty,
 /// else the build-time KAHU_HOOKS_DIR.
-KAHU_API std::string hooksDirectory();
+std::string hooksDirectory();
 
 /// Where a configured "library" string resolves to.
 struct ResolvedLibraryPath {
@@ -22,7 +21,6 @@ struct ResolvedLibraryPath {
 ///  - a path elsewhere whose file name exists in the hooks directory (a Kea path such as
 ///    /usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so) resolves to ours, with a notice;
 ///  - anything else throws kahu::HookError naming both paths.
-KAHU_API ResolvedLibraryPath resolveLibraryPath(const std::string& configured,
-                                                const std::string& hooksDir);
+ResolvedLibraryPath resolveLibraryPath(const std::string& configured, const std::string& hooksDir);
 
 } // namespace kahu::hooks

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <kahu/http/server.h>
 #include <optional>
 #include <spdlog/logger.h>
@@ -18,7 +17,6 @@ std::string_view trim(std::string_view s) noexcept;
 /// JSON commands when options.jsonPostOnly (400), then basic authentication (401, with the
 /// realm in WWW-Authenticate; the refusal is logged to `log` when given). Returns the refusal,
 /// or nullopt with req.user set to the user let in. No I/O: the fuzzers call it directly.
-KAHU_API std::optional<Response> admit(const ServerOptions& options, Request& req,
-                                       spdlog::logger* log);
+std::optional<Response> admit(const ServerOptions& options, Request& req, spdlog::logger* log);
 
 } // namespace kahu::http

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <kahu/lease/lease4.h>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,7 +14,7 @@ namespace kahu {
 /// Rows are written with the 2.4+ header (schema 3.0, with pool_id). Reading accepts any header
 /// whose columns start with the schema's first nine names in order (2.0 up to 3.0 files, i.e.
 /// Kea 2.2 files), fills missing trailing columns with defaults and ignores extra trailing ones.
-class KAHU_API CsvLeaseCodec {
+class CsvLeaseCodec {
 public:
     /// The header Kahu writes (no trailing newline).
     static constexpr std::string_view kHeader =

@@ -5,7 +5,6 @@
 #include "lease/lease_index.h"
 
 #include <cstdint>
-#include <kahu/export.h>
 #include <kahu/lease/lease4.h>
 #include <string>
 #include <string_view>
@@ -26,7 +25,7 @@ struct LeaseLoadReport {
 /// Appends use write(2) on an O_APPEND descriptor, so a row handed to append() has reached
 /// the kernel when it returns (no user-space buffer left behind). Not thread-safe: the owner
 /// serializes appends.
-class KAHU_API CsvLeaseFile {
+class CsvLeaseFile {
 public:
     /// Opens (creating it with the current header if missing or empty) for appending. A torn
     /// last line (no newline) is cut off so the next row starts a line of its own. Throws

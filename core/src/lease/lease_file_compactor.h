@@ -3,7 +3,6 @@
 
 #include "lease/csv_lease_file.h"
 
-#include <kahu/export.h>
 #include <string>
 
 namespace kahu {
@@ -15,7 +14,7 @@ namespace kahu {
 ///   <name>.completed; then delete .2 and .1 and rename .completed to .2.
 /// While it runs, <name>.pid holds our PID, as kea-lfc's does, so a Kea starting on the same
 /// files waits for us. It reads only .2/.1, never the live file, so it does not block writers.
-class KAHU_API LeaseFileCompactor {
+class LeaseFileCompactor {
 public:
     /// kea-lfc tolerates up to 100 bad rows per input file.
     static constexpr uint32_t kMaxRowErrors = 100;

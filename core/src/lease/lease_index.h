@@ -4,7 +4,6 @@
 #include "lease/address_block_index.h"
 #include "lease/slot_hash_table.h"
 
-#include <kahu/export.h>
 #include <kahu/lease/lease4.h>
 #include <optional>
 #include <string>
@@ -19,7 +18,7 @@ namespace kahu {
 /// scan. Rare variable-size parts (long hw+client-id, hostname, user-context) live in side
 /// tables the record refers to by id. There is no subnet index: getBySubnet and wipe scan.
 /// Not thread-safe: MemfileStore guards it. Copyable (a snapshot for writing the file).
-class KAHU_API LeaseIndex {
+class LeaseIndex {
 public:
     size_t size() const noexcept { return byAddress_.size(); }
     bool contains(Ipv4Address address) const noexcept {

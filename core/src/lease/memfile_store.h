@@ -5,7 +5,6 @@
 #include "lease/lease_index.h"
 
 #include <condition_variable>
-#include <kahu/export.h>
 #include <kahu/lease/lease_store.h>
 #include <memory>
 #include <mutex>
@@ -16,7 +15,7 @@
 namespace kahu {
 
 /// The memfile parameters of "lease-database" (Kea's names and defaults).
-struct KAHU_API MemfileConfig {
+struct MemfileConfig {
     std::string name; ///< "" = <data directory>/kahu-leases4.csv (kahu/paths.h)
     bool persist = true;
     uint32_t lfcInterval = 3600; ///< seconds; 0 = no periodic LFC
@@ -36,7 +35,7 @@ struct KAHU_API MemfileConfig {
 /// indexes and then writes its row under a separate file lock (taken before the writer lock is
 /// released, so rows reach the file in the order changes reached memory). LFC swaps the live
 /// file under the file lock alone and merges old files without any store lock.
-class KAHU_API MemfileStore : public LeaseStore {
+class MemfileStore : public LeaseStore {
 public:
     /// Loads the lease files (Kea's order: .completed, else .2 then .1; then the file itself)
     /// and opens the file for appending. Throws kahu::StoreError if loading fails (bad header,
@@ -102,6 +101,6 @@ private:
 
 /// Registers the "memfile" type with LeaseStoreFactories::instance(); calling it again is a
 /// no-op.
-KAHU_API void registerMemfileStore();
+void registerMemfileStore();
 
 } // namespace kahu

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <kahu/export.h>
 #include <memory>
 #include <mutex>
 #include <spdlog/formatter.h>
@@ -23,39 +22,37 @@ namespace kahu::log {
 
 /// journald's socket for native messages: $KAHU_JOURNAL_SOCKET when set and not empty (tests
 /// point it at a socket of their own), else /run/systemd/journal/socket.
-KAHU_API std::string journalSocketPath();
+std::string journalSocketPath();
 
 /// The Kahu message ID a message text starts with: KAHU_INFO(lg, "DHCP4_LEASE_ALLOC", ...) logs
 /// "DHCP4_LEASE_ALLOC text", so the ID is the first word when it matches [A-Z][A-Z0-9_]+.
 /// "" when the first word is not such an ID.
-KAHU_API std::string_view messageIdOf(std::string_view text) noexcept;
+std::string_view messageIdOf(std::string_view text) noexcept;
 
 /// journald's MESSAGE_ID for a Kahu message ID: the first 16 bytes of SHA-256("kahu:" + id) as
 /// 32 lowercase hex digits. Stable across versions and hosts, so journalctl MESSAGE_ID=...
 /// filters (and catalogs) keep working; changing the derivation would break them.
-KAHU_API std::string journalMessageId(std::string_view id);
+std::string journalMessageId(std::string_view id);
 
 /// Whether JOURNAL_STREAM ("<device>:<inode>" in decimal, as systemd sets it) names the stream
 /// st describes. systemd documents this comparison because the variable is inherited: a shell
 /// or script started from a service has it while its own output goes elsewhere.
-KAHU_API bool journalStreamMatches(const char* journalStream, const struct stat& st) noexcept;
+bool journalStreamMatches(const char* journalStream, const struct stat& st) noexcept;
 
 /// fd (1 or 2) is a stream systemd connected to the journal: $JOURNAL_STREAM matches fstat(fd).
-KAHU_API bool isJournalStream(int fd) noexcept;
+bool isJournalStream(int fd) noexcept;
 
 /// The process runs under journald: JOURNAL_STREAM or INVOCATION_ID is set (systemd sets them
 /// for a service) and journald's socket exists. The first form takes the values so the decision
 /// can be tested without systemd; the second reads the environment and journalSocketPath().
-KAHU_API bool underJournald(const char* journalStream, const char* invocationId,
-                            bool socketExists) noexcept;
-KAHU_API bool underJournald() noexcept;
+bool underJournald(const char* journalStream, const char* invocationId, bool socketExists) noexcept;
+bool underJournald() noexcept;
 
 /// Wraps a formatter so each message starts with its syslog priority "<N>" (syslogPriority()),
 /// which journald reads from a stream (SyslogLevelPrefix=, on by default) into PRIORITY and
 /// strips. One prefix per message: a multi-line message becomes several journal records, the
 /// first one with the message's priority and the others at the unit's default.
-KAHU_API std::unique_ptr<spdlog::formatter>
-withPriorityPrefix(std::unique_ptr<spdlog::formatter> inner);
+std::unique_ptr<spdlog::formatter> withPriorityPrefix(std::unique_ptr<spdlog::formatter> inner);
 
 /// journald's native protocol: each message is one datagram of KEY=value fields to
 /// journalSocketPath(), so the journal keeps the logger, severity and message ID as fields
@@ -63,7 +60,7 @@ withPriorityPrefix(std::unique_ptr<spdlog::formatter> inner);
 /// Sending never blocks the logging thread: when journald's queue is full the message is dropped
 /// and counted (dropped(); the next message that gets through carries KAHU_DROPPED). A message
 /// too large for one datagram is sent with MESSAGE truncated rather than lost.
-class KAHU_API JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
+class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     /// ident is SYSLOG_IDENTIFIER (the output's "syslog:NAME"/"journal:NAME", or the program's
     /// name). The formatter starts as kDefaultJournalPattern.

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,19 +17,19 @@ namespace kahu::log {
 /// Safe while other threads log: each logger's sinks are swapped atomically.
 /// Throws ConfigError (bad severity, debuglevel > 99, empty output, a file that cannot be
 /// opened); then nothing has changed.
-KAHU_API void configureLogging(const std::vector<LoggerConfig>& loggers, bool debugToConsole);
+void configureLogging(const std::vector<LoggerConfig>& loggers, bool debugToConsole);
 
 /// Back to the state before any configuration (stderr, INFO). For tests and shutdown.
-KAHU_API void resetLogging();
+void resetLogging();
 
 /// Kea's logger names to ours: "kea-dhcp4" -> "kahu-dhcp4", "kea-dhcp4.ha-hooks" ->
 /// "kahu-dhcp4.ha-hooks" (any "kea-" prefix becomes "kahu-"); a trailing ".*" is dropped.
-KAHU_API std::string toKahuName(std::string_view name);
+std::string toKahuName(std::string_view name);
 
 /// True when a logger's `output` names a file (not stdout, stderr, syslog[:name] or
 /// journal[:name]). A file is confined to the log directories (kahu/paths.h); a bare name goes
 /// into Kahu's.
-KAHU_API bool isLogFile(std::string_view output);
+bool isLogFile(std::string_view output);
 
 /// Below this maxsize Kea does not rotate (ARM: "The smallest value that can be specified
 /// without disabling rotation is 204800").

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <memory>
 #include <spdlog/formatter.h>
 #include <string>
@@ -22,7 +21,7 @@ inline constexpr std::string_view kDefaultJournalPattern = "%-5p [%c] %m";
 inline constexpr std::string_view kDefaultJournalConsolePattern = "%-5p [%c/%i.%t] %m\n";
 
 /// Kea's severity name of an spdlog level: FATAL ERROR WARN INFO DEBUG (trace is DEBUG).
-KAHU_API std::string_view keaLevelName(spdlog::level::level_enum level) noexcept;
+std::string_view keaLevelName(spdlog::level::level_enum level) noexcept;
 
 struct ConvertedPattern {
     std::string spdlog; ///< uses Kahu's custom flags, so give it to makeFormatter()
@@ -35,10 +34,10 @@ struct ConvertedPattern {
 /// items spdlog knows plus %q milliseconds and %Q "ms.µs"), %r (ms since start), %h/%H
 /// (hostname), %E{VAR}, %F/%b/%L/%l/%M (source location, empty in practice), %%, and
 /// padding "%-5p"/"%20p". Truncation ("%.30m") is ignored; unknown items print literally.
-KAHU_API ConvertedPattern convertPattern(std::string_view keaPattern);
+ConvertedPattern convertPattern(std::string_view keaPattern);
 
 /// A formatter for a Kea pattern ("" = kDefaultConsolePattern). It never appends a newline
 /// of its own: as in Kea, the pattern says where lines end.
-KAHU_API std::unique_ptr<spdlog::formatter> makeFormatter(std::string_view keaPattern);
+std::unique_ptr<spdlog::formatter> makeFormatter(std::string_view keaPattern);
 
 } // namespace kahu::log

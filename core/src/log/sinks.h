@@ -2,7 +2,6 @@
 #pragma once
 
 #include <atomic>
-#include <kahu/export.h>
 #include <memory>
 #include <mutex>
 #include <spdlog/details/file_helper.h>
@@ -17,7 +16,7 @@ using SinkList = std::vector<spdlog::sink_ptr>;
 /// The one sink every Kahu logger owns. It forwards to the sinks of the logger's current
 /// configuration, which a reload swaps atomically: a message being written while the swap
 /// happens goes to the old sinks, which stay alive until that write is done.
-class KAHU_API DispatchSink final : public spdlog::sinks::sink {
+class DispatchSink final : public spdlog::sinks::sink {
 public:
     explicit DispatchSink(std::shared_ptr<const SinkList> sinks) : sinks_(std::move(sinks)) {}
 
@@ -37,7 +36,7 @@ private:
 /// A file that rotates like log4cplus's RollingFileAppender (and so like Kea): when it would
 /// grow past maxSize, "f.(n-1)" becomes "f.n", ..., "f" becomes "f.1", keeping maxVersions
 /// old files. maxSize 0 never rotates. (spdlog's own rotating sink names files "f.1.log".)
-class KAHU_API RotatingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
+class RotatingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     RotatingFileSink(std::string path, uint64_t maxSize, uint32_t maxVersions);
     const std::string& path() const { return path_; }
@@ -58,12 +57,12 @@ private:
 
 /// The syslog priority of an spdlog level, as Kea maps its severities: FATAL LOG_CRIT (2),
 /// ERROR LOG_ERR (3), WARN LOG_WARNING (4), INFO LOG_INFO (6), DEBUG LOG_DEBUG (7).
-KAHU_API int syslogPriority(spdlog::level::level_enum level) noexcept;
+int syslogPriority(spdlog::level::level_enum level) noexcept;
 
 /// syslog(3) output the way Kea's log4cplus SysLogAppender does it: the text after "syslog:"
 /// (default "local0") is the ident passed to openlog(), messages go with facility LOG_USER.
 /// openlog() is process-wide, so with several idents the last one opened wins (as in Kea).
-class KAHU_API SyslogSink final : public spdlog::sinks::base_sink<std::mutex> {
+class SyslogSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     explicit SyslogSink(const std::string& ident);
     const char* ident() const { return ident_; }

@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdint>
 #include <kahu/dhcp/ipv4_address.h>
-#include <kahu/export.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +28,8 @@ struct InterfaceInfo {
 
 /// Every interface of the calling thread's network namespace, ordered by ifindex.
 /// Throws kahu::Error if the kernel cannot be asked.
-KAHU_API std::vector<InterfaceInfo> listInterfaces();
+std::vector<InterfaceInfo> listInterfaces();
 /// One interface by name; std::nullopt if absent.
-KAHU_API std::optional<InterfaceInfo> findInterface(const std::string& name);
+std::optional<InterfaceInfo> findInterface(const std::string& name);
 
 } // namespace kahu::net

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <memory>
 #include <span>
 
@@ -21,7 +20,7 @@ namespace kahu::net {
 /// A classic BPF filter passes only unfragmented IPv4/UDP frames to `port` (the server port),
 /// so the kernel does the sorting. receive() must be called from one thread at a time; send()
 /// is safe from any thread.
-class KAHU_API RawSocket {
+class RawSocket {
 public:
     /// Throws kahu::Error naming the interface when the socket cannot be opened (needs
     /// CAP_NET_RAW). `port` is the UDP destination port to accept (67 for a server).

@@ -8,7 +8,6 @@
 
 #include <kahu/config/server_config.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <memory>
 #include <span>
 #include <vector>
@@ -22,7 +21,7 @@ namespace kahu::net {
 /// udp: per interface a UDP socket (0.0.0.0:port tied to the device, or address:port for the
 /// "name/address" form). "*" means every up, non-loopback interface with an IPv4 address.
 /// The owner polls fds() (epoll) and calls receive(); any thread may call send().
-class KAHU_API SocketSet {
+class SocketSet {
 public:
     SocketSet();
     ~SocketSet();

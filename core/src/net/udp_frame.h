@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <linux/filter.h>
 #include <span>
 #include <vector>
@@ -38,32 +37,30 @@ enum class FrameError : uint8_t {
     BadUdpLength,   ///< UDP length < 8 or past the IP payload
     BadUdpChecksum, ///< non-zero UDP checksum that does not verify
 };
-KAHU_API const char* toString(FrameError) noexcept;
+const char* toString(FrameError) noexcept;
 
 /// RFC 1071 ones'-complement sum folded to 16 bits and complemented, starting from `initial`
 /// (a partial, unfolded sum, e.g. of the UDP pseudo-header).
-KAHU_API uint16_t internetChecksum(const uint8_t* data, size_t size, uint32_t initial = 0) noexcept;
+uint16_t internetChecksum(const uint8_t* data, size_t size, uint32_t initial = 0) noexcept;
 
 /// Writes an Ethernet/IPv4/UDP frame around payload into out (resized to fit), with correct
 /// IPv4 header and UDP checksums. TTL 128 and no DF, as Kea sends.
-KAHU_API void buildUdpFrame(const FrameAddressing& addr, std::span<const uint8_t> payload,
-                            std::vector<uint8_t>& out);
+void buildUdpFrame(const FrameAddressing& addr, std::span<const uint8_t> payload,
+                   std::vector<uint8_t>& out);
 
 /// Validates an Ethernet/IPv4/UDP frame and locates its payload (a view into frame).
 /// verifyUdpChecksum = false when the kernel says the checksum is not filled in yet
 /// (TP_STATUS_CSUMNOTREADY for locally generated or offloaded packets).
-KAHU_API FrameError parseUdpFrame(std::span<const uint8_t> frame, bool verifyUdpChecksum,
-                                  FrameAddressing& addr,
-                                  std::span<const uint8_t>& payload) noexcept;
+FrameError parseUdpFrame(std::span<const uint8_t> frame, bool verifyUdpChecksum,
+                         FrameAddressing& addr, std::span<const uint8_t>& payload) noexcept;
 
 /// Classic BPF accepting only unfragmented IPv4/UDP frames to destination `port`.
-KAHU_API std::vector<sock_filter> dhcpServerFilter(uint16_t port);
+std::vector<sock_filter> dhcpServerFilter(uint16_t port);
 
 /// The link-layer destination of a reply sent to IP destination dstIp, as Kea 2.2 chooses it:
 /// reply.remoteMac, the MAC the query came from, whenever it is known (even for an IP
 /// broadcast); else the client's chaddr for a unicast to its new address (yiaddr) without
 /// ciaddr or relay; else ff:ff:ff:ff:ff:ff.
-KAHU_API std::array<uint8_t, 6> replyDestinationMac(const Packet4& reply,
-                                                    Ipv4Address dstIp) noexcept;
+std::array<uint8_t, 6> replyDestinationMac(const Packet4& reply, Ipv4Address dstIp) noexcept;
 
 } // namespace kahu::net

@@ -6,7 +6,6 @@
 
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/packet4.h>
-#include <kahu/export.h>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,7 +19,7 @@ namespace kahu::net {
 /// the port. IP_PKTINFO tells each datagram's interface and destination address; replies leave
 /// with an explicit source address and interface. receive() must be called from one thread at
 /// a time (it owns the batch buffers); send() is safe from any thread.
-class KAHU_API UdpSocket {
+class UdpSocket {
 public:
     /// Throws kahu::Error naming the device and address when the socket cannot be opened.
     UdpSocket(const std::string& device, Ipv4Address bindAddr, uint16_t port);

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <string>
 
 namespace kahu {
 
 /// `-v` / version-get text: the package version alone ("0.1.0").
-KAHU_API std::string versionText();
+std::string versionText();
 /// `-V` / version-get "extended": version, linked libraries and the lease backends
 /// registered right now (Kea 2.6 layout).
-KAHU_API std::string extendedVersionText();
+std::string extendedVersionText();
 /// `-W` / build-report: how this binary was built.
-KAHU_API std::string buildReportText();
+std::string buildReportText();
 
 } // namespace kahu

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <string>
 
 namespace kahu {
@@ -10,7 +9,7 @@ namespace kahu {
 /// extension>.<process>.pid, dir = $KAHU_PIDFILE_DIR, else $KEA_PIDFILE_DIR, else the build-time
 /// run directory. create() refuses when the file names a live process (a second instance on the
 /// same config).
-class KAHU_API PidFile {
+class PidFile {
 public:
     PidFile(const std::string& configFile, const std::string& process);
     ~PidFile();

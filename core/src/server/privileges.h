@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <kahu/export.h>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,12 +17,12 @@ struct RunAs {
 
 /// Looks up "user" or "user:group" (names or numbers) in the user database. Throws
 /// std::runtime_error naming what is unknown.
-KAHU_API RunAs resolveRunAs(std::string_view spec);
+RunAs resolveRunAs(std::string_view spec);
 
 /// Creates Kahu's own state, run and log directories (kahu/paths.h) when they are missing,
 /// mode 0750 owned by `who`, so that the unprivileged server can write there. Directories that
 /// exist are left alone, and Kea's are never touched. Call as root, before dropPrivileges().
-KAHU_API void prepareDirectories(const RunAs& who);
+void prepareDirectories(const RunAs& who);
 
 /// Capabilities are kernel numbers (linux/capability.h): CAP_NET_BIND_SERVICE 10, CAP_NET_RAW 13.
 inline constexpr int kCapNetBindService = 10;
@@ -35,9 +34,9 @@ inline constexpr int kCapNetRaw = 13;
 /// process starts a thread (ids and capabilities are per thread in the kernel). Throws
 /// std::runtime_error, with the failing step, when any step fails; a process that could still
 /// become root again afterwards aborts.
-KAHU_API void dropPrivileges(const RunAs& who, std::span<const int> keep);
+void dropPrivileges(const RunAs& who, std::span<const int> keep);
 
 /// The capabilities the calling thread has in its effective set, as a bit mask (bit n = cap n).
-KAHU_API uint64_t effectiveCapabilities();
+uint64_t effectiveCapabilities();
 
 } // namespace kahu

@@ -17,7 +17,6 @@
 #include <atomic>
 #include <functional>
 #include <kahu/config/server_config.h>
-#include <kahu/export.h>
 #include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
@@ -33,7 +32,7 @@ namespace kahu {
 /// A configuration generation (config + processor) is immutable and reference counted: each
 /// packet holds the generation it started with, a reload builds a new one and swaps it in,
 /// and a failed reload leaves the running one untouched.
-class KAHU_API Server : public ControlHost, public ServerAccess {
+class Server : public ControlHost, public ServerAccess {
 public:
     struct Options {
         std::string configFile;

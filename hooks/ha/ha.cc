@@ -84,7 +84,7 @@ void load(LoadContext& ctx) {
         }
         // The host's server: stopped when the library is unloaded.
         runtime->listener = std::make_unique<HttpListener>(
-            o, HttpListener::Executor{}, [&ctx](http::ServerOptions so, http::Handler h) {
+            o, ctx.commandRunner(), [&ctx](http::ServerOptions so, http::Handler h) {
                 return ctx.httpServer(std::move(so), std::move(h));
             });
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "http_listener.h"
 
-#include <kahu/command/command_registry.h>
+#include <kahu/error.h>
 #include <kahu/log.h>
 
 namespace kahu::ha {
@@ -9,9 +9,7 @@ namespace kahu::ha {
 HttpListener::HttpListener(Options options, Executor executor, ServerFactory make)
     : options_(std::move(options)) {
     if (!executor) {
-        executor = [](const std::string& name, const nlohmann::json& args) {
-            return CommandRegistry::instance().execute(name, args);
-        };
+        throw Error("the HA listener needs a command executor");
     }
     if (!make) {
         make = [](http::ServerOptions so, http::Handler h) {

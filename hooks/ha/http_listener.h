@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <kahu/command/handler.h>
 #include <kahu/http/server.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,8 +20,8 @@ namespace kahu::ha {
 /// The SDK's http::Server with Kea's rules: POST with a JSON command (Content-Type exactly
 /// application/json, else 400); basic auth when this server's peer entry has basic-auth-user
 /// (else 401); TLS for an https url, with client certificates required when
-/// require-client-certs is on. The command runs through the executor (by default
-/// kahu::CommandRegistry::instance().execute) on a listener thread and the answer goes back
+/// require-client-certs is on. The command runs through the executor (the library passes
+/// LoadContext::commandRunner) on a listener thread and the answer goes back
 /// wrapped in a list, as a control agent would send it. With restrict-commands only the HA
 /// peer commands are accepted; anything else gets 403 {"result": 403, "text": "Forbidden"}.
 class HttpListener {
@@ -39,15 +40,14 @@ public:
         /// From this server's peer entry and the relationship's settings.
         static Options fromConfig(const HaConfig& config, const PeerConfig& thisServer);
     };
-    using Executor =
-        std::function<nlohmann::json(const std::string& command, const nlohmann::json& arguments)>;
+    using Executor = CommandRunner;
 
     /// How the SDK server is made: the library passes LoadContext::httpServer, so the host
     /// stops it at unload; empty = a server of its own (tests).
     using ServerFactory =
         std::function<std::shared_ptr<http::Server>(http::ServerOptions, http::Handler)>;
 
-    explicit HttpListener(Options options, Executor executor = {}, ServerFactory make = {});
+    HttpListener(Options options, Executor executor, ServerFactory make = {});
     /// stop()s.
     ~HttpListener();
 

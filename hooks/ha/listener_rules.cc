@@ -6,7 +6,7 @@
 
 #include <array>
 #include <kahu/command/answer.h>
-#include <kahu/command/command_registry.h>
+#include <kahu/command/handler.h>
 #include <kahu/error.h>
 #include <kahu/kea_json.h>
 #include <kahu/log.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "command/command_registry.h"
 #include "hook_test_util.h"
+#include "lease/lease_store_factories.h"
 
-#include <kahu/command/command_registry.h>
 #include <kahu/lease/lease_store.h>
 
 namespace kahu::hooks::test {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "command/command_registry.h"
 #include "hook_test_util.h"
+#include "hooks/hook_manager.h"
 
 #include <gmock/gmock.h>
-#include <kahu/command/command_registry.h>
 #include <kahu/hooks/library.h>
 
 namespace kahu::hooks::test {
@@ -26,6 +27,25 @@ TEST_F(HooksTest, LoadPassesParametersAndRegistersCalloutsAndCommands) {
     EXPECT_EQ(answer["arguments"]["loads"], 1);
     EXPECT_TRUE(set->has(HookPoint::Pkt4Receive));
     EXPECT_EQ(set->library(0).name, "fx_continue");
+}
+
+TEST_F(HooksTest, CommandRunnerRunsWhatTheControlChannelRuns) {
+    auto set = loadHookSet({lib("continue", {{"tag", 4}})}, LoadMode::Load, true);
+    LoadContext ctx(*set, 0);
+    CommandRunner run = ctx.commandRunner();
+    // Not yet active: the library's command is not the server's yet.
+    EXPECT_EQ(run("fx-continue-info-4", nullptr)["result"], 2);
+    HookManager::instance().activate(set);
+    auto answer = run("fx-continue-info-4", nullptr);
+    EXPECT_EQ(answer["result"], 0) << answer.dump();
+    EXPECT_EQ(answer["arguments"]["parameters"]["tag"], 4);
+    CommandRegistry::instance().add("hooks-test-builtin", [](const nlohmann::json& a) {
+        throw CommandError(CommandResult::Empty, "nothing for " + a.dump());
+        return nlohmann::json{};
+    });
+    answer = run("hooks-test-builtin", {{"x", 1}});
+    EXPECT_EQ(answer, (nlohmann::json{{"result", 3}, {"text", "nothing for {\"x\":1}"}}));
+    CommandRegistry::instance().remove("hooks-test-builtin");
 }
 
 TEST_F(HooksTest, RefusesSharedObjectWithoutVersionSymbol) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "command/command_registry.h"
 #include "hook_test_util.h"
 
 #include <atomic>
-#include <kahu/command/command_registry.h>
 #include <thread>
 
 namespace kahu::hooks::test {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-#include <kahu/command/command_registry.h>
+#include "command/command_registry.h"
+
 #include <kahu/error.h>
 
 namespace kahu {
@@ -55,6 +56,24 @@ std::vector<std::string> CommandRegistry::names() const {
     return out;
 }
 
+nlohmann::json runHandler(const CommandHandler& handler, const nlohmann::json& arguments,
+                          std::string_view name) noexcept {
+    try {
+        try {
+            return handler(arguments);
+        } catch (const CommandError& e) {
+            return makeAnswer(e.result(), e.what());
+        } catch (const std::exception& e) {
+            return makeAnswer(CommandResult::Error, e.what());
+        } catch (...) {
+            return makeAnswer(CommandResult::Error,
+                              "'" + std::string(name) + "' failed: unknown exception");
+        }
+    } catch (...) {
+        return nlohmann::json{{"result", 1}, {"text", "out of memory"}};
+    }
+}
+
 nlohmann::json CommandRegistry::execute(const std::string& name,
                                         const nlohmann::json& arguments) const noexcept {
     try {
@@ -71,15 +90,7 @@ nlohmann::json CommandRegistry::execute(const std::string& name,
         }
         // The copied handler keeps a hook library mapped until the answer (or the exception
         // the library threw) is fully handled, even if a reload removes the command meanwhile.
-        try {
-            return (*handler)(arguments);
-        } catch (const CommandError& e) {
-            return makeAnswer(e.result(), e.what());
-        } catch (const std::exception& e) {
-            return makeAnswer(CommandResult::Error, e.what());
-        } catch (...) {
-            return makeAnswer(CommandResult::Error, "'" + name + "' failed: unknown exception");
-        }
+        return runHandler(*handler, arguments, name);
     } catch (...) {
         return nlohmann::json{{"result", 1}, {"text", "out of memory"}};
     }

@@ -3,10 +3,10 @@
 // checks, result codes and texts.
 #pragma once
 
+#include "command/command_registry.h"
 #include "control/control_host.h"
 #include "control/network_state.h"
 
-#include <kahu/command/command_registry.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

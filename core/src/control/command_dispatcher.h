@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "command/command_registry.h"
 #include "control/control_host.h"
 
 #include <functional>
-#include <kahu/command/command_registry.h>
 #include <kahu/hooks/hook_args.h>
 #include <nlohmann/json.hpp>
 #include <string_view>

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "hooks/hook_manager.h"
 
-#include <kahu/command/command_registry.h>
+#include "command/command_registry.h"
+#include "lease/lease_store_factories.h"
+
 #include <kahu/error.h>
 #include <kahu/lease/lease_store.h>
 

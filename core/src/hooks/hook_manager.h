@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hooks/hook_set.h"
+#include "lease/lease_store_factories.h"
 
 #include <atomic>
 #include <memory>

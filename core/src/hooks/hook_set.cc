@@ -5,6 +5,7 @@
 #include "hooks/hook_manager.h"
 #include "hooks/keep_mapped_store.h"
 #include "hooks/library_path.h"
+#include "lease/lease_store_factories.h"
 
 #include <algorithm>
 #include <dlfcn.h>
@@ -130,6 +131,12 @@ void LoadContext::addTimer(std::chrono::milliseconds interval, std::function<voi
         throw HookError("a timer needs a function");
     }
     set_.timers_->add(interval, std::move(fn), entry.dl, entry.logger);
+}
+
+CommandRunner LoadContext::commandRunner() const {
+    return [](const std::string& name, const nlohmann::json& arguments) {
+        return CommandRegistry::instance().execute(name, arguments);
+    };
 }
 
 LoadContext::Executor LoadContext::executor() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "command/command_registry.h"
 #include "hooks/hook_timers.h"
 #include "hooks/library_entry.h"
 #include "hooks/park.h"
@@ -9,7 +10,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <kahu/command/command_registry.h>
 #include <kahu/config/server_config.h>
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/load_context.h>

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "lease/lease_store_factories.h"
+
 #include <kahu/error.h>
 #include <kahu/lease/lease_store.h>
 

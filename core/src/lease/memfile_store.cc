@@ -3,6 +3,7 @@
 
 #include "lease/csv_lease_codec.h"
 #include "lease/lease_file_compactor.h"
+#include "lease/lease_store_factories.h"
 
 #include <cerrno>
 #include <chrono>

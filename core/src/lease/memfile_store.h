@@ -3,6 +3,7 @@
 
 #include "lease/csv_lease_file.h"
 #include "lease/lease_index.h"
+#include "lease/lease_store_factories.h"
 
 #include <condition_variable>
 #include <kahu/lease/lease_store.h>

@@ -5,6 +5,7 @@
 #include "control/builtin_commands.h"
 #include "hooks/hook_manager.h"
 #include "hooks/store_library.h"
+#include "lease/lease_store_factories.h"
 #include "lease/memfile_store.h"
 #include "log/logging.h"
 #include "server/build_report.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
+#include "command/command_registry.h"
+
 #include <gtest/gtest.h>
-#include <kahu/command/command_registry.h>
 #include <kahu/error.h>
 
 namespace kahu {

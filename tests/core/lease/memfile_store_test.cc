@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "lease/csv_lease_codec.h"
+#include "lease/lease_store_factories.h"
 #include "lease/memfile_store.h"
 #include "lease_test_util.h"
 

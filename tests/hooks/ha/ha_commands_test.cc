@@ -4,8 +4,9 @@
 #include "ha_test_util.h"
 
 #include <gtest/gtest.h>
-#include <kahu/command/command_registry.h>
+#include <kahu/command/handler.h>
 #include <kahu/server_access.h>
+#include <map>
 
 using namespace kahu;
 using namespace kahu::ha;
@@ -28,14 +29,16 @@ protected:
         sync = std::make_shared<FakeSync>();
         service->setLeaseSync(sync);
         commands = std::make_unique<HaCommands>(*service);
-        registry = std::make_unique<CommandRegistry>();
+        handlers.clear();
         for (const auto& [name, m] : HaCommands::commands()) {
-            registry->add(name, [this, m = m](const json& a) { return ((*commands).*m)(a); });
+            handlers[name] = [this, m = m](const json& a) { return ((*commands).*m)(a); };
         }
     }
-    /// The answer as the server gives it: through a command registry, which turns a thrown
-    /// CommandError into {"result": ..., "text": ...}.
-    json run(const std::string& name, const json& args) { return registry->execute(name, args); }
+    /// The answer as the server gives it: runHandler turns a thrown CommandError into
+    /// {"result": ..., "text": ...}, as the control channel does.
+    json run(const std::string& name, const json& args) {
+        return runHandler(handlers.at(name), args, name);
+    }
     void SetUp() override { make(); }
 
     std::set<uint32_t> disabled;
@@ -43,7 +46,7 @@ protected:
     std::shared_ptr<FakeSync> sync;
     std::unique_ptr<HaService> service;
     std::unique_ptr<HaCommands> commands;
-    std::unique_ptr<CommandRegistry> registry;
+    std::map<std::string, CommandHandler> handlers;
 };
 
 void expectAnswer(const json& a, int result, const std::string& text) {

@@ -4,6 +4,7 @@
 // LeaseManager (statistics, locks) behind the SDK's ServerAccess, and the real
 // libdhcp_lease_cmds.so loaded and activated through the hook framework.
 #include "alloc/managed_leases.h"
+#include "command/command_registry.h"
 #include "hooks/hook_manager.h"
 #include "hooks/hook_set.h"
 #include "lease/memfile_store.h"
@@ -11,7 +12,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <gtest/gtest.h>
-#include <kahu/command/command_registry.h>
 #include <kahu/server_access.h>
 #include <kahu/stats.h>
 #include <string>

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <kahu/command/command_registry.h>
+#include <kahu/command/handler.h>
 #include <kahu/config/source_map.h>
 #include <kahu/export.h>
 #include <kahu/hooks/callout_context.h>
@@ -82,6 +82,10 @@ public:
     /// Registers a control command. Throws kahu::HookError when the name is already taken by
     /// a built-in command or another library of the set.
     void registerCommand(const std::string& name, CommandHandler handler);
+    /// Runs any command by name, as the control channel would (the built-in ones and every
+    /// active library's, this one's included once its set is active). For a library that
+    /// takes commands on a listener of its own; may be called from any thread.
+    CommandRunner commandRunner() const;
 
     /// Registers a lease-store type for "lease-database": {"type": type}. Throws
     /// kahu::HookError on a duplicate type. Stores it makes keep the library mapped.

@@ -11,6 +11,8 @@
 
 namespace kahu::hooks {
 
+class CalloutContext;
+
 /// Per-packet storage for hook libraries: each library (by its index in the hook set) has its
 /// own name → value map, which lives from buffer4_receive to the send of the response and
 /// across Park. Hooks use it through CalloutContext::get/set/erase; the server only creates it:
@@ -34,15 +36,14 @@ public:
     /// Number of values stored by every library.
     std::size_t size() const noexcept { return slots_.size(); }
 
-    /// @name Used by CalloutContext; hooks call those instead.
-    /// @{
+private:
+    // Hooks use these through CalloutContext::get/set/erase, which gives the library's index.
+    friend class CalloutContext;
     std::any* find(std::size_t library, std::string_view name) noexcept;
     void put(std::size_t library, std::string_view name, std::any value,
              std::shared_ptr<const void> keepMapped);
     bool erase(std::size_t library, std::string_view name) noexcept;
-    /// @}
 
-private:
     struct Slot {
         std::shared_ptr<const void> keepMapped; // declared first: destroyed after the value
         std::size_t library;

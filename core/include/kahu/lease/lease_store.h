@@ -84,21 +84,4 @@ struct LeaseStoreParams {
 /// Makes a store from its parameters; throws kahu::Error (the message names the bad key).
 using LeaseStoreFactory = std::function<std::unique_ptr<LeaseStore>(const LeaseStoreParams&)>;
 
-/// Lease store types by name. "memfile" is registered by the core; hooks register theirs in
-/// load() through their LoadContext and lose them at unload.
-class KAHU_API LeaseStoreFactories {
-public:
-    static LeaseStoreFactories& instance();
-
-    /// Throws kahu::Error if the type is already registered.
-    void add(const std::string& type, LeaseStoreFactory factory);
-    void remove(const std::string& type);
-    bool has(const std::string& type) const;
-    std::unique_ptr<LeaseStore> create(const std::string& type, const LeaseStoreParams& p) const;
-
-private:
-    mutable std::mutex mutex_;
-    std::map<std::string, LeaseStoreFactory> factories_;
-};
-
 } // namespace kahu

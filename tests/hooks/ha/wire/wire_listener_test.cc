@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
-#include <kahu/command/command_registry.h>
 #include <unistd.h>
 
 namespace kahu::ha::test {
@@ -112,20 +111,6 @@ TEST(WireListener, TextBeyondAsciiIsReadAndWrittenAsKeaDoes) {
     l.stop();
 }
 
-TEST(WireListener, DefaultExecutorIsTheCommandRegistry) {
-    CommandRegistry::instance().add(
-        "wire-test-cmd", [](const nlohmann::json& a) { return successAnswer("registry", a); });
-    HttpListener l(plain());
-    l.start();
-    HttpPeerChannel ch;
-    auto a = call(ch, peer("server1", l.port()), "wire-test-cmd", {{"x", 1}});
-    EXPECT_EQ(a.answer["text"], "registry");
-    EXPECT_EQ(a.answer["arguments"]["x"], 1);
-    a = call(ch, peer("server1", l.port()), "no-such-command");
-    EXPECT_EQ(a.result(), 2);
-    CommandRegistry::instance().remove("wire-test-cmd");
-}
-
 TEST(WireListener, BasicAuthIsCheckedWhenThisServerHasCredentials) {
     Echo echo;
     auto o = plain();
@@ -201,7 +186,8 @@ TEST(WireListener, StopsWithAnIdleKeepAliveConnectionOpen) {
 TEST(WireListener, BindFailureThrows) {
     auto o = plain();
     o.host = "not-an-ip";
-    EXPECT_THROW(HttpListener(o).start(), std::exception);
+    HttpListener l(o, [](const std::string&, const nlohmann::json&) { return nlohmann::json{}; });
+    EXPECT_THROW(l.start(), std::exception);
 }
 
 // TLS both ways, certificates made with the openssl tool for this test.

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
-#include <functional>
-#include <kahu/command/answer.h>
-#include <kahu/export.h>
+#include <kahu/command/handler.h>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,18 +11,11 @@
 
 namespace kahu {
 
-/// Handles one control command: gets the command's "arguments" (null when absent) and returns
-/// a whole answer, built with makeAnswer(). A failure is thrown: kahu::CommandError(result, text)
-/// gives the answer {"result": result, "text": text}; any other std::exception gives result 1
-/// with what() as the text. Runs on the control channel's thread; must be thread-safe against
-/// the packet path.
-using CommandHandler = std::function<nlohmann::json(const nlohmann::json& arguments)>;
-
 /// Command name → handler. Built-in commands register at start-up with add(); hook libraries
 /// register theirs through LoadContext::registerCommand, and the hook framework publishes them
 /// here when their hook set becomes active (replaceGroup). Names are unique across both:
 /// a duplicate is an error, never a silent overwrite.
-class KAHU_API CommandRegistry {
+class CommandRegistry {
 public:
     /// The process's registry (what the control channel executes against).
     static CommandRegistry& instance();

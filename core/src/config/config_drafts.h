@@ -19,7 +19,6 @@ namespace kahu::config {
 /// levels refuse the same keys by name.
 inline std::vector<std::string> withUnsupportedInheritableKeys(std::vector<std::string> own) {
     static const char* const kShared[] = {
-        "client-classes",
         "ip-reservations-unique",
         "store-extended-info",
         "cache-threshold",
@@ -103,6 +102,7 @@ const MapInfo& loggerOutputInfo();
 const MapInfo& hookLibraryInfo();
 const MapInfo& haHintInfo();
 const MapInfo& haPeerHintInfo();
+const MapInfo& clientClassInfo();
 
 /// Adds the handlers of the values every level (global, shared network, subnet) may set.
 template <class T> void addInheritable(KeyTable<T>& table);
@@ -114,6 +114,10 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n);
 void parseSubnetList(ParseContext& ctx, const Node& n, std::vector<SubnetDraft>& out);
 void parseSharedNetworks(ParseContext& ctx, const Node& n, std::vector<NetworkDraft>& out);
 std::vector<Reservation> parseReservations(ParseContext& ctx, const Node& n);
+/// "client-classes": the definitions, tests parsed (parse_classes.cc).
+std::vector<ClientClass> parseClientClasses(ParseContext& ctx, const Node& n);
+/// A list of class names (require-client-classes), repeats dropped.
+std::vector<std::string> parseClassList(ParseContext& ctx, const Node& n);
 void parseGlobal(ParseContext& ctx, const Node& dhcp4, GlobalDraft& draft);
 
 /// Folds inheritance into the subnets, assigns missing ids and checks cross-element rules.

@@ -99,6 +99,11 @@ const KeyTable<GlobalDraft>& globalKeys() {
             {"option-def", [](auto& c, auto& n, G&) { parseOptionDefs(c, n); }, &optionDefInfo},
             {"option-data", [](auto& c, auto& n, G& g) { g.cfg.options = parseOptionData(c, n); },
              &optionDataInfo},
+            // After option-def (a class's options and tests read the definitions), before
+            // the subnets, whose client-class and require-client-classes name classes.
+            {"client-classes",
+             [](auto& c, auto& n, G& g) { g.cfg.clientClasses = parseClientClasses(c, n); },
+             &clientClassInfo},
             {"interfaces-config", [](auto& c, auto& n, G& g) { parseInterfaces(c, n, g.cfg); },
              &interfacesInfo},
             {"control-socket",
@@ -223,7 +228,7 @@ const std::vector<const MapInfo*>& allMapInfos() {
         &optionDefInfo(),     &interfacesInfo(),     &controlSocketInfo(), &leaseDatabaseInfo(),
         &expiredLeasesInfo(), &multiThreadingInfo(), &sanityChecksInfo(),  &dhcpDdnsInfo(),
         &loggerInfo(),        &loggerOutputInfo(),   &hookLibraryInfo(),   &haHintInfo(),
-        &haPeerHintInfo()};
+        &haPeerHintInfo(),   &clientClassInfo()};
     return all;
 }
 

@@ -201,6 +201,10 @@ const KeyTable<Pool>& poolKeys() {
         {"option-data", [](auto& c, auto& n, auto& p) { p.options = parseOptionData(c, n); },
          &optionDataInfo},
         {"client-class", [](auto& c, auto& n, auto& p) { p.clientClass = getString(c, n); }},
+        {"require-client-classes",
+         [](auto& c, auto& n, auto& p) { p.requiredClasses = parseClassList(c, n); }},
+        {"evaluate-additional-classes",
+         [](auto& c, auto& n, auto& p) { p.requiredClasses = parseClassList(c, n); }},
         {"user-context", [](auto&, auto& n, auto& p) { p.userContext = n.value; }},
     };
     return t;
@@ -245,6 +249,10 @@ const KeyTable<SubnetDraft>& subnetKeys() {
             {"reservations",
              [](auto& c, auto& n, auto& d) { d.subnet.reservations = parseReservations(c, n); },
              &reservationInfo},
+            {"require-client-classes",
+             [](auto& c, auto& n, auto& d) { d.subnet.requiredClasses = parseClassList(c, n); }},
+            {"evaluate-additional-classes",
+             [](auto& c, auto& n, auto& d) { d.subnet.requiredClasses = parseClassList(c, n); }},
             {"user-context", [](auto&, auto& n, auto& d) { d.subnet.userContext = n.value; }},
         };
         addInheritable(k);
@@ -263,6 +271,10 @@ const KeyTable<NetworkDraft>& sharedNetworkKeys() {
              &optionDataInfo},
             {"subnet4", [](auto& c, auto& n, auto& d) { parseSubnetList(c, n, d.subnets); },
              &subnetInfo},
+            {"require-client-classes",
+             [](auto& c, auto& n, auto& d) { d.net.requiredClasses = parseClassList(c, n); }},
+            {"evaluate-additional-classes",
+             [](auto& c, auto& n, auto& d) { d.net.requiredClasses = parseClassList(c, n); }},
             {"user-context", [](auto&, auto& n, auto& d) { d.net.userContext = n.value; }},
         };
         addInheritable(k);
@@ -273,8 +285,9 @@ const KeyTable<NetworkDraft>& sharedNetworkKeys() {
 }
 
 // Kea keys of these levels that Kahu does not implement: refused, never ignored.
-const std::vector<std::string> kUnsupportedNetworkKeys = withUnsupportedInheritableKeys(
-    {"4o6-interface-id", "require-client-classes", "evaluate-additional-classes"});
+// ("client-classes" is Kea 3.0's list form of client-class at these levels.)
+const std::vector<std::string> kUnsupportedNetworkKeys =
+    withUnsupportedInheritableKeys({"4o6-interface-id", "client-classes"});
 
 } // namespace
 
@@ -283,8 +296,7 @@ const MapInfo& relayInfo() {
     return i;
 }
 const MapInfo& poolInfo() {
-    static const MapInfo i = makeMapInfo("pools[]", poolKeys(),
-                                         {"require-client-classes", "evaluate-additional-classes"});
+    static const MapInfo i = makeMapInfo("pools[]", poolKeys(), {"client-classes"});
     return i;
 }
 const MapInfo& subnetInfo() {

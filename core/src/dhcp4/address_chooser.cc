@@ -221,7 +221,23 @@ void AddressChooser::logAllocFail(const Exchange& ex, const Subnet& subnet) cons
               "{}: failed to allocate an IPv4 address after {} attempt(s)", q.label(), tried);
 }
 
-Lease4 makeLease(const Subnet& s, Ipv4Address a, const Exchange& ex) {
+Lifetime validLifetimeFor(const ServerConfig& config, const Subnet& s, const Packet4& query) {
+    if (!config.clientClasses.empty()) {
+        for (const auto& name : query.classes()) {
+            const ClientClass* cls = config.clientClass(name);
+            if (cls && cls->valid) {
+                Lifetime l;
+                l.value = *cls->valid;
+                l.min = cls->minValid.value_or(l.value);
+                l.max = cls->maxValid.value_or(l.value);
+                return l;
+            }
+        }
+    }
+    return s.valid;
+}
+
+Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, const Exchange& ex) {
     Lease4 l;
     l.address = a;
     l.hwAddr = ex.client.hw;
@@ -230,9 +246,10 @@ Lease4 makeLease(const Subnet& s, Ipv4Address a, const Exchange& ex) {
     }
     l.subnetId = s.id;
     l.cltt = ex.now;
-    l.validLifetime = s.valid.value;
+    const Lifetime valid = validLifetimeFor(config, s, ex.query);
+    l.validLifetime = valid.value;
     if (auto requested = ex.query.get(opt::kLeaseTime); requested && requested->data.size() == 4) {
-        l.validLifetime = s.valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
+        l.validLifetime = valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
     }
     l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
                                                                      : ex.client.hostname;

@@ -69,7 +69,7 @@ void processDiscover(const MessageContext& m, const ExchangePtr& ex, const Excha
     // The reservation of the subnet the address came from supplies host name and options,
     // whether or not it reserves an address (Kea's current host).
     ex->reservation = m.addresses.reservationFor(*chosen, *ex);
-    ex->candidate = makeLease(*chosen, *address, *ex);
+    ex->candidate = makeLease(m.config, *chosen, *address, *ex);
     hooks::Lease4SelectArgs args{ex->query, *chosen, true, ex->candidate};
     auto finish = [&m, done](const ExchangePtr& x) { finishDiscover(m, x, done); };
     switch (PacketHooks::runOrPark<hooks::HookPoint::Lease4Select>(ex, args, finish,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // DHCPINFORM (Kea's Dhcpv4Srv::processInform): configuration options only, no lease.
+#include "dhcp4/classifier.h"
 #include "dhcp4/dhcp4_messages.h"
 #include "dhcp4/reply_options.h"
 #include "log/kea_loggers.h"
@@ -23,7 +24,8 @@ void processInform(const MessageContext& m, Exchange& ex) {
         ex.reservation = m.addresses.reservationFor(*ex.subnet, ex);
         m.replies.finishReply(ex, r, *ex.subnet, nullptr);
     } else {
-        addConfiguredOptions(r, q, m.config, nullptr, nullptr, nullptr);
+        addConfiguredOptions(r, q, m.config, nullptr, nullptr, nullptr,
+                             Classifier(m.config).definitionsOf(q));
         m.replies.setDestination(q, r);
     }
     // An INFORM answer goes to ciaddr when the client has one (Kea's Dhcpv4Srv::adjustRemoteAddr).

@@ -38,6 +38,8 @@ void processInform(const MessageContext& m, Exchange& ex);
 
 /// No subnet for the client: DHCP4_SUBNET_SELECTION_FAILED, DHCP4_PACKET_NAK_0001.
 void logNoSubnet(const Exchange& ex);
+/// The query joined the special class DROP: DHCP4_PACKET_DROP_0010, pkt4-receive-drop.
+void dropAsClassDrop(Exchange& ex);
 
 /// PacketHooks::runOrPark's drop path for the protocol: the exchange is marked dropped with
 /// the reason and handed to `done`.

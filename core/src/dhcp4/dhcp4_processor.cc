@@ -3,6 +3,8 @@
 // subnet4_select, and the hand-over to the handler of its message type (dhcp4_messages.h).
 #include "dhcp4/dhcp4_processor.h"
 
+#include "dhcp4/classifier.h"
+
 #include "dhcp4/client_identity.h"
 #include "dhcp4/packet_hooks.h"
 #include "log/kea_loggers.h"
@@ -132,6 +134,11 @@ void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
         if (const Option* vc = q.get(opt::kVendorClass)) {
             ex->query.addClass("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
         }
+        Classifier(*config_).onArrival(ex->query);
+        if (Classifier::dropped(ex->query)) {
+            dropAsClassDrop(*ex);
+            return done(ex);
+        }
         readClientIdentity(q, ex->client);
         if (flexId_ && PacketHooks::has(*ex, hooks::HookPoint::Host4Identifier)) {
             IdentifierType idType = IdentifierType::FlexId;
@@ -157,12 +164,26 @@ void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
 void Dhcp4Processor::dispatch(const ExchangePtr& ex, const Done& done) {
     switch (*ex->query.messageType()) {
     case MessageType::Discover:
-        return selectSubnet(ex, done, [this, ex, done] { processDiscover(messages_, ex, done); });
+        return selectSubnet(ex, done, [this, ex, done] {
+            if (classifyKnown(*ex)) {
+                processDiscover(messages_, ex, done);
+            } else {
+                done(ex);
+            }
+        });
     case MessageType::Request:
-        return selectSubnet(ex, done, [this, ex, done] { processRequest(messages_, ex, done); });
+        return selectSubnet(ex, done, [this, ex, done] {
+            if (classifyKnown(*ex)) {
+                processRequest(messages_, ex, done);
+            } else {
+                done(ex);
+            }
+        });
     case MessageType::Inform:
         return selectSubnet(ex, done, [this, ex, done] {
-            processInform(messages_, *ex);
+            if (classifyKnown(*ex)) {
+                processInform(messages_, *ex);
+            }
             done(ex);
         });
     case MessageType::Release:
@@ -191,6 +212,26 @@ void Dhcp4Processor::selectSubnet(const ExchangePtr& ex, const Done& done,
         break;
     }
     resume(ex);
+}
+
+bool Dhcp4Processor::classifyKnown(Exchange& ex) const {
+    // Kea's steps 8 to 10: KNOWN or UNKNOWN from the reservation in the selected subnet, then
+    // the classes that depend on them, then DROP once more.
+    const Reservation* r = ex.subnet ? addresses_.reservationFor(*ex.subnet, ex) : nullptr;
+    Classifier(*config_).afterHostLookup(ex.query, r);
+    if (Classifier::dropped(ex.query)) {
+        dropAsClassDrop(ex);
+        return false;
+    }
+    return true;
+}
+
+void dropAsClassDrop(Exchange& ex) {
+    KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0010",
+               "dropped as member of the special class 'DROP': {}", ex.query.summary());
+    ex.markDrop("DHCP4_PACKET_DROP_0010");
+    static Counter& receiveDrop = stat("pkt4-receive-drop");
+    receiveDrop.add(1);
 }
 
 void logNoSubnet(const Exchange& ex) {

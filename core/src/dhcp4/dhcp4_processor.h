@@ -48,6 +48,10 @@ public:
     const ServerConfig& config() const noexcept { return *config_; }
 
 private:
+    /// After subnet selection: KNOWN/UNKNOWN and the classes that depend on them; false when
+    /// the query joined DROP (dropped, counted).
+    bool classifyKnown(Exchange& ex) const;
+
     void dispatch(const ExchangePtr& ex, const Done& done);
     void selectSubnet(const ExchangePtr& ex, const Done& done, std::function<void()> next);
     bool acceptServerId(const Packet4& q) const;

@@ -192,7 +192,7 @@ void processRequest(const MessageContext& m, const ExchangePtr& ex, const Exchan
     x.storedAt = *requested;
     x.reservation = res;
     x.subnet = target;
-    x.candidate = makeLease(*target, *requested, x);
+    x.candidate = makeLease(m.config, *target, *requested, x);
     bool renewal = x.existing && x.existing->address == *requested;
     if (renewal && PacketHooks::has(x, hooks::HookPoint::Lease4Renew)) {
         hooks::Lease4RenewArgs args{x.query, *target,

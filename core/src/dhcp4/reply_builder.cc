@@ -4,6 +4,7 @@
 #include "dhcp4/reply_builder.h"
 
 #include "alloc/lease_manager.h"
+#include "dhcp4/classifier.h"
 #include "dhcp4/client_identity.h"
 #include "dhcp4/reply_options.h"
 #include "log/kea_loggers.h"
@@ -117,13 +118,44 @@ void ReplyBuilder::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
                   std::vector<uint8_t>(lease->hostname.begin(), lease->hostname.end()));
         }
     }
+    // Kea's step 12: the classes the shared network, subnet and pool require, before the
+    // options are chosen.
+    const Classifier classifier(config_);
+    classifier.required(ex.query, s, pool);
+    const auto classes = classifier.definitionsOf(ex.query);
+    // Fixed fields: the reservation's, else the first of the query's classes that sets one,
+    // else the subnet's (Kea's setFixedFields).
     const Reservation* res = ex.reservation;
-    r.siaddr = res && res->nextServer ? *res->nextServer : s.nextServer;
-    const std::string& sname = res && res->serverHostname ? *res->serverHostname : s.serverHostname;
-    const std::string& file = res && res->bootFileName ? *res->bootFileName : s.bootFileName;
-    std::copy_n(sname.begin(), std::min(sname.size(), r.sname.size() - 1), r.sname.begin());
-    std::copy_n(file.begin(), std::min(file.size(), r.file.size() - 1), r.file.begin());
-    addConfiguredOptions(r, ex.query, config_, &s, pool, res);
+    r.siaddr = s.nextServer;
+    const std::string* sname = &s.serverHostname;
+    const std::string* file = &s.bootFileName;
+    bool classSiaddr = false, classSname = false, classFile = false;
+    for (const ClientClass* cls : classes) {
+        if (cls->nextServer && !cls->nextServer->isZero() && !classSiaddr) {
+            r.siaddr = *cls->nextServer;
+            classSiaddr = true;
+        }
+        if (cls->serverHostname && !cls->serverHostname->empty() && !classSname) {
+            sname = &*cls->serverHostname;
+            classSname = true;
+        }
+        if (cls->bootFileName && !cls->bootFileName->empty() && !classFile) {
+            file = &*cls->bootFileName;
+            classFile = true;
+        }
+    }
+    if (res && res->nextServer) {
+        r.siaddr = *res->nextServer;
+    }
+    if (res && res->serverHostname) {
+        sname = &*res->serverHostname;
+    }
+    if (res && res->bootFileName) {
+        file = &*res->bootFileName;
+    }
+    std::copy_n(sname->begin(), std::min(sname->size(), r.sname.size() - 1), r.sname.begin());
+    std::copy_n(file->begin(), std::min(file->size(), r.file.size() - 1), r.file.begin());
+    addConfiguredOptions(r, ex.query, config_, &s, pool, res, classes);
     setDestination(ex.query, r);
 }
 

@@ -21,12 +21,27 @@ constexpr std::array<uint8_t, 4> kBasicOptions = {opt::kRouters, opt::kDnsServer
                                                   opt::kServerId};
 
 struct Levels {
-    std::array<const OptionSet*, 5> sets{};
+    // Reservation, pool, subnet, shared network and global, and one per class: on the stack
+    // for up to kInline levels, which covers most configurations.
+    static constexpr size_t kInline = 16;
+    std::array<const OptionSet*, kInline> inlineSets{};
+    std::vector<const OptionSet*> more;
+    const OptionSet* const* sets = inlineSets.data();
     size_t count = 0;
     void push(const OptionSet* s) {
-        if (s && !s->empty()) {
-            sets[count++] = s;
+        if (!s || s->empty()) {
+            return;
         }
+        if (count < kInline) {
+            inlineSets[count++] = s;
+            return;
+        }
+        if (more.empty()) {
+            more.assign(inlineSets.begin(), inlineSets.end());
+        }
+        more.push_back(s);
+        sets = more.data();
+        ++count;
     }
     const OptionData* find(uint8_t code, std::string_view space = "dhcp4") const {
         for (size_t i = 0; i < count; ++i) {
@@ -114,7 +129,8 @@ void addVendorOptions(Packet4& reply, const Packet4& query, const Levels& levels
 } // namespace
 
 void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConfig& config,
-                          const Subnet* subnet, const Pool* pool, const Reservation* reservation) {
+                          const Subnet* subnet, const Pool* pool, const Reservation* reservation,
+                          std::span<const ClientClass* const> classes) {
     Levels levels;
     if (reservation) {
         levels.push(&reservation->options);
@@ -127,6 +143,9 @@ void addConfiguredOptions(Packet4& reply, const Packet4& query, const ServerConf
         if (subnet->sharedNetwork >= 0) {
             levels.push(&config.sharedNetworks[subnet->sharedNetwork].options);
         }
+    }
+    for (const ClientClass* cls : classes) {
+        levels.push(&cls->options);
     }
     levels.push(&config.options);
     if (levels.count == 0) {

@@ -6,6 +6,7 @@
 #include <kahu/dhcp/hw_addr.h>
 #include <kahu/dhcp/ipv4_address.h>
 #include <kahu/dhcp/option_definition.h>
+#include <kahu/eval/expression.h>
 #include <kahu/lease/lease4.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -56,6 +57,9 @@ struct Pool {
     uint32_t poolId = 0;
     OptionSet options;
     std::string clientClass; ///< "" = any client
+    /// require-client-classes (Kea 2.6's evaluate-additional-classes): classes evaluated
+    /// after the address is chosen from this pool, after the network's and the subnet's.
+    std::vector<std::string> requiredClasses;
     nlohmann::json userContext;
 
     bool contains(Ipv4Address a) const noexcept { return first <= a && a <= last; }
@@ -78,6 +82,7 @@ struct SharedNetwork {
     OptionSet options;
     std::vector<Ipv4Address> relayAddresses;
     std::string interface;
+    std::vector<std::string> requiredClasses; ///< require-client-classes, see Pool
     nlohmann::json userContext;
 };
 
@@ -93,7 +98,8 @@ struct Subnet {
     std::vector<Ipv4Address> relayAddresses;
     std::string interface;
     std::vector<Reservation> reservations;
-    std::string clientClass; ///< "" = any client
+    std::string clientClass;                  ///< "" = any client
+    std::vector<std::string> requiredClasses; ///< require-client-classes, see Pool
 
     Lifetime valid;
     std::optional<uint32_t> renewTimer;
@@ -112,6 +118,37 @@ struct Subnet {
     bool reservationsOutOfPool = false;
     AllocatorType allocator = AllocatorType::Iterative;
     uint32_t offerLifetime = 0;
+    nlohmann::json userContext;
+};
+
+/// One entry of "client-classes" (Kea's client class definition). A query belongs to a class
+/// when its test matches (or a reservation, a hook or the server adds it); a member gets the
+/// class's options and fixed fields. The order of ServerConfig::clientClasses is the order
+/// the tests are evaluated in, and the order of precedence of their options.
+struct ClientClass {
+    std::string name;
+    /// The test as written ("" = none: membership comes from a reservation, a hook or
+    /// member() only) and the expression parsed from it (null when none).
+    std::string test;
+    std::shared_ptr<const eval::Expression> expression;
+    /// template-test (Kea 2.6): the value of this string expression names a spawned class,
+    /// SPAWN_<name>_<value>, which the query joins along with this one.
+    std::string templateTest;
+    std::shared_ptr<const eval::Expression> templateExpression;
+    /// only-if-required (Kea 3.0: only-in-additional-list): evaluated only when a pool, subnet
+    /// or shared network requires it, after the address is chosen.
+    bool onlyIfRequired = false;
+    /// The test names KNOWN or UNKNOWN, directly or through member() of a class that does: it
+    /// is evaluated after the host reservation lookup, not on arrival.
+    bool dependsOnKnown = false;
+    OptionSet options;
+    /// Option definitions of the class itself (option 43 and private options), layered over
+    /// the global ones; null = the global ones.
+    std::shared_ptr<const OptionDefinitions> optionDefs;
+    std::optional<Ipv4Address> nextServer;
+    std::optional<std::string> serverHostname;
+    std::optional<std::string> bootFileName;
+    std::optional<uint32_t> valid, minValid, maxValid;
     nlohmann::json userContext;
 };
 
@@ -207,6 +244,7 @@ struct ServerConfig {
 
     OptionSet options;                                   ///< global option-data
     std::shared_ptr<const OptionDefinitions> optionDefs; ///< standard + option-def
+    std::vector<ClientClass> clientClasses;              ///< client-classes, in order
 
     uint32_t declineProbationPeriod = 86400;
     bool echoClientId = true;
@@ -230,6 +268,14 @@ struct ServerConfig {
         for (const auto& s : subnets) {
             if (s.id == id) {
                 return &s;
+            }
+        }
+        return nullptr;
+    }
+    const ClientClass* clientClass(std::string_view name) const noexcept {
+        for (const auto& c : clientClasses) {
+            if (c.name == name) {
+                return &c;
             }
         }
         return nullptr;

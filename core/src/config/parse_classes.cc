@@ -29,8 +29,8 @@ std::shared_ptr<const eval::Expression> parseExpression(ParseContext& c, const N
         return std::make_shared<const eval::Expression>(
             eval::Expression::parse(text, type, options));
     } catch (const eval::ExpressionError& e) {
-        c.fail(n, "expression '" + text + "', column " + std::to_string(e.column()) + ": " +
-                      e.what());
+        c.fail(n,
+               "expression '" + text + "', column " + std::to_string(e.column()) + ": " + e.what());
     }
 }
 
@@ -166,12 +166,10 @@ std::vector<ClientClass> parseClientClasses(ParseContext& ctx, const Node& n) {
                 parseExpression(ctx, e.child("test"), eval::ResultType::Bool, scope.options(defs));
         }
         if (e.value.contains("template-test")) {
-            d.cls.templateExpression = parseExpression(ctx, e.child("template-test"),
-                                                       eval::ResultType::String,
-                                                       scope.options(defs));
+            d.cls.templateExpression = parseExpression(
+                ctx, e.child("template-test"), eval::ResultType::String, scope.options(defs));
         }
-        d.cls.dependsOnKnown = dependsOnKnown(d.cls, out) ||
-                               (d.cls.templateExpression && [&] {
+        d.cls.dependsOnKnown = dependsOnKnown(d.cls, out) || (d.cls.templateExpression && [&] {
                                    ClientClass probe;
                                    probe.expression = d.cls.templateExpression;
                                    return dependsOnKnown(probe, out);

@@ -228,7 +228,7 @@ const std::vector<const MapInfo*>& allMapInfos() {
         &optionDefInfo(),     &interfacesInfo(),     &controlSocketInfo(), &leaseDatabaseInfo(),
         &expiredLeasesInfo(), &multiThreadingInfo(), &sanityChecksInfo(),  &dhcpDdnsInfo(),
         &loggerInfo(),        &loggerOutputInfo(),   &hookLibraryInfo(),   &haHintInfo(),
-        &haPeerHintInfo(),   &clientClassInfo()};
+        &haPeerHintInfo(),    &clientClassInfo()};
     return all;
 }
 

@@ -14,8 +14,8 @@ void Classifier::evaluate(Packet4& query, const ClientClass& cls) const {
             query.addClass(cls.name);
         } else if (failure) {
             KAHU_DEBUG(log::dhcp4(), 55, "EVAL_RESULT",
-                       "{}: expression of class {} failed to evaluate: {}", query.label(),
-                       cls.name, failure);
+                       "{}: expression of class {} failed to evaluate: {}", query.label(), cls.name,
+                       failure);
         }
         return;
     }

@@ -4,7 +4,6 @@
 #include "dhcp4/dhcp4_processor.h"
 
 #include "dhcp4/classifier.h"
-
 #include "dhcp4/client_identity.h"
 #include "dhcp4/packet_hooks.h"
 #include "log/kea_loggers.h"

@@ -23,7 +23,7 @@ Ipv4Address ip(const char* t) {
 // One relayed subnet with a pool for PXE clients, one for phones (option 60 "phone"), one for
 // the rest; a reservation; classes for PXE (option 93), phones, KNOWN/UNKNOWN, DROP and one
 // required by the phone pool.
-constexpr const char* kConfig = R"({"Dhcp4": {
+constexpr const char* kConfig = R"j({"Dhcp4": {
   "interfaces-config": {"interfaces": [], "dhcp-socket-type": "udp"},
   "valid-lifetime": 4000,
   "option-data": [{"name": "domain-name", "data": "global.example"},
@@ -54,7 +54,7 @@ constexpr const char* kConfig = R"({"Dhcp4": {
     ],
     "reservations": [{"hw-address": "02:00:00:00:00:99", "hostname": "known-host"}]
   }]
-}})";
+}})j";
 
 class ClassificationTest : public ::testing::Test {
 protected:
@@ -66,8 +66,8 @@ protected:
         store_ = std::make_shared<test::FakeLeaseStore>();
         leases_ = std::make_unique<LeaseManager>(store_);
         leases_->configure(config_);
-        proc_ = std::make_unique<Dhcp4Processor>(config_, *leases_,
-                                                 std::vector<InterfaceAddresses>{});
+        proc_ =
+            std::make_unique<Dhcp4Processor>(config_, *leases_, std::vector<InterfaceAddresses>{});
     }
 
     Packet4 discover(uint8_t macLast) {
@@ -189,9 +189,9 @@ TEST_F(ClassificationTest, DropClassDropsAndCounts) {
 
 TEST_F(ClassificationTest, DropMayDependOnKnown) {
     std::string text = kConfig;
-    text.replace(text.find(R"("test": "option[60].hex == 'evil'")"),
-                 std::string(R"("test": "option[60].hex == 'evil'")").size(),
-                 R"("test": "member('UNKNOWN')")");
+    text.replace(text.find(R"j("test": "option[60].hex == 'evil'")j"),
+                 std::string(R"j("test": "option[60].hex == 'evil'")j").size(),
+                 R"j("test": "member('UNKNOWN')")j");
     build(text);
     EXPECT_FALSE(proc_->process(discover(8), 1000).response);
     EXPECT_TRUE(proc_->process(discover(0x99), 1000).response);
@@ -200,7 +200,7 @@ TEST_F(ClassificationTest, DropMayDependOnKnown) {
 // Configuration errors name the file position and the key path, and for an expression the
 // column inside it.
 std::string loadError(const std::string& classes) {
-    std::string text = R"({"Dhcp4": {"client-classes": )" + classes + "}}";
+    std::string text = R"j({"Dhcp4": {"client-classes": )j" + classes + "}}";
     try {
         config::parseConfigText(text, "bad.json");
     } catch (const Error& e) {
@@ -210,7 +210,7 @@ std::string loadError(const std::string& classes) {
 }
 
 TEST(ClassificationConfig, MemberOfALaterClassIsRefusedWithItsColumn) {
-    std::string e = loadError(R"([{"name": "a", "test": "member('b')"}, {"name": "b"}])");
+    std::string e = loadError(R"j([{"name": "a", "test": "member('b')"}, {"name": "b"}])j");
     EXPECT_THAT(e, HasSubstr("bad.json:1:"));
     EXPECT_THAT(e, HasSubstr("Dhcp4.client-classes[0].test"));
     EXPECT_THAT(e, HasSubstr("column 8"));
@@ -218,30 +218,30 @@ TEST(ClassificationConfig, MemberOfALaterClassIsRefusedWithItsColumn) {
 }
 
 TEST(ClassificationConfig, BadSyntaxIsRefused) {
-    std::string e = loadError(R"([{"name": "a", "test": "option[60].hex"}])");
+    std::string e = loadError(R"j([{"name": "a", "test": "option[60].hex"}])j");
     EXPECT_THAT(e, HasSubstr("Dhcp4.client-classes[0].test"));
     EXPECT_THAT(e, HasSubstr("expression 'option[60].hex'"));
 }
 
 TEST(ClassificationConfig, BuiltInClassMayNotHaveATest) {
-    EXPECT_THAT(loadError(R"([{"name": "KNOWN", "test": "option[60].exists"}])"),
+    EXPECT_THAT(loadError(R"j([{"name": "KNOWN", "test": "option[60].exists"}])j"),
                 HasSubstr("built-in class 'KNOWN' test expression must be empty"));
 }
 
 TEST(ClassificationConfig, DuplicateNameIsRefused) {
-    EXPECT_THAT(loadError(R"([{"name": "a"}, {"name": "a"}])"),
+    EXPECT_THAT(loadError(R"j([{"name": "a"}, {"name": "a"}])j"),
                 HasSubstr("client class 'a' is already defined"));
 }
 
 TEST(ClassificationConfig, UnknownKeyIsRefusedByName) {
-    EXPECT_THAT(loadError(R"([{"name": "a", "tset": "x"}])"), HasSubstr("unknown key 'tset'"));
+    EXPECT_THAT(loadError(R"j([{"name": "a", "tset": "x"}])j"), HasSubstr("unknown key 'tset'"));
 }
 
 TEST(ClassificationConfig, KnownDependenceIsInheritedThroughMember) {
-    auto cfg = config::parseConfigText(R"({"Dhcp4": {"client-classes": [
+    auto cfg = config::parseConfigText(R"j({"Dhcp4": {"client-classes": [
         {"name": "k", "test": "member('KNOWN')"},
         {"name": "via", "test": "member('k') or option[60].exists"},
-        {"name": "plain", "test": "option[60].exists"}]}})",
+        {"name": "plain", "test": "option[60].exists"}]}})j",
                                        "deps.json")
                    .config;
     ASSERT_EQ(cfg->clientClasses.size(), 3u);

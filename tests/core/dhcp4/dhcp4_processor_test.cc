@@ -484,7 +484,7 @@ TEST_F(Dhcp4ProcessorTest, ClassesAddedToTheQueryOpenRestrictedPools) {
     ASSERT_TRUE(one.response);
     EXPECT_GE(one.response->yiaddr.value(), ip("172.18.10.100").value());
     EXPECT_LE(one.response->yiaddr.value(), ip("172.18.10.200").value());
-    EXPECT_EQ(one.query.classes(), (std::vector<std::string>{"HA_server1", "ALL"}));
+    EXPECT_EQ(one.query.classes(), (std::vector<std::string>{"HA_server1", "ALL", "UNKNOWN"}));
 
     Packet4 q2 = query(MessageType::Discover, 42);
     q2.addClass("HA_server2");

@@ -1396,3 +1396,117 @@ config_case("config-hex-vivso-data-len-past-end", "vivso-suboptions (125) whose 
             "past the end.", transform=_hex(125, "0000015363030178"))
 config_case("config-csv-fqdn-root", "v4-lost (137) as \".\" (the root name: truncated).",
             transform=_append(_root, "option-data", {"code": 137, "data": "."}))
+
+
+# =============================================================================================
+# Client classes (classes.json): tests on options 93, 60 and relay sub-options, KNOWN/UNKNOWN,
+# DROP, pools by client-class, required classes, the options and fixed fields of classes.
+
+CLASS_PRL = [1, 3, 4, 6, 7, 8, 9, 10, 15, 42, 66, 67]
+
+
+@scenario("class-pxe-efi", config="classes.json")
+def _(t):
+    """Option 93 = 7 joins pxe_efi (and pxe_any): the pxe_efi pool, next-server, server-hostname
+    and boot-file-name of the first class that sets them, its domain-name and routers over the
+    subnet's and global ones, pxe_any's time-servers."""
+    t.dora(t.client(1), extra=[(93, b"\x00\x07")], prl=CLASS_PRL)
+
+
+@scenario("class-pxe-bios", config="classes.json")
+def _(t):
+    """Option 93 = 0: only pxe_any, whose pool is the open one; its boot-file-name."""
+    t.dora(t.client(2), extra=[(93, b"\x00\x00")], prl=CLASS_PRL)
+
+
+@scenario("class-plain", config="classes.json")
+def _(t):
+    """No class options asked for: the open pool, the global next-server, UNKNOWN."""
+    t.dora(t.client(3), prl=CLASS_PRL)
+
+
+@scenario("class-phone", config="classes.json")
+def _(t):
+    """Option 60 'phone-x': the phone pool, the class's valid-lifetime, its ntp-servers over
+    the global one, the pool's required class (log-servers) and the subnet's (cookie-servers,
+    whose test matches any option 60)."""
+    t.dora(t.client(4), extra=[(60, b"phone-x")], prl=CLASS_PRL)
+
+
+@scenario("class-phone-lifetime-bounds", config="classes.json")
+def _(t):
+    """A phone asking for a long lease gets the class's max-valid-lifetime."""
+    t.dora(t.client(5), extra=[(60, b"phone"), (51, b"\x00\x00\x27\x10")], prl=CLASS_PRL)
+
+
+@scenario("class-vendor-builtin-fields", config="classes.json")
+def _(t):
+    """Option 60 'docsis3.0' joins VENDOR_CLASS_docsis3.0, whose definition sets next-server
+    and boot-file-name; the subnet's required class matches too."""
+    t.dora(t.client(6), extra=[(60, b"docsis3.0")], prl=CLASS_PRL)
+
+
+@scenario("class-known", config="classes.json")
+def _(t):
+    """A reserved client is KNOWN: registered's lpr-servers."""
+    t.dora(t.client(0, mac=bytes.fromhex("02000000aa01")), prl=CLASS_PRL)
+
+
+@scenario("class-reservation-classes", config="classes.json")
+def _(t):
+    """A reservation's client-classes (pxe_any) are joined: its boot-file-name and options."""
+    t.dora(t.client(0, mac=bytes.fromhex("02000000aa07")), prl=CLASS_PRL)
+
+
+@scenario("class-unknown-stranger", config="classes.json")
+def _(t):
+    """member('UNKNOWN') with option 60 'stranger': impress-servers."""
+    t.dora(t.client(7), extra=[(60, b"stranger")], prl=CLASS_PRL)
+
+
+@scenario("class-known-not-stranger", config="classes.json")
+def _(t):
+    """A reserved client sending 'stranger' is not in stranger."""
+    t.dora(t.client(0, mac=bytes.fromhex("02000000aa06")), extra=[(60, b"stranger")],
+           prl=CLASS_PRL)
+
+
+@scenario("class-relay4-circuit", config="classes.json")
+def _(t):
+    """relay4[1].hex == 'port-7': port7's domain-name in the relayed subnet."""
+    t.dora(t.client(8), relay=True, opt82=b"\x01\x06port-7", prl=CLASS_PRL)
+
+
+@scenario("class-drop-option", config="classes.json")
+def _(t):
+    """Option 60 'evil' joins DROP: no answer."""
+    t.discover(t.client(9), extra=[(60, b"evil")], expect="silence")
+
+
+@scenario("class-drop-mac", config="classes.json")
+def _(t):
+    """pkt4.mac == 02:00:00:00:00:ee joins DROP: no answer."""
+    t.discover(t.client(0, mac=bytes.fromhex("0200000000ee")), expect="silence")
+
+
+@scenario("class-inform-options", config="classes.json")
+def _(t):
+    """An INFORM from a PXE client gets the classes' options."""
+    t.inform(t.client(10), "172.18.20.77", extra=[(93, b"\x00\x07")], prl=CLASS_PRL)
+
+
+config_case("class-config-member-undefined",
+            "member() of a class defined later is refused",
+            config="classes.json",
+            transform=lambda c: c["client-classes"].insert(
+                0, {"name": "early", "test": "member('phone')"}))
+config_case("class-config-builtin-test",
+            "a built-in class with a test is refused",
+            config="classes.json",
+            transform=lambda c: c["client-classes"].append(
+                {"name": "KNOWN", "test": "option[60].exists"}))
+config_case("class-config-syntax",
+            "a test that is not boolean is refused",
+            config="classes.json",
+            transform=lambda c: c["client-classes"].append(
+                {"name": "bad", "test": "option[60].hex"}))

@@ -108,7 +108,10 @@ void ReplyBuilder::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
             // Option 81 answers instead of option 12 (Kea processes one or the other).
             r.set(kClientFqdn, fqdnAnswer(ex.client.fqdnFlags, lease->hostname));
         }
-        bool wantsName = !ex.client.fqdn && ex.query.get(opt::kHostName) != nullptr;
+        // A reserved host name is sent whether or not the client asked (Kea's
+        // processHostnameOption: a reservation's name takes precedence over everything).
+        bool wantsName = !ex.client.fqdn && (ex.query.get(opt::kHostName) != nullptr ||
+                                             (ex.reservation && !ex.reservation->hostname.empty()));
         if (const Option* prl = ex.query.get(opt::kParamRequest)) {
             wantsName = wantsName || std::find(prl->data.begin(), prl->data.end(),
                                                opt::kHostName) != prl->data.end();

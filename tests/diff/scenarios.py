@@ -1510,3 +1510,56 @@ config_case("class-config-syntax",
             config="classes.json",
             transform=lambda c: c["client-classes"].append(
                 {"name": "bad", "test": "option[60].hex"}))
+
+
+# =============================================================================================
+# BOOTP (bootp.json: Kea's libdhcp_bootp.so; pools for the classes BOOTP and DHCP)
+
+def bootp_request(t, c, **fields):
+    """A BOOTREQUEST with vendor extensions (RFC 1497): the cookie, no option 53."""
+    return Msg(xid=t.next_xid(), chaddr=c.mac, options=[], **fields)
+
+
+@scenario("bootp-direct", config="bootp.json")
+def _(t):
+    """A BOOTP client gets an address of the BOOTP pool, with no DHCP options in the answer,
+    padded to 300 octets, and an infinite lease."""
+    t.send(bootp_request(t, t.client(1)), path="bcast", desc="BOOTREQUEST")
+
+
+@scenario("bootp-relayed", config="bootp.json")
+def _(t):
+    """A relayed BOOTP client: the relayed subnet's pool, answered to the relay."""
+    t.send(bootp_request(t, t.client(2)), path="relay", desc="BOOTREQUEST relayed")
+
+
+@scenario("bootp-with-vendor-options", config="bootp.json")
+def _(t):
+    """RFC 1497 options in the request (host name, a vendor option) are read; the answer has
+    the configured options."""
+    m = bootp_request(t, t.client(3))
+    m.options = [(12, b"printer"), (43, b"\x01\x02ab")]
+    t.send(m, path="bcast", desc="BOOTREQUEST with options")
+
+
+@scenario("bootp-dhcp-client-unchanged", config="bootp.json")
+def _(t):
+    """A DHCP client beside the hook: the DHCP pool, a normal DORA."""
+    t.dora(t.client(4))
+
+
+@scenario("bootp-twice-same-address", config="bootp.json")
+def _(t):
+    """The same BOOTP client asking twice keeps its address."""
+    c = t.client(5)
+    t.send(bootp_request(t, c), path="bcast", desc="BOOTREQUEST 1")
+    t.send(bootp_request(t, c), path="bcast", desc="BOOTREQUEST 2")
+
+
+@scenario("bootp-no-cookie", config="bootp.json")
+def _(t):
+    """Plain RFC 951 BOOTP (no magic cookie) is not supported: dropped."""
+    m = bootp_request(t, t.client(6))
+    m.cookie = b""
+    m.end = False
+    t.send(m, path="bcast", expect="silence", desc="BOOTREQUEST without cookie")

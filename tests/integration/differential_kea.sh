@@ -23,15 +23,18 @@ source "$diff_dir/lab.bash"
 
 kea_bin=$KEA_DHCP4
 [[ -x "$kea_bin" ]] || fail "Kea 2.2 not found: $kea_bin"
-# Run a snapshot of Kahu (the program and libkahu_core.so from $KAHU_BUILD/core, taken once it
-# runs -v), so that a rebuild of $KAHU_BUILD during the run cannot swap it between scenarios.
+# Run a snapshot of Kahu (the program and libkahu_core.so from $KAHU_BUILD/core, the hook
+# libraries from $KAHU_BUILD/hooks-lib, taken once it runs -v), so that a rebuild of
+# $KAHU_BUILD during the run cannot swap it between scenarios. A configuration names Kea's
+# hook paths; Kahu loads its own library of the same name from KAHU_HOOKS_PATH.
 kahu_dir="$LAB_TMP/kahu-bin"
 kahu_bin="$kahu_dir/kahu-dhcp4"
 snapshot_kahu() {
     rm -rf "$kahu_dir" && mkdir -p "$kahu_dir" &&
         "$KAHU_BUILD/core/kahu-dhcp4" -v >/dev/null 2>&1 &&
         cp "$KAHU_BUILD/core/kahu-dhcp4" "$kahu_bin" &&
-        cp -L "$KAHU_BUILD"/core/libkahu_core.so* "$kahu_dir/" 2>/dev/null
+        cp -L "$KAHU_BUILD"/core/libkahu_core.so* "$kahu_dir/" 2>/dev/null &&
+        mkdir -p "$kahu_dir/hooks" && cp -L "$KAHU_BUILD"/hooks-lib/*.so "$kahu_dir/hooks/"
     LD_LIBRARY_PATH=$kahu_dir "$kahu_bin" -v >/dev/null 2>&1
 }
 wait_for 90 "a runnable $KAHU_BUILD/core/kahu-dhcp4" snapshot_kahu
@@ -52,6 +55,7 @@ for tag in kea kahu; do
     [[ $tag == kahu ]] && bin=$kahu_bin ldpath=$kahu_dir
     for ((i = 0; i < shards; i++)); do
         ip netns exec "$(ns_name "cli-$tag$i")" env ${ldpath:+LD_LIBRARY_PATH=$ldpath} \
+            ${ldpath:+KAHU_HOOKS_PATH=$ldpath/hooks} \
             python3 "$diff_dir/dhcp_diff.py" run \
             --server "$tag" --binary "$bin" --srv-ns "$(ns_name "srv-$tag$i")" \
             --workdir "$LAB_TMP/$tag$i" --out "$LAB_TMP/$tag$i.json" --shard "$i/$shards" --verbose \

@@ -20,7 +20,7 @@ version=$(dpkg-parsechangelog -l "$KAHU_SOURCE/debian/changelog" -S Version)
 mapfile -t debs < <(ls "$dist"/*_"${version}"_*.deb 2>/dev/null)
 ((${#debs[@]} == 8)) || fail "expected 8 packages of $version in $dist (tools/package), found ${#debs[@]}"
 pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-admin kahu-hook-ha kahu-hook-lease-cmds
-      kahu-hook-mysql libkahu-dev)
+      kahu-hook-mysql kahu-hook-bootp libkahu-dev)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 hooks=/usr/lib/$multiarch/kahu/hooks
 

@@ -222,6 +222,10 @@ void AddressChooser::logAllocFail(const Exchange& ex, const Subnet& subnet) cons
 }
 
 Lifetime validLifetimeFor(const ServerConfig& config, const Subnet& s, const Packet4& query) {
+    if (query.inClass("BOOTP")) {
+        // BOOTP has no lease time: its clients keep the address (Kea's alloc engine).
+        return Lifetime{Lease4::kInfinite, Lease4::kInfinite, Lease4::kInfinite};
+    }
     if (!config.clientClasses.empty()) {
         for (const auto& name : query.classes()) {
             const ClientClass* cls = config.clientClass(name);

@@ -61,7 +61,8 @@ private:
 /// lifetime (within the bounds, as the client asked), the reservation's or the client's host
 /// name (qualified, or generated as Kea's "myhost-a-b-c-d." when the client sent option 81).
 /// valid-lifetime (and its bounds) from the first of the query's classes that sets one, in
-/// the order it joined them, else the subnet's (Kea's AllocEngine::getValidLft).
+/// the order it joined them, else the subnet's (Kea's AllocEngine::getValidLft); infinite for
+/// a query in the class BOOTP.
 Lifetime validLifetimeFor(const ServerConfig& config, const Subnet& s, const Packet4& query);
 Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, const Exchange& ex);
 

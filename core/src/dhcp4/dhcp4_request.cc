@@ -32,7 +32,15 @@ void commitRequest(const MessageContext& m, const ExchangePtr& ex, const Exchang
                                      " is in use");
             return done(ex);
         }
-        bool ok = old ? m.leases.update(*old, lease) : m.leases.add(lease);
+        // Kea reuses a lease of infinite lifetime that nothing changes (its setLeaseReusable):
+        // the client keeps it and the store is not written again.
+        bool unchangedInfinite = false;
+        if (old && old->validLifetime == Lease4::kInfinite && old->state == LeaseState::Default) {
+            Lease4 same = lease;
+            same.cltt = old->cltt;
+            unchangedInfinite = same == *old;
+        }
+        bool ok = unchangedInfinite || (old ? m.leases.update(*old, lease) : m.leases.add(lease));
         if (!ok) {
             m.replies.nakNoLease(
                 x, "ALLOC_ENGINE_V4_ALLOC_ERROR",

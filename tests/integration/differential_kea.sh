@@ -31,7 +31,9 @@ snapshot_kahu() {
     rm -rf "$kahu_dir" && mkdir -p "$kahu_dir" &&
         "$KAHU_BUILD/core/kahu-dhcp4" -v >/dev/null 2>&1 &&
         cp "$KAHU_BUILD/core/kahu-dhcp4" "$kahu_bin" &&
-        cp -L "$KAHU_BUILD"/core/libkahu_core.so* "$kahu_dir/" 2>/dev/null
+        cp -L "$KAHU_BUILD"/core/libkahu_core.so* "$kahu_dir/" 2>/dev/null &&
+        # The hook libraries a configuration names (Kea's paths map to these by file name).
+        mkdir -p "$kahu_dir/hooks" && { cp "$KAHU_BUILD"/hooks-lib/*.so "$kahu_dir/hooks/" 2>/dev/null || true; }
     LD_LIBRARY_PATH=$kahu_dir "$kahu_bin" -v >/dev/null 2>&1
 }
 wait_for 90 "a runnable $KAHU_BUILD/core/kahu-dhcp4" snapshot_kahu
@@ -51,7 +53,7 @@ for tag in kea kahu; do
     bin=$kea_bin ldpath=
     [[ $tag == kahu ]] && bin=$kahu_bin ldpath=$kahu_dir
     for ((i = 0; i < shards; i++)); do
-        ip netns exec "$(ns_name "cli-$tag$i")" env ${ldpath:+LD_LIBRARY_PATH=$ldpath} \
+        ip netns exec "$(ns_name "cli-$tag$i")" env ${ldpath:+LD_LIBRARY_PATH=$ldpath KAHU_HOOKS_PATH=$ldpath/hooks} \
             python3 "$diff_dir/dhcp_diff.py" run \
             --server "$tag" --binary "$bin" --srv-ns "$(ns_name "srv-$tag$i")" \
             --workdir "$LAB_TMP/$tag$i" --out "$LAB_TMP/$tag$i.json" --shard "$i/$shards" --verbose \

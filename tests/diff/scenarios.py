@@ -1563,3 +1563,53 @@ def _(t):
     m.cookie = b""
     m.end = False
     t.send(m, path="bcast", expect="silence", desc="BOOTREQUEST without cookie")
+
+
+# =============================================================================================
+# Flexible Option hook (flex_option.json: Debian's libdhcp_flex_option.so for Kea, Kahu's
+# library of the same name): add, supersede, remove, csv-format and a client-class guard, each
+# driven by the client's host name.
+
+@scenario("flexopt-add-expression", config="flex_option.json", ids=["FLEX_OPTION_PROCESS_ADD"])
+def _(t):
+    """boot-file-name (67) is added as the host name + '.boot'; a client without a host name
+    gets none (the expression is empty)."""
+    t.dora(t.client(1, hostname="pc1"))
+    t.dora(t.client(2))
+
+
+@scenario("flexopt-supersede", config="flex_option.json", ids=["FLEX_OPTION_PROCESS_SUPERSEDE"])
+def _(t):
+    """Host name 'super': the configured domain-name is replaced by superseded.org; another
+    host name keeps example.org (the expression is empty)."""
+    t.dora(t.client(1, hostname="super"))
+    t.dora(t.client(2, hostname="plain"))
+
+
+@scenario("flexopt-remove", config="flex_option.json", ids=["FLEX_OPTION_PROCESS_REMOVE"])
+def _(t):
+    """Host name 'nontp': ntp-servers (42, asked for) is removed; 'plain' keeps it."""
+    t.dora(t.client(1, hostname="nontp"))
+    t.dora(t.client(2, hostname="plain"))
+
+
+@scenario("flexopt-add-present", config="flex_option.json")
+def _(t):
+    """Host name 'present' asking for time-offset (2): the configured 3600 stays (add leaves an
+    option that is there); without 2 in the PRL the option is absent and add sets 1."""
+    t.dora(t.client(1, hostname="present"), prl=[1, 2, 3, 6, 12, 15, 51, 54])
+    t.dora(t.client(2, hostname="present"))
+
+
+@scenario("flexopt-csv-format", config="flex_option.json")
+def _(t):
+    """Host name 'mtu': interface-mtu (26) from the text '1400' through its uint16 definition."""
+    t.dora(t.client(1, hostname="mtu"))
+
+
+@scenario("flexopt-client-class", config="flex_option.json")
+def _(t):
+    """Option 60 'lab' puts the query in VENDOR_CLASS_lab: tftp-server-name (66) is set; a
+    client without it gets none."""
+    t.dora(t.client(1), extra=[(60, b"lab")])
+    t.dora(t.client(2))

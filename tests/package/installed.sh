@@ -20,7 +20,8 @@ version=$(dpkg-parsechangelog -l "$KAHU_SOURCE/debian/changelog" -S Version)
 mapfile -t debs < <(ls "$dist"/*_"${version}"_*.deb 2>/dev/null)
 ((${#debs[@]} == 10)) || fail "expected 10 packages of $version in $dist (tools/package), found ${#debs[@]}"
 pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-admin kahu-hook-ha kahu-hook-lease-cmds
-      kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-bootp libkahu-dev)
+      kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-bootp
+      kahu-hook-class-cmds libkahu-dev)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 hooks=/usr/lib/$multiarch/kahu/hooks
 

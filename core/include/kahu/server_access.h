@@ -111,6 +111,17 @@ public:
     /// database stayed away (on-fail stop-retry-exit). The default does nothing.
     virtual void requestShutdown(int exitCode) { (void)exitCode; }
 
+    /// Replaces the running configuration with `top` ({"Dhcp4": {...}}) as config-set does:
+    /// it is checked whole first, and on any error the running one stays and the error's
+    /// text is returned (empty on success). The hook libraries are loaded again from the new
+    /// configuration, the calling one included; a command handler that calls this keeps its
+    /// library mapped until it returns, but must not touch state its unload() releases. Call
+    /// it from a command handler, never from a callout. The default refuses.
+    virtual std::string applyConfig(const nlohmann::json& top) {
+        (void)top;
+        return "this server cannot change its configuration at run time";
+    }
+
     /// The server's name for logs and HA ("kahu-dhcp4").
     virtual std::string processName() const { return "kahu-dhcp4"; }
 };

@@ -77,6 +77,7 @@ public:
     void enableService(uint32_t origin) override { networkState_.enable(origin); }
     bool serviceEnabled() const noexcept override { return networkState_.isEnabled(); }
     void requestShutdown(int exitCode) override { shutdown(exitCode); }
+    std::string applyConfig(const nlohmann::json& top) override { return applyJson(top, false); }
 
 private:
     struct Generation {

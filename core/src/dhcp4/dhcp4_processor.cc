@@ -82,14 +82,17 @@ Exchange Dhcp4Processor::process(Packet4 query, int64_t now) {
     auto ex = std::make_shared<Exchange>();
     ex->query = std::move(query);
     ex->now = now;
+    if (!admit(*ex)) {
+        return std::move(*ex);
+    }
     ExchangePtr result;
     process(ex, [&result](const ExchangePtr& done) { result = done; });
     return result ? std::move(*result) : Exchange{};
 }
 
-void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
+bool Dhcp4Processor::admit(Exchange& ex) noexcept {
     try {
-        const Packet4& q = ex->query;
+        const Packet4& q = ex.query;
         auto type = q.messageType();
         receivedCounter(type).add(1);
         bool serverBound = type == MessageType::Discover || type == MessageType::Request ||
@@ -100,44 +103,57 @@ void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
             KAHU_DEBUG(log::badPackets(), 40, "DHCP4_PACKET_DROP_0009",
                        "{}: Option 53 missing (no DHCP message type), is this a BOOTP packet?",
                        q.label());
-            ex->markDrop("DHCP4_PACKET_DROP_0009");
+            ex.markDrop("DHCP4_PACKET_DROP_0009");
         } else if (cid && cid->data.size() < 2) {
             // Kea's client identifier needs 2 bytes; its constructor throws, which drops.
             KAHU_DEBUG(log::badPackets(), 40, "DHCP4_PACKET_DROP_0007",
                        "{}: failed to process packet: {}", q.label(),
                        cid->data.empty() ? "Empty DUIDs are not allowed"
                                          : "client-id is too short (1), at least 2 is required");
-            ex->markDrop("DHCP4_PACKET_DROP_0007");
+            ex.markDrop("DHCP4_PACKET_DROP_0007");
         } else if (static_cast<int>(*type) > 18) { // past DHCPLEASEQUERYDONE
             KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0005",
                        "{}: unrecognized type {} in option 53", q.label(), static_cast<int>(*type));
-            ex->markDrop("DHCP4_PACKET_DROP_0005");
+            ex.markDrop("DHCP4_PACKET_DROP_0005");
         } else if (!serverBound || q.op != 1) {
             KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0006",
                        "{}: unsupported DHCPv4 message type {}", q.label(),
                        static_cast<int>(*type));
-            ex->markDrop("DHCP4_PACKET_DROP_0006");
+            ex.markDrop("DHCP4_PACKET_DROP_0006");
         } else if (!acceptServerId(q)) {
             KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0003",
                        "{}, from interface {}: it contains a foreign server identifier", q.label(),
                        q.iface);
-            ex->markDrop("DHCP4_PACKET_DROP_0003");
+            ex.markDrop("DHCP4_PACKET_DROP_0003");
         }
-        if (ex->drop) {
+        if (ex.drop) {
             static Counter& receiveDrop = stat("pkt4-receive-drop");
             receiveDrop.add(1);
-            return done(ex);
+            return false;
         }
-        // After the classes a buffer4_receive / pkt4_receive callout added, as in Kea.
-        ex->query.addClass("ALL");
+        // After the classes a buffer4_receive callout added, as in Kea.
+        ex.query.addClass("ALL");
         if (const Option* vc = q.get(opt::kVendorClass)) {
-            ex->query.addClass("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
+            ex.query.addClass("VENDOR_CLASS_" + std::string(vc->data.begin(), vc->data.end()));
         }
-        Classifier(*config_).onArrival(ex->query);
-        if (Classifier::dropped(ex->query)) {
-            dropAsClassDrop(*ex);
-            return done(ex);
+        Classifier(*config_).onArrival(ex.query);
+        if (Classifier::dropped(ex.query)) {
+            dropAsClassDrop(ex);
+            return false;
         }
+        return true;
+    } catch (const std::exception& e) {
+        KAHU_ERROR(log::packets(), "DHCP4_PACKET_PROCESS_STD_EXCEPTION",
+                   "exception occurred during packet processing: {}: {}", ex.query.label(),
+                   e.what());
+        ex.markDrop("DHCP4_PACKET_PROCESS_EXCEPTION");
+        return false;
+    }
+}
+
+void Dhcp4Processor::process(const ExchangePtr& ex, const Done& done) noexcept {
+    try {
+        const Packet4& q = ex->query;
         readClientIdentity(q, ex->client);
         if (flexId_ && PacketHooks::has(*ex, hooks::HookPoint::Host4Identifier)) {
             IdentifierType idType = IdentifierType::FlexId;

@@ -38,11 +38,19 @@ public:
     Dhcp4Processor(const Dhcp4Processor&) = delete;
     Dhcp4Processor& operator=(const Dhcp4Processor&) = delete;
 
-    /// Runs the protocol. Never throws: a failure of the lease store becomes a dropped query.
-    /// ex->query, ex->now and (with hooks) ex->hooks / ex->context must be set.
+    /// Kea's accept() and first classification, before pkt4_receive: counts the query by
+    /// type, drops what is not for this server (no or unknown message type, a client-id under
+    /// 2 bytes, a foreign server identifier), then joins ALL, VENDOR_CLASS_* and the classes
+    /// evaluated on arrival, and drops a member of DROP. False = dropped (ex.drop, counted in
+    /// pkt4-receive-drop). Never throws.
+    bool admit(Exchange& ex) noexcept;
+
+    /// Runs the protocol on an admitted query. Never throws: a failure of the lease store
+    /// becomes a dropped query. ex->query, ex->now and (with hooks) ex->hooks / ex->context
+    /// must be set.
     void process(const ExchangePtr& ex, const Done& done) noexcept;
 
-    /// Synchronous form without hooks (tests, tools).
+    /// Synchronous form without hooks, admit() included (tests, tools).
     Exchange process(Packet4 query, int64_t now);
 
     const ServerConfig& config() const noexcept { return *config_; }

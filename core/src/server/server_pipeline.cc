@@ -87,6 +87,9 @@ void Server::handlePacket(net::ReceivedPacket& rp) noexcept {
     if (opts_.clientPort && ex->query.giaddr.isZero()) {
         ex->query.remotePort = opts_.clientPort;
     }
+    if (!gen->processor->admit(*ex)) {
+        return; // not for this server, or in DROP: counted
+    }
     hooks::Pkt4ReceiveArgs args{ex->query};
     auto process = [this, gen = std::move(gen)](const ExchangePtr& x) { stageProcess(gen, x); };
     auto dropped = [](const ExchangePtr&, const char*) { counters().receiveDrop.add(1); };

@@ -197,6 +197,34 @@ TEST_F(ClassificationTest, DropMayDependOnKnown) {
     EXPECT_TRUE(proc_->process(discover(0x99), 1000).response);
 }
 
+TEST_F(ClassificationTest, TemplateClassSpawnsAClassPerValue) {
+    build(R"j({"Dhcp4": {
+      "interfaces-config": {"interfaces": [], "dhcp-socket-type": "udp"},
+      "client-classes": [{"name": "by_vendor", "template-test": "substring(option[60].hex,0,3)"}],
+      "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "relay": {"ip-addresses": ["192.0.2.1"]},
+        "pools": [{"pool": "192.0.2.10 - 192.0.2.19", "client-class": "SPAWN_by_vendor_abc"},
+                  {"pool": "192.0.2.20 - 192.0.2.29", "client-class": "SPAWN_by_vendor_xyz"}]}]
+    }})j");
+    Packet4 abc = discover(10);
+    abc.set(opt::kVendorClass, {'a', 'b', 'c', 'd'});
+    auto one = proc_->process(abc, 1000);
+    ASSERT_TRUE(one.response);
+    EXPECT_EQ(one.response->yiaddr.str(), "192.0.2.10");
+    EXPECT_TRUE(one.query.inClass("by_vendor"));
+    EXPECT_TRUE(one.query.inClass("SPAWN_by_vendor_abc"));
+
+    Packet4 xyz = discover(11);
+    xyz.set(opt::kVendorClass, {'x', 'y', 'z'});
+    auto two = proc_->process(xyz, 1000);
+    ASSERT_TRUE(two.response);
+    EXPECT_EQ(two.response->yiaddr.str(), "192.0.2.20");
+
+    // No value, no class: and no pool is open to it.
+    auto none = proc_->process(discover(12), 1000);
+    EXPECT_FALSE(none.query.inClass("by_vendor"));
+    EXPECT_FALSE(none.response);
+}
+
 // Configuration errors name the file position and the key path, and for an expression the
 // column inside it.
 std::string loadError(const std::string& classes) {

@@ -265,6 +265,25 @@ TEST(ClassificationConfig, UnknownKeyIsRefusedByName) {
     EXPECT_THAT(loadError(R"j([{"name": "a", "tset": "x"}])j"), HasSubstr("unknown key 'tset'"));
 }
 
+TEST(ClassificationConfig, ClassOptionDefDefinesItsOwnOptions) {
+    auto cfg = config::parseConfigText(R"j({"Dhcp4": {"client-classes": [
+        {"name": "voip", "option-def": [{"name": "tftp-list", "code": 222, "type": "ipv4-address",
+                                         "array": true}],
+         "option-data": [{"name": "tftp-list", "data": "192.0.2.5, 192.0.2.6"}]}]}})j",
+                                       "defs.json")
+                   .config;
+    ASSERT_EQ(cfg->clientClasses.size(), 1u);
+    const auto& opts = cfg->clientClasses[0].options;
+    ASSERT_EQ(opts.size(), 1u);
+    EXPECT_EQ(opts[0].code, 222);
+    EXPECT_EQ(opts[0].data, (std::vector<uint8_t>{192, 0, 2, 5, 192, 0, 2, 6}));
+    // The definition is the class's own: the global level does not know the name.
+    EXPECT_THAT(
+        loadError(
+            R"j([{"name": "a"}], "option-data": [{"name": "tftp-list", "data": "1.2.3.4"}])j"),
+        HasSubstr("unknown option 'tftp-list'"));
+}
+
 TEST(ClassificationConfig, KnownDependenceIsInheritedThroughMember) {
     auto cfg = config::parseConfigText(R"j({"Dhcp4": {"client-classes": [
         {"name": "k", "test": "member('KNOWN')"},

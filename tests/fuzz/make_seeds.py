@@ -143,6 +143,8 @@ def config_seeds():
         "hot_standby.conf": "config/kahu-dhcp4-hot-standby-dhcp2.conf",
         "vendor_options.conf": "tests/integration/data/kahu-dhcp4-vendor-options.conf",
         "direct_raw.conf": "tests/integration/data/kahu-dhcp4-direct-raw.conf",
+        "classes.conf": "tests/integration/data/kahu-dhcp4-classes.conf",
+        "classes_diff.json": "tests/diff/configs/classes.json",
         "oasis_as_written.conf": "tests/data/oasis/kea-dhcp4-load-balancing-as-written.conf",
         "bad_missing_comma.json": "tests/data/config/bad/missing_comma.json",
         "bad_pool_overlap.json": "tests/data/config/bad/pool_overlap.json",

@@ -25,20 +25,6 @@ void append(Bytes& out, View v) {
     out.insert(out.end(), v.begin(), v.end());
 }
 
-bool isInteger(OptionDataType t) {
-    switch (t) {
-    case OptionDataType::Int8:
-    case OptionDataType::Int16:
-    case OptionDataType::Int32:
-    case OptionDataType::Uint8:
-    case OptionDataType::Uint16:
-    case OptionDataType::Uint32:
-        return true;
-    default:
-        return false;
-    }
-}
-
 // ---- DNS names (isc::dns::Name) ----
 
 constexpr size_t kMaxLabel = 63;
@@ -624,7 +610,7 @@ Parsed readOption(const OptionDefinition& def, View data, const OptionDefinition
     if (def.type == OptionDataType::Fqdn && def.array) {
         return fqdnList(def, data, defs);
     }
-    if (isInteger(def.type)) {
+    if (isIntegerType(def.type)) {
         const size_t width = fixedSize(def.type);
         if (def.array) { // OptionIntArray
             if (data.empty()) {
@@ -730,6 +716,20 @@ KeaEncapsulation keaEncapsulation(const OptionDefinition& def, std::span<const u
     e.valueSize = p.value.size();
     e.subOptions = std::move(p.subs);
     return e;
+}
+
+bool isIntegerType(OptionDataType t) noexcept {
+    switch (t) {
+    case OptionDataType::Int8:
+    case OptionDataType::Int16:
+    case OptionDataType::Int32:
+    case OptionDataType::Uint8:
+    case OptionDataType::Uint16:
+    case OptionDataType::Uint32:
+        return true;
+    default:
+        return false;
+    }
 }
 
 size_t fixedSize(OptionDataType t) noexcept {

@@ -45,5 +45,7 @@ bool kea22KnowsDefinition(const OptionDefinition& def) noexcept;
 /// The wire size of one value of a fixed-size type (Kea's OptionDataTypeUtil::getDataTypeLen);
 /// 0 for the variable-length types (string, binary, fqdn, tuple, prefix, empty, record).
 size_t fixedSize(OptionDataType t) noexcept;
+/// An integer type (int8..uint32).
+bool isIntegerType(OptionDataType t) noexcept;
 
 } // namespace kahu

@@ -9,20 +9,6 @@ namespace kahu::eval::detail {
 
 namespace {
 
-bool isInteger(OptionDataType t) {
-    switch (t) {
-    case OptionDataType::Int8:
-    case OptionDataType::Int16:
-    case OptionDataType::Int32:
-    case OptionDataType::Uint8:
-    case OptionDataType::Uint16:
-    case OptionDataType::Uint32:
-        return true;
-    default:
-        return false;
-    }
-}
-
 Bytes trimNuls(Bytes data) {
     size_t n = data.size();
     while (n > 0 && data[n - 1] == 0) {
@@ -126,7 +112,7 @@ Holder holderOf(const OptionDefinition* def, uint8_t code, bool topLevel) {
             break;
         }
     }
-    if (isInteger(def->type)) {
+    if (isIntegerType(def->type)) {
         return def->array ? Holder::IntegerArray : Holder::Integer;
     }
     switch (def->type) {

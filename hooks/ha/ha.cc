@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <kahu/hooks/library.h>
 #include <kahu/log.h>
+#include <kahu/metrics.h>
 #include <kahu/server_access.h>
 #include <kahu/stats.h>
 #include <mutex>
@@ -119,6 +120,62 @@ void load(LoadContext& ctx) {
             return Verdict::Drop;
         }
         return Verdict::Skip;
+    });
+
+    // HA's state on GET /metrics: one sample per state with 1 on the current one (Prometheus'
+    // "state set"), so a dashboard can plot it and an alert can fire on partner-down.
+    ctx.addMetricsCollector([service](std::vector<metrics::Family>& out) {
+        static constexpr HaState kStates[] = {HaState::Backup,
+                                              HaState::CommunicationRecovery,
+                                              HaState::HotStandby,
+                                              HaState::LoadBalancing,
+                                              HaState::InMaintenance,
+                                              HaState::PartnerDown,
+                                              HaState::PartnerInMaintenance,
+                                              HaState::PassiveBackup,
+                                              HaState::Ready,
+                                              HaState::Syncing,
+                                              HaState::Terminated,
+                                              HaState::Waiting,
+                                              HaState::Unavailable};
+        const std::string server = service->config().thisServerName;
+        const HaState mine = service->state();
+        const HaState partner = service->communication().partnerState();
+        metrics::Family local{"kahu_ha_state",
+                              "This server's HA state (1 on the current one)",
+                              metrics::Type::Gauge,
+                              {}};
+        metrics::Family remote{"kahu_ha_partner_state",
+                               "The partner's HA state as last heard (1 on the current one)",
+                               metrics::Type::Gauge,
+                               {}};
+        for (HaState st : kStates) {
+            std::string name(wireName(st));
+            if (st != HaState::Unavailable) {
+                local.add(st == mine ? 1 : 0, {{"server", server}, {"state", name}});
+            }
+            remote.add(st == partner ? 1 : 0, {{"server", server}, {"state", name}});
+        }
+        out.push_back(std::move(local));
+        out.push_back(std::move(remote));
+        out.push_back(metrics::Family{
+            "kahu_ha_communication_interrupted",
+            "1 while heartbeats to the partner fail",
+            metrics::Type::Gauge,
+            {}}.add(service->communication().isCommunicationInterrupted() ? 1 : 0,
+                    {{"server", server}}));
+        out.push_back(metrics::Family{
+            "kahu_ha_unacked_clients",
+            "Clients trying to reach the partner while communication "
+            "is interrupted (failure detection)",
+            metrics::Type::Gauge,
+            {}}.add(static_cast<double>(service->communication().unackedClients()),
+                    {{"server", server}}));
+        out.push_back(metrics::Family{
+            "kahu_ha_unsent_lease_updates",
+            "Lease updates queued for the partner (backlog)",
+            metrics::Type::Gauge,
+            {}}.add(static_cast<double>(service->unsentUpdateCount()), {{"server", server}}));
     });
 
     ctx.registerCallout<HookPoint::Leases4Committed>(

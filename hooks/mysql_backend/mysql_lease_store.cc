@@ -139,6 +139,7 @@ void MySqlLeaseStore::connectionLost(const DbError& e) const {
     if (params_.maxReconnectTries == 0) {
         KAHU_ERROR(logger_, "MYSQL_LEASE_DB_RECONNECT_DISABLED",
                    "max-reconnect-tries is 0: no recovery (on-fail {})", toString(params_.onFail));
+        lost_.store(true);
         if (exits && server) {
             server->disableService(ServerAccess::kOriginDb);
             server->requestShutdown(EXIT_FAILURE);
@@ -149,6 +150,7 @@ void MySqlLeaseStore::connectionLost(const DbError& e) const {
         server->disableService(ServerAccess::kOriginDb);
     }
     recovering_ = true;
+    lost_.store(true);
     recoveryThread_ = std::thread([this] { recover(); });
 }
 
@@ -176,6 +178,7 @@ void MySqlLeaseStore::recover() const {
             if (params_.onFail == OnFail::StopRetryExit && server) {
                 server->enableService(ServerAccess::kOriginDb);
             }
+            lost_.store(false);
             LockGuard lock(recoveryMutex_);
             recovering_ = false;
             return;

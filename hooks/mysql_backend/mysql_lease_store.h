@@ -60,6 +60,7 @@ public:
     void forEach(const std::function<void(const Lease4&)>& visit) const override;
     size_t size() const override;
     bool mayBlock() const noexcept override { return true; }
+    bool available() const noexcept override { return !lost_.load(); }
 
     SchemaVersion schemaVersion() const noexcept { return version_; }
 
@@ -82,6 +83,7 @@ private:
     mutable Mutex poolMutex_;
     mutable std::vector<std::unique_ptr<MySqlConnection>> idle_ KAHU_GUARDED_BY(poolMutex_);
 
+    mutable std::atomic<bool> lost_{false}; ///< connection lost and not recovered (available())
     mutable Mutex recoveryMutex_;
     mutable std::condition_variable recoveryCv_;
     mutable bool recovering_ KAHU_GUARDED_BY(recoveryMutex_) = false;

@@ -45,7 +45,7 @@ configure_file(${kahu_src}/core/src/sdk_fingerprint.h.in
 # What the fuzzers reach of the core: everything but the sockets, the server loop, the agent
 # and the control transports (the fuzzers call the command layer directly). A static library:
 # each fuzzer links only the objects it uses.
-set(kahu_fuzz_core_dirs alloc command config control dhcp dhcp4 eval fs hooks http json lease log stats)
+set(kahu_fuzz_core_dirs alloc command config control dhcp dhcp4 eval fs hooks http json lease log metrics stats)
 set(kahu_fuzz_core_sources ${kahu_src}/core/src/server/build_report.cc)
 foreach(d ${kahu_fuzz_core_dirs})
   file(GLOB s CONFIGURE_DEPENDS ${kahu_src}/core/src/${d}/*.cc)

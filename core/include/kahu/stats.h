@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <kahu/export.h>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -63,6 +64,9 @@ public:
     nlohmann::json toJson(std::string_view name) const;
     /// Every statistic in that shape, in one map.
     nlohmann::json allToJson() const;
+    /// Calls fn(name, value) for every present statistic, in name order, without building
+    /// sample histories (what a metrics scrape reads). fn must not call back into Statistics.
+    void visit(const std::function<void(std::string_view name, int64_t value)>& fn) const;
     /// Value 0 and a single sample (Kea's reset). False when absent.
     bool reset(std::string_view name);
     void resetAll();

@@ -15,10 +15,10 @@ namespace {
 using config::Node;
 using config::ParseContext;
 
-const std::vector<std::string> kAgentKeys = {"http-host",      "http-port",    "control-sockets",
-                                             "authentication", "trust-anchor", "cert-file",
-                                             "cert-required",  "key-file",     "hooks-libraries",
-                                             "loggers",        "comment",      "user-context"};
+const std::vector<std::string> kAgentKeys = {
+    "http-host", "http-port",     "control-sockets", "authentication",  "trust-anchor",
+    "cert-file", "cert-required", "key-file",        "hooks-libraries", "loggers",
+    "comment",   "user-context",  "metrics",         "commands"};
 const std::vector<std::string> kServices = {"dhcp4", "dhcp6", "d2"};
 
 bool listed(const std::vector<std::string>& keys, const std::string& k) {

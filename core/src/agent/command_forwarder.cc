@@ -8,6 +8,7 @@
 #include <atomic>
 #include <kahu/command/answer.h>
 #include <kahu/error.h>
+#include <kahu/metrics.h>
 #include <unistd.h>
 
 namespace kahu {
@@ -105,6 +106,29 @@ nlohmann::json CommandForwarder::forward(const std::string& service,
     }
     return errorAnswer("unable to forward command to the " + service + " service: " + reason +
                        ". The server is likely to be offline");
+}
+
+std::string CommandForwarder::metricsText() const {
+    auto cfg = std::atomic_load(&config_);
+    std::string server;
+    metrics::Family up{"kahu_ctrl_agent_service_up",
+                       "1 when the service answered the agent's metrics-get",
+                       metrics::Type::Gauge,
+                       {}};
+    for (const auto& [service, socket] : cfg->sockets) {
+        bool ok = false;
+        if (service == "dhcp4") {
+            nlohmann::json a = forward(service, {{"command", "metrics-get"}});
+            if (a.is_object() && a.value("result", -1) == 0 && a.contains("arguments") &&
+                a["arguments"].is_object() && a["arguments"].contains("metrics") &&
+                a["arguments"]["metrics"].is_string()) {
+                server = a["arguments"]["metrics"].get<std::string>();
+                ok = true;
+            }
+        }
+        up.add(ok ? 1 : 0, {{"service", service}});
+    }
+    return server + metrics::render({up});
 }
 
 nlohmann::json CommandForwarder::local(const std::string& name, const nlohmann::json& args) const {

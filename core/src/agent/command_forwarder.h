@@ -23,6 +23,11 @@ public:
     nlohmann::json operator()(const nlohmann::json& command) const;
 
     void setConfig(std::shared_ptr<const AgentConfig> config);
+
+    /// What the agent's GET /metrics answers: the dhcp4 server's metrics (its metrics-get,
+    /// through its unix socket) and kahu_ctrl_agent_service_up{service} for each configured
+    /// service (0 when it does not answer).
+    std::string metricsText() const;
     /// config-reload: re-reads the agent's file and applies it; returns "" or the error. Unset
     /// means the command is not offered.
     void setReloadHandler(std::function<std::string()> reload) { reload_ = std::move(reload); }

@@ -80,9 +80,15 @@ void LeaseManager::applyLeaseChecks(const ServerConfig& config,
 void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
     std::map<SubnetId, std::shared_ptr<SubnetState>> fresh;
     auto& stats = Statistics::instance();
+    UtilizationMonitor::Scopes scopes = monitor_->build(*config);
     for (const auto& subnet : config->subnets) {
         auto st = std::make_shared<SubnetState>();
         st->subnet = &subnet;
+        st->poolScopes = scopes.pools[subnet.id];
+        st->subnetScope = scopes.subnets[subnet.id];
+        if (auto n = scopes.networkOf.find(subnet.id); n != scopes.networkOf.end()) {
+            st->networkScope = n->second;
+        }
         uint64_t total = 0;
         std::map<uint32_t, uint64_t> poolTotals;
         for (const auto& pool : subnet.pools) {
@@ -176,6 +182,11 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         for (size_t i = 0; i < c.pools.size(); ++i) {
             st->poolCounters[i].assigned->add(c.pools[i].first);
             st->poolCounters[i].declined->add(c.pools[i].second);
+            st->poolScopes[i]->used += c.pools[i].first;
+            st->subnetScope->used += c.pools[i].first;
+            if (st->networkScope) {
+                st->networkScope->used += c.pools[i].first;
+            }
         }
     }
     stats.set("declined-addresses", globalDeclined);
@@ -183,12 +194,16 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         KAHU_WARN(log::get("kahu-dhcp4.dhcpsrv"), "DHCPSRV_LEASE_SANITY_FAIL",
                   "{} leases in all failed subnet-id checks", inconsistent);
     }
-    LockGuard lock(configMutex_);
-    config_ = std::move(config);
-    subnets_ = std::move(fresh);
+    const UtilizationNotify notify = config->utilizationNotify;
+    {
+        LockGuard lock(configMutex_);
+        config_ = std::move(config);
+        subnets_ = std::move(fresh);
+    }
+    monitor_->start(std::move(scopes), notify);
 }
 
-void LeaseManager::account(const Lease4& lease, int sign) {
+void LeaseManager::account(const Lease4& lease, int sign, bool watch) {
     if (!holdsAddress(lease)) {
         return;
     }
@@ -210,16 +225,28 @@ void LeaseManager::account(const Lease4& lease, int sign) {
     if (declined) {
         st->counters.declined->add(sign);
     }
-    std::lock_guard lock(st->mutex);
-    for (size_t i = 0; i < st->pools.size(); ++i) {
-        PoolAllocator& pa = st->pools[i];
-        if (pa.contains(lease.address)) {
-            st->poolCounters[i].assigned->add(sign);
-            if (declined) {
-                st->poolCounters[i].declined->add(sign);
+    size_t pool = st->pools.size();
+    {
+        std::lock_guard lock(st->mutex);
+        for (size_t i = 0; i < st->pools.size(); ++i) {
+            PoolAllocator& pa = st->pools[i];
+            if (pa.contains(lease.address)) {
+                st->poolCounters[i].assigned->add(sign);
+                if (declined) {
+                    st->poolCounters[i].declined->add(sign);
+                }
+                sign > 0 ? pa.markUsed(lease.address) : pa.markFree(lease.address);
+                pool = i;
+                break;
             }
-            sign > 0 ? pa.markUsed(lease.address) : pa.markFree(lease.address);
-            break;
+        }
+    }
+    // Alerts see the change outside the lock: a crossing logs and may queue a notification.
+    if (watch && pool < st->poolScopes.size()) {
+        monitor_->change(*st->poolScopes[pool], sign);
+        monitor_->change(*st->subnetScope, sign);
+        if (st->networkScope) {
+            monitor_->change(*st->networkScope, sign);
         }
     }
 }
@@ -257,8 +284,12 @@ bool LeaseManager::update(const Lease4& old, const Lease4& updated) {
     if (!store_->update(updated, old.expire())) {
         return false;
     }
-    account(old, -1);
-    account(updated, +1);
+    // A renewal (same address, subnet and holding state) is no change for the alerts: without
+    // this a pool sitting at a threshold would flap on every renewal.
+    const bool moved = old.address != updated.address || old.subnetId != updated.subnetId ||
+                       holdsAddress(old) != holdsAddress(updated);
+    account(old, -1, moved);
+    account(updated, +1, moved);
     return true;
 }
 

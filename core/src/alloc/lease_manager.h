@@ -2,6 +2,7 @@
 #pragma once
 
 #include "alloc/pool_allocator.h"
+#include "alloc/utilization_monitor.h"
 
 #include <array>
 #include <atomic>
@@ -80,6 +81,9 @@ public:
     /// and pool).
     void countAssignment(const Lease4& lease);
 
+    /// The pool-utilisation alerts, moved by every write (metrics read it).
+    const UtilizationMonitor& utilization() const noexcept { return *monitor_; }
+
     /// Serialises read-modify-write sequences on one address (striped lock).
     std::unique_lock<std::mutex> lockAddress(Ipv4Address a) {
         // The product wraps in 32 bits: that is the multiplicative hash.
@@ -101,8 +105,12 @@ private:
         std::vector<PoolCounters> poolCounters; ///< same order as Subnet::pools
         PoolCounters counters;                  ///< the subnet's own
         const Subnet* subnet = nullptr;
+        std::vector<std::shared_ptr<UtilizationScope>> poolScopes; ///< same order as pools
+        std::shared_ptr<UtilizationScope> subnetScope;
+        std::shared_ptr<UtilizationScope> networkScope; ///< null outside a shared network
     };
-    void account(const Lease4& lease, int sign);
+    /// Applies a lease's statistics (sign +1/-1); `watch`: also move the utilisation alerts.
+    void account(const Lease4& lease, int sign, bool watch = true);
     SubnetState* stateFor(SubnetId id) const KAHU_REQUIRES(configMutex_);
     /// The state of a subnet, kept alive past a reload that replaces it (pickFree/pickExpired).
     std::shared_ptr<SubnetState> sharedState(SubnetId id) const;
@@ -118,6 +126,7 @@ private:
     std::map<SubnetId, std::shared_ptr<SubnetState>> subnets_ KAHU_GUARDED_BY(configMutex_);
     std::array<std::mutex, kStripes> addressLocks_;
     std::atomic<PoolShare> share_{PoolShare{}};
+    std::unique_ptr<UtilizationMonitor> monitor_ = std::make_unique<UtilizationMonitor>();
 };
 
 } // namespace kahu

@@ -78,6 +78,7 @@ struct GlobalDraft {
     Inheritable inh;
     std::vector<SubnetDraft> subnets;
     std::vector<NetworkDraft> networks;
+    nlohmann::json userContext; ///< Dhcp4's own (utilization-alerts)
 };
 
 // Map kinds (parse_*.cc). Each returns a static built from that area's handler table.
@@ -119,6 +120,12 @@ std::vector<ClientClass> parseClientClasses(ParseContext& ctx, const Node& n);
 /// A list of class names (require-client-classes), repeats dropped.
 std::vector<std::string> parseClassList(ParseContext& ctx, const Node& n);
 void parseGlobal(ParseContext& ctx, const Node& dhcp4, GlobalDraft& draft);
+
+/// Applies the "utilization-alerts" entry of a user-context (at `path`) onto `t`; `notify`
+/// is given at the global level only, where command and webhook may be set (parse_alerts.cc).
+void applyUtilizationAlerts(ParseContext& ctx, const nlohmann::json& userContext,
+                            const std::string& path, UtilizationThresholds& t,
+                            UtilizationNotify* notify);
 
 /// Folds inheritance into the subnets, assigns missing ids and checks cross-element rules.
 void resolveSubnets(ParseContext& ctx, GlobalDraft& draft);

@@ -104,6 +104,8 @@ void checkSubnet(ParseContext& ctx, SubnetDraft& d) {
 
 void resolveSubnets(ParseContext& ctx, GlobalDraft& draft) {
     ServerConfig& cfg = draft.cfg;
+    applyUtilizationAlerts(ctx, draft.userContext, "Dhcp4.user-context", cfg.utilization,
+                           &cfg.utilizationNotify);
     std::vector<std::pair<SubnetDraft*, int>> all; // subnet, shared network index
     for (auto& d : draft.subnets) {
         all.emplace_back(&d, -1);
@@ -112,6 +114,9 @@ void resolveSubnets(ParseContext& ctx, GlobalDraft& draft) {
         auto& net = draft.networks[i];
         net.net.relayAddresses = net.inh.relay.value_or(std::vector<Ipv4Address>{});
         net.net.interface = net.inh.interface.value_or("");
+        net.net.utilization = cfg.utilization;
+        applyUtilizationAlerts(ctx, net.net.userContext, net.path + ".user-context",
+                               net.net.utilization, nullptr);
         cfg.sharedNetworks.push_back(net.net);
         for (auto& d : net.subnets) {
             all.emplace_back(&d, int(i));
@@ -134,6 +139,16 @@ void resolveSubnets(ParseContext& ctx, GlobalDraft& draft) {
     for (auto& [d, net] : all) {
         resolveOne(ctx, *d, net >= 0 ? &draft.networks[size_t(net)].inh : nullptr, draft.inh);
         d->subnet.sharedNetwork = net;
+        Subnet& sub = d->subnet;
+        sub.utilization = net >= 0 ? cfg.sharedNetworks[size_t(net)].utilization : cfg.utilization;
+        applyUtilizationAlerts(ctx, sub.userContext, d->path + ".user-context", sub.utilization,
+                               nullptr);
+        for (size_t p = 0; p < sub.pools.size(); ++p) {
+            sub.pools[p].utilization = sub.utilization;
+            applyUtilizationAlerts(ctx, sub.pools[p].userContext,
+                                   d->path + ".pools[" + std::to_string(p) + "].user-context",
+                                   sub.pools[p].utilization, nullptr);
+        }
         checkSubnet(ctx, *d);
         for (const auto& other : cfg.subnets) {
             if (other.id == d->subnet.id) {

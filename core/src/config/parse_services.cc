@@ -72,6 +72,9 @@ const KeyTable<ControlSocketConfig>& controlSocketKeys() {
          [](auto& c, auto& n, auto&) {
              requireType(c, n, nlohmann::json::value_t::array, "a list");
          }},
+        // Kahu's: GET /metrics on this HTTP socket, and whether it also takes commands.
+        {"metrics", [](auto& c, auto& n, auto&) { getBool(c, n); }},
+        {"commands", [](auto& c, auto& n, auto&) { getBool(c, n); }},
     };
     return t;
 }

@@ -27,7 +27,7 @@ void unregisterBuiltinCommands(CommandRegistry& registry) {
 }
 
 std::vector<std::string> builtinCommandNames() {
-    // Kea 2.6's list (libreload is gone there too).
+    // Kea 2.6's list (libreload is gone there too), and Kahu's metrics-get.
     return {"build-report",
             "config-backend-pull",
             "config-get",
@@ -40,6 +40,7 @@ std::vector<std::string> builtinCommandNames() {
             "dhcp-enable",
             "leases-reclaim",
             "list-commands",
+            "metrics-get",
             "server-tag-get",
             "shutdown",
             "statistic-get",

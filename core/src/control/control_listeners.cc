@@ -61,7 +61,9 @@ struct ControlListeners::Running {
     bool idle() const { return (!unix || unix->idle()) && (!http || http->idle()); }
 };
 
-ControlListeners::ControlListeners(CommandExecutor executor) : executor_(std::move(executor)) {}
+ControlListeners::ControlListeners(CommandExecutor executor,
+                                   std::function<std::string()> metricsText)
+    : executor_(std::move(executor)), metricsText_(std::move(metricsText)) {}
 
 ControlListeners::~ControlListeners() {
     stop();
@@ -70,6 +72,12 @@ ControlListeners::~ControlListeners() {
 void ControlListeners::validate(const std::vector<ControlSocketConfig>& sockets) {
     for (const auto& s : sockets) {
         if (s.type == "unix") {
+            for (const char* key : {"metrics", "commands"}) {
+                if (s.raw.is_object() && s.raw.contains(key)) {
+                    throw ConfigError(where(s) + "." + key +
+                                      ": only an http or https control socket serves metrics");
+                }
+            }
             UnixListener::resolvePath(s.name);
         } else if (s.type == "http" || s.type == "https") {
             httpOptions(s);
@@ -113,8 +121,10 @@ void ControlListeners::apply(const std::vector<ControlSocketConfig>& sockets) {
             r->unix->start();
             r->label = "unix:" + r->unix->path();
         } else {
-            r->http = std::make_unique<HttpListener>(s->httpHost, s->httpPort, executor_,
-                                                     httpOptions(*s));
+            HttpListenerOptions o = httpOptions(*s);
+            o.metricsText = metricsText_;
+            r->http =
+                std::make_unique<HttpListener>(s->httpHost, s->httpPort, executor_, std::move(o));
             r->http->start();
             r->label = s->type + ":" + s->httpHost + ":" + std::to_string(r->http->port());
         }

@@ -4,6 +4,7 @@
 #include "control/control_host.h"
 
 #include <chrono>
+#include <functional>
 #include <kahu/config/server_config.h>
 #include <memory>
 #include <mutex>
@@ -20,7 +21,9 @@ class HttpListener;
 /// reconfigures after config-set/config-reload.
 class ControlListeners {
 public:
-    explicit ControlListeners(CommandExecutor executor);
+    /// `metricsText` answers GET /metrics on the HTTP sockets whose entry has "metrics": true.
+    explicit ControlListeners(CommandExecutor executor,
+                              std::function<std::string()> metricsText = {});
     ~ControlListeners();
 
     /// Checks every entry without opening anything (-t, config-test): unix paths inside the
@@ -49,6 +52,7 @@ public:
 private:
     struct Running;
     CommandExecutor executor_;
+    std::function<std::string()> metricsText_;
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<Running>> running_;
     /// Listeners no longer configured: not accepting, finishing their open connections.

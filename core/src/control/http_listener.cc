@@ -5,6 +5,7 @@
 
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <kahu/metrics.h>
 
 namespace kahu {
 
@@ -46,6 +47,20 @@ HttpListenerOptions HttpListenerOptions::fromJson(const nlohmann::json& e, const
     if (tlsKeys != 0 && tlsKeys != 3) {
         throw ConfigError(where + ": TLS needs all of trust-anchor, cert-file and key-file");
     }
+    auto flag = [&](const char* key, bool& out) {
+        if (e.contains(key)) {
+            if (!e[key].is_boolean()) {
+                throw ConfigError(where + "." + key + ": expected a boolean");
+            }
+            out = e[key].get<bool>();
+        }
+    };
+    flag("metrics", o.serveMetrics);
+    flag("commands", o.serveCommands);
+    if (!o.serveMetrics && !o.serveCommands) {
+        throw ConfigError(where + ": 'commands' is false and 'metrics' is not true: the socket "
+                                  "would serve nothing");
+    }
     if (e.contains("http-headers")) {
         const auto& hs = e["http-headers"];
         if (!hs.is_array()) {
@@ -74,9 +89,25 @@ HttpListener::HttpListener(std::string host, uint16_t port, CommandExecutor exec
     options_.port = port;
     options_.jsonPostOnly = true;
     options_.name = "Command HTTP listener";
+    if (options_.serveMetrics) {
+        options_.getPaths = {"/metrics"};
+    }
     server_ = std::make_unique<http::Server>(
-        options_,
-        [executor = std::move(executor), wrap = options_.emulateAgent](const http::Request& req) {
+        options_, [executor = std::move(executor), wrap = options_.emulateAgent,
+                   serveCommands = options_.serveCommands, serveMetrics = options_.serveMetrics,
+                   metricsText = options_.metricsText](const http::Request& req) {
+            if (req.method == "GET") { // admitted only for /metrics
+                if (!serveMetrics || !metricsText) {
+                    return http::Response::error(404);
+                }
+                http::Response res;
+                res.contentType = metrics::kContentType;
+                res.body = metricsText();
+                return res;
+            }
+            if (!serveCommands) {
+                return http::Response::error(404);
+            }
             nlohmann::json command = nlohmann::json::parse(req.body, nullptr, false);
             if (command.is_discarded()) {
                 return http::Response::error(400);
@@ -98,9 +129,12 @@ HttpListener::~HttpListener() {
 void HttpListener::start() {
     server_->start();
     KAHU_INFO(log::get(options_.logger), "COMMAND_HTTP_LISTENER_STARTED",
-              "Command HTTP listener started with {} threads, listening on {}:{}, use TLS: {}",
+              "Command HTTP listener started with {} threads, listening on {}:{}, use TLS: {}{}",
               std::max(1u, options_.ioThreads), options_.host, server_->port(),
-              options_.useTls() ? "true" : "false");
+              options_.useTls() ? "true" : "false",
+              options_.serveMetrics
+                  ? (options_.serveCommands ? ", metrics: /metrics" : ", metrics only: /metrics")
+                  : "");
 }
 
 void HttpListener::stop() {

@@ -4,6 +4,7 @@
 #include "control/control_host.h"
 
 #include <cstdint>
+#include <functional>
 #include <kahu/http/server.h>
 #include <memory>
 #include <string>
@@ -15,6 +16,13 @@ struct HttpListenerOptions : http::ServerOptions {
     /// Wrap each answer map in a list, as the Control Agent answers (Kea's HA listener and
     /// 3.0 HTTP control sockets do the same). Answers that already are lists pass unchanged.
     bool emulateAgent = true;
+
+    /// Kahu's "commands" key: answer commands (POST). False makes a metrics-only socket.
+    bool serveCommands = true;
+    /// Kahu's "metrics" key: answer GET /metrics with `metricsText()`.
+    bool serveMetrics = false;
+    /// What GET /metrics answers (Prometheus' text format); set by the listener's owner.
+    std::function<std::string()> metricsText;
 
     bool useTls() const { return !tls.certFile.empty(); }
 
@@ -28,7 +36,9 @@ struct HttpListenerOptions : http::ServerOptions {
 /// The control channel over HTTP(S): the SDK's http::Server with Kea's rules for commands
 /// (POST, application/json, Content-Length; 400/401/408/413 with a {"result", "text"} map
 /// body), each command run by the executor with the client's address added as
-/// "remote-address", on the server's worker thread.
+/// "remote-address", on the server's worker thread. With serveMetrics, GET /metrics answers
+/// the metrics in Prometheus' text format under the same authentication and TLS; without
+/// serveCommands, commands are answered 404.
 class HttpListener {
 public:
     HttpListener(std::string host, uint16_t port, CommandExecutor executor,

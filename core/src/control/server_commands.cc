@@ -5,6 +5,7 @@
 #include "server/build_report.h"
 
 #include <kahu/command/answer.h>
+#include <kahu/metrics.h>
 #include <optional>
 #include <unistd.h>
 
@@ -162,6 +163,13 @@ void registerServerCommands(CommandRegistry& registry, ControlHost& host, Networ
     registry.add("leases-reclaim", [&host](const json& args) { return leasesReclaim(host, args); });
     registry.add("list-commands",
                  [&registry](const json&) { return successAnswer("", json(registry.names())); });
+    // Kahu's: the metrics GET /metrics serves, in Prometheus' text format (what kahu-ctrl-agent
+    // serves on its own /metrics for the server behind it).
+    registry.add("metrics-get", [](const json&) {
+        return successAnswer("metrics in Prometheus' text format 0.0.4",
+                             json{{"content-type", metrics::kContentType},
+                                  {"metrics", metrics::Registry::instance().scrape()}});
+    });
     registry.add("server-tag-get", [&host](const json&) {
         return successAnswer("", {{"server-tag", host.config()->serverTag}});
     });

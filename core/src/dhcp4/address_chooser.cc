@@ -213,6 +213,13 @@ void AddressChooser::logAllocFail(const Exchange& ex, const Subnet& subnet) cons
     const std::string network = subnet.sharedNetwork >= 0
                                     ? config_.sharedNetworks[subnet.sharedNetwork].name
                                     : std::string("(none)");
+    // Where the search stopped, as Kea counts it: no pools at all, else the subnet or the
+    // shared network it walked.
+    const char* context = tried == 0                  ? "v4-allocation-fail-no-pools"
+                          : subnet.sharedNetwork >= 0 ? "v4-allocation-fail-shared-network"
+                                                      : "v4-allocation-fail-subnet";
+    stat(context).add(1);
+    Statistics::instance().add("subnet[" + std::to_string(subnet.id) + "]." + context, 1);
     KAHU_WARN(log::allocEngine(), "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET",
               "{}: failed to allocate an IPv4 lease in the subnet {}, subnet-id {}, shared "
               "network {}",

@@ -133,6 +133,17 @@ void LoadContext::addTimer(std::chrono::milliseconds interval, std::function<voi
     set_.timers_->add(interval, std::move(fn), entry.dl, entry.logger);
 }
 
+void LoadContext::addMetricsCollector(metrics::Collector collector) {
+    auto& entry = *set_.libraries_[index_];
+    if (!collector) {
+        throw HookError("a metrics collector needs a function");
+    }
+    // Registered at activation (a set loaded for a check never shows), removed at unload
+    // before the library's code goes; the mapping stays while it may run.
+    set_.collectors_.push_back(
+        [dl = entry.dl, fn = std::move(collector)](std::vector<metrics::Family>& out) { fn(out); });
+}
+
 CommandRunner LoadContext::commandRunner() const {
     return [](const std::string& name, const nlohmann::json& arguments) {
         return CommandRegistry::instance().execute(name, arguments);
@@ -210,6 +221,11 @@ std::size_t HookSet::calloutCount(HookPoint point) const noexcept {
 void HookSet::startTimers() {
     if (!unloaded()) {
         timers_->start();
+        for (auto& c : collectors_) {
+            auto id = metrics::Registry::instance().add(std::move(c));
+            stoppers_.emplace_back([id] { metrics::Registry::instance().remove(id); });
+        }
+        collectors_.clear();
     }
 }
 

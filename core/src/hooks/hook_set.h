@@ -92,7 +92,8 @@ public:
     /// Callouts registered for a hook point.
     std::size_t calloutCount(HookPoint point) const noexcept;
 
-    /// Starts the timers the libraries added (HookManager::activate calls it).
+    /// Starts the timers and metrics collectors the libraries added (HookManager::activate
+    /// calls it).
     void startTimers();
     /// Unloads: stops running callouts (run() returns Continue from now on) and timers, drops
     /// the packets the libraries parked, and calls each library's unload() in reverse load
@@ -133,6 +134,8 @@ private:
     /// What libraries made through their LoadContext (HTTP servers and clients): stopped at
     /// unload, before the libraries are unloaded and unmapped.
     std::vector<std::function<void()>> stoppers_;
+    /// Metrics collectors registered in load(), added to the registry at activation.
+    std::vector<metrics::Collector> collectors_;
     std::shared_ptr<detail::ParkCounter> parkCounter_;
     std::atomic<bool> unloaded_{false};
     std::atomic<uint32_t> inFlight_{0};

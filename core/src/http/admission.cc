@@ -50,8 +50,18 @@ Response Response::error(int status) {
     return r;
 }
 
+bool isGetPath(const ServerOptions& options, std::string_view target) noexcept {
+    std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& p : options.getPaths) {
+        if (path == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::optional<Response> admit(const ServerOptions& options, Request& req, spdlog::logger* log) {
-    if (options.jsonPostOnly) {
+    if (options.jsonPostOnly && !(req.method == "GET" && isGetPath(options, req.target))) {
         const std::string* ct = req.header("Content-Type");
         if (req.method != "POST" || ct == nullptr || !iequals(trim(*ct), "application/json") ||
             req.header("Content-Length") == nullptr) {

@@ -128,9 +128,11 @@ extern "C" KAHU_ENTRY int kahu_ctrl_agent_main(int argc, char** argv) {
         ::kill(::getpid(), SIGTERM);
     });
     auto startListener = [&](const kahu::AgentConfig& c) {
+        kahu::HttpListenerOptions o = c.http;
+        o.metricsText = [forwarder] { return forwarder->metricsText(); };
         auto l = std::make_unique<kahu::HttpListener>(
             c.httpHost, c.httpPort,
-            [forwarder](const nlohmann::json& cmd) { return (*forwarder)(cmd); }, c.http);
+            [forwarder](const nlohmann::json& cmd) { return (*forwarder)(cmd); }, std::move(o));
         l->start();
         return l;
     };

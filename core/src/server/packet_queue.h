@@ -59,6 +59,13 @@ public:
         return b;
     }
 
+    /// Packets waiting now.
+    size_t depth() const {
+        std::lock_guard lock(mutex_);
+        return packets_;
+    }
+    size_t capacity() const noexcept { return capacity_; }
+
     std::array<double, 3> averages() const {
         return {averages_[0].load(), averages_[1].load(), averages_[2].load()};
     }
@@ -76,7 +83,7 @@ private:
     std::array<std::atomic<double>, 3> averages_{};
     size_t capacity_;
     size_t packets_ = 0;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<Batch> queue_;
     bool closed_ = false;

@@ -21,6 +21,7 @@
 #include <iostream>
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <kahu/metrics.h>
 #include <kahu/stats.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -123,6 +124,9 @@ Server::Server(Options opts)
     : opts_(std::move(opts)), wakeFd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
 Server::~Server() {
+    for (auto id : metricIds_) {
+        metrics::Registry::instance().remove(id);
+    }
     stopWorkers();
 }
 
@@ -248,7 +252,10 @@ void Server::startWorkers(const MultiThreadingConfig& mt) {
     }
     unsigned n = mt.threadPoolSize ? mt.threadPoolSize : std::thread::hardware_concurrency();
     n = n ? n : 1;
-    queue_ = std::make_unique<PacketQueue>(size_t(mt.packetQueueSize) * n);
+    {
+        std::lock_guard lock(queueMutex_);
+        queue_ = std::make_unique<PacketQueue>(size_t(mt.packetQueueSize) * n);
+    }
     // A worker of a store that may block (a database) spends most of its time waiting for the
     // database's answer, not on a core: more of them keep more exchanges in flight.
     unsigned workers = store_->mayBlock() ? n * kBlockingWorkersPerThread : n;
@@ -275,6 +282,7 @@ void Server::stopWorkers() {
         t.join();
     }
     workers_.clear();
+    std::lock_guard lock(queueMutex_);
     queue_.reset();
 }
 
@@ -369,7 +377,9 @@ int Server::run() {
         pid->create();
         // Built-ins first: a hook library may not take their names.
         registerBuiltinCommands(CommandRegistry::instance(), *this, networkState_);
-        listeners_ = std::make_unique<ControlListeners>(dispatcher_.executor());
+        registerMetrics();
+        listeners_ = std::make_unique<ControlListeners>(
+            dispatcher_.executor(), [] { return metrics::Registry::instance().scrape(); });
         applyConfig(result.config, true);
         listeners_->apply(result.config->controlSockets); // failing to listen is fatal here
         listenersDirty_ = false;

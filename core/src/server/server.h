@@ -105,6 +105,9 @@ private:
     std::string runOnLoop(std::function<std::string()> task);
     void runLoopTasks();
     void applyListeners() noexcept;
+    /// Registers the server's metrics collectors (statistics, process, service state).
+    void registerMetrics();
+    std::vector<uint64_t> metricIds_; ///< removed from the registry on destruction
 
     static constexpr size_t kBusyPps = 1000; ///< above this rate the loop polls per tick
     static constexpr int kTickUs = 2000;
@@ -129,6 +132,7 @@ private:
     /// Swapped whole on reload; a reply resumed by a hook on its own thread loads it too.
     std::atomic<std::shared_ptr<net::SocketSet>> sockets_;
     std::unique_ptr<PacketQueue> queue_;
+    mutable std::mutex queueMutex_; ///< guards replacing queue_ against a metrics scrape
     std::vector<std::thread> workers_;
     std::vector<net::ReceivedPacket> receiveBatch_ = std::vector<net::ReceivedPacket>(32);
     std::atomic<bool> stopping_{false};

@@ -245,6 +245,15 @@ nlohmann::json Statistics::allToJson() const {
     return out;
 }
 
+void Statistics::visit(const std::function<void(std::string_view, int64_t)>& fn) const {
+    std::shared_lock lock(impl_->mutex);
+    for (const auto& [name, c] : impl_->counters) {
+        if (c->present_.load(std::memory_order_relaxed)) {
+            fn(name, c->value());
+        }
+    }
+}
+
 bool Statistics::reset(std::string_view name) {
     std::shared_lock lock(impl_->mutex);
     Counter* c = impl_->find(name);

@@ -462,3 +462,62 @@ TEST(ConfigMessages, MysqlDatabaseNeedsName) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(UtilizationAlerts, InheritedFromGlobalThroughTheNetworkToSubnetAndPool) {
+    auto r = parseConfigText(R"({"Dhcp4": {
+  "user-context": {"utilization-alerts": {"warning": 70, "critical": 90, "hysteresis": 3,
+                                          "command": "/usr/local/sbin/alert",
+                                          "webhook": "https://hooks.example/dhcp"}},
+  "shared-networks": [{"name": "campus", "user-context": {"utilization-alerts": {"warning": 60}},
+    "subnet4": [{"id": 1, "subnet": "10.1.0.0/24",
+                 "pools": [{"pool": "10.1.0.10 - 10.1.0.20",
+                            "user-context": {"utilization-alerts": {"critical": 85}}},
+                           {"pool": "10.1.0.30 - 10.1.0.40",
+                            "user-context": {"utilization-alerts": false}}]}]}],
+  "subnet4": [{"id": 2, "subnet": "10.2.0.0/24", "pools": [{"pool": "10.2.0.10 - 10.2.0.20"}]}]
+}})",
+                             "t.json");
+    const ServerConfig& c = *r.config;
+    EXPECT_EQ(c.utilizationNotify.command, "/usr/local/sbin/alert");
+    EXPECT_EQ(c.utilizationNotify.webhook, "https://hooks.example/dhcp");
+    EXPECT_EQ(c.sharedNetworks.at(0).utilization, (UtilizationThresholds{true, 60, 90, 3}));
+    const Subnet* s1 = nullptr;
+    const Subnet* s2 = nullptr;
+    for (const auto& s : c.subnets) {
+        (s.id == 1 ? s1 : s2) = &s;
+    }
+    ASSERT_TRUE(s1 && s2);
+    EXPECT_EQ(s1->utilization, (UtilizationThresholds{true, 60, 90, 3}));
+    EXPECT_EQ(s1->pools.at(0).utilization, (UtilizationThresholds{true, 60, 85, 3}));
+    EXPECT_FALSE(s1->pools.at(1).utilization.enabled);
+    EXPECT_EQ(s2->utilization, (UtilizationThresholds{true, 70, 90, 3})) << "outside the network";
+    auto defaults = parseConfigText(R"({"Dhcp4": {}})", "t.json");
+    EXPECT_EQ(defaults.config->utilization, (UtilizationThresholds{true, 80, 95, 5}));
+}
+
+TEST(UtilizationAlerts, ErrorsNameTheFileLineColumnAndKey) {
+    EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"subnet4\": [{\"id\": 1, \"subnet\": \"10.1.0.0/24\",\n"
+                          "  \"user-context\": {\"utilization-alerts\": {\"warning\": 101}}}]}}"),
+              "t.json:2:43: Dhcp4.subnet4[0].user-context.utilization-alerts.warning: value 101 "
+              "out of range");
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.1.0.0/24",
+  "user-context": {"utilization-alerts": {"command": "/bin/true"}}}]}})")
+                  .find("'command' is set at the global level only"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOfText(
+            R"({"Dhcp4": {"user-context": {"utilization-alerts": {"warning": 90, "critical": 80}}}})")
+            .find("warning (90) is above critical (80)"),
+        std::string::npos);
+    EXPECT_NE(errorOfText(
+                  R"({"Dhcp4": {"user-context": {"utilization-alerts": {"webhook": "ftp://x"}}}})")
+                  .find("http:// or https://"),
+              std::string::npos);
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"user-context": {"utilization-alerts": {"warnng": 70}}}})")
+                  .find("unknown key 'warnng'"),
+              std::string::npos);
+}
+
+} // namespace

@@ -140,6 +140,46 @@ TEST_F(HttpListenerTest, BasicAuthRightWrongAndMissing) {
     EXPECT_NE(right.find("X-Test: yes"), std::string::npos);
 }
 
+TEST_F(HttpListenerTest, MetricsAreServedOnGetUnderTheSameAuthentication) {
+    HttpListenerOptions o =
+        HttpListenerOptions::fromJson({{"metrics", true}}, "control-socket", "r");
+    o.auth.addClient("prom", "s3cret");
+    o.metricsText = [] { return std::string("# TYPE x gauge\nx 1\n"); };
+    auto l = listen(o);
+    const std::string get = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    EXPECT_EQ(statusLine(test::rawTcp(l->port(), get + "\r\n")), "HTTP/1.1 401 Unauthorized");
+    std::string ok = test::rawTcp(l->port(), get + "Authorization: Basic " +
+                                                 http::base64Encode("prom:s3cret") + "\r\n\r\n");
+    EXPECT_EQ(statusLine(ok), "HTTP/1.1 200 OK");
+    EXPECT_EQ(bodyOf(ok), "# TYPE x gauge\nx 1\n");
+    EXPECT_NE(ok.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+    // Other GETs still get Kea's 400, and commands are still served.
+    EXPECT_EQ(statusLine(test::rawTcp(l->port(), "GET /other HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 400 Bad Request");
+    std::string cmd = test::rawTcp(
+        l->port(), post("{\"command\":\"x\"}",
+                        "Authorization: Basic " + http::base64Encode("prom:s3cret") + "\r\n"));
+    EXPECT_EQ(statusLine(cmd), "HTTP/1.1 200 OK");
+}
+
+TEST_F(HttpListenerTest, AMetricsOnlySocketRefusesCommandsAndWithoutMetricsGetIs400) {
+    HttpListenerOptions o = HttpListenerOptions::fromJson({{"metrics", true}, {"commands", false}},
+                                                          "control-socket", "r");
+    o.metricsText = [] { return std::string("x 1\n"); };
+    auto l = listen(o);
+    EXPECT_EQ(statusLine(test::rawTcp(l->port(), post("{\"command\":\"x\"}"))),
+              "HTTP/1.1 404 Not Found");
+    EXPECT_EQ(statusLine(test::rawTcp(l->port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 200 OK");
+    auto plain = listen();
+    EXPECT_EQ(statusLine(test::rawTcp(plain->port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 400 Bad Request")
+        << "metrics are off unless asked for";
+    EXPECT_THROW(HttpListenerOptions::fromJson({{"commands", false}}, "s", "r"), ConfigError)
+        << "a socket that serves nothing";
+    EXPECT_THROW(HttpListenerOptions::fromJson({{"metrics", "yes"}}, "s", "r"), ConfigError);
+}
+
 TEST(HttpListenerOptions, PartialTlsIsAConfigError) {
     EXPECT_THROW(HttpListenerOptions::fromJson({{"cert-file", "/x"}}, "s", "r"), ConfigError);
 }

@@ -93,6 +93,10 @@ ALLOWED = {
         'v4-lease-reuses is Kea 2.4+',
     ('statistic-get-all', 'arguments.v4-lease-reuses'):
         'v4-lease-reuses is Kea 2.4+',
+    ('statistic-get-all', 'arguments.subnet[1].utilization-alert-level'):
+        "Kahu's pool-utilisation alert level (docs/metrics.md)",
+    ('statistic-get-all', 'arguments.subnet[1].pool[0].utilization-alert-level'):
+        "Kahu's pool-utilisation alert level (docs/metrics.md)",
 }
 
 

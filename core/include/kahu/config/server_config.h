@@ -51,6 +51,17 @@ struct Reservation {
 };
 
 /// An address range of a subnet ("pool": "a-b" or "prefix/len").
+/// Pool-utilisation alert thresholds (Kahu's "utilization-alerts" in a user-context), in
+/// percent of the addresses in the pools of the scope. Resolved per level: global defaults,
+/// then the shared network's, the subnet's and the pool's own keys.
+struct UtilizationThresholds {
+    bool enabled = true;
+    double warning = 80;   ///< "high" from this percentage up
+    double critical = 95;  ///< "critical" from this percentage up
+    double hysteresis = 5; ///< a level is left only this many points below its threshold
+    bool operator==(const UtilizationThresholds&) const = default;
+};
+
 struct Pool {
     Ipv4Address first;
     Ipv4Address last;
@@ -61,6 +72,7 @@ struct Pool {
     /// after the address is chosen from this pool, after the network's and the subnet's.
     std::vector<std::string> requiredClasses;
     nlohmann::json userContext;
+    UtilizationThresholds utilization; ///< resolved
 
     bool contains(Ipv4Address a) const noexcept { return first <= a && a <= last; }
     uint64_t size() const noexcept { return uint64_t(last.value()) - first.value() + 1; }
@@ -84,6 +96,7 @@ struct SharedNetwork {
     std::string interface;
     std::vector<std::string> requiredClasses; ///< require-client-classes, see Pool
     nlohmann::json userContext;
+    UtilizationThresholds utilization; ///< resolved
 };
 
 /// A subnet with every inheritable parameter already resolved (global -> shared network ->
@@ -119,6 +132,7 @@ struct Subnet {
     AllocatorType allocator = AllocatorType::Iterative;
     uint32_t offerLifetime = 0;
     nlohmann::json userContext;
+    UtilizationThresholds utilization; ///< resolved
 };
 
 /// One entry of "client-classes" (Kea's client class definition). A query belongs to a class
@@ -228,6 +242,14 @@ struct HookLibraryConfig {
 
 /// The whole "Dhcp4" configuration, validated and immutable once built. Shared with
 /// shared_ptr<const ServerConfig>; a reload builds a new one and swaps it in.
+/// Where pool-utilisation alerts go besides the log, the statistics and the metrics (global
+/// "utilization-alerts" keys "command" and "webhook"); both run off the packet path.
+struct UtilizationNotify {
+    std::string command; ///< run with the alert in KAHU_ALERT_* variables; "" = none
+    std::string webhook; ///< http(s) URL that gets a JSON POST per alert; "" = none
+    bool operator==(const UtilizationNotify&) const = default;
+};
+
 struct ServerConfig {
     InterfacesConfig interfaces;
     std::vector<ControlSocketConfig> controlSockets;
@@ -254,7 +276,9 @@ struct ServerConfig {
     bool matchClientId = true;
     uint32_t parkedPacketLimit = 256;
     std::string serverTag;
-    std::string leaseChecks = "warn"; ///< sanity-checks.lease-checks
+    std::string leaseChecks = "warn";  ///< sanity-checks.lease-checks
+    UtilizationThresholds utilization; ///< the global level's alert thresholds
+    UtilizationNotify utilizationNotify;
     uint32_t statisticDefaultSampleCount = 20;
     uint32_t statisticDefaultSampleAge = 0;
 

@@ -14,6 +14,7 @@
 #include <kahu/http/client.h>
 #include <kahu/http/server.h>
 #include <kahu/lease/lease_store.h>
+#include <kahu/metrics.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
@@ -94,6 +95,10 @@ public:
     /// Runs `fn` every `interval` on a thread owned by the hook set, from activation until
     /// unload. Keep it short; exceptions are logged. Timers of one set share one thread.
     void addTimer(std::chrono::milliseconds interval, std::function<void()> fn);
+
+    /// Adds metrics to GET /metrics (kahu/metrics.h) from activation until unload; the
+    /// collector runs on the thread answering the scrape and must be quick and thread-safe.
+    void addMetricsCollector(metrics::Collector collector);
 
     /// Hands work to the hook set's timer thread: `executor()(fn)` runs `fn` once, as soon as
     /// the thread is free, from activation until unload (afterwards it is dropped). For work

@@ -62,6 +62,9 @@ struct KAHU_API ServerOptions {
     /// Content-Type exactly application/json, Content-Length present, else 400. Off: every
     /// request that authenticates reaches the handler (a GET endpoint, for instance).
     bool jsonPostOnly = true;
+    /// Paths a GET may ask for although jsonPostOnly is set ("/metrics"); they still
+    /// authenticate.
+    std::vector<std::string> getPaths;
     std::size_t maxRequestBytes = std::size_t{1} << 20; ///< larger: 413
     std::chrono::milliseconds requestTimeout{10000};    ///< a request not complete by then: 408
     std::chrono::milliseconds idleTimeout{30000};       ///< keep-alive idle limit

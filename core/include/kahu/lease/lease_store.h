@@ -69,6 +69,9 @@ public:
     /// then always processes packets on its worker threads; for a store that never blocks
     /// (memfile) it handles small bursts on the receiving thread and saves the hand-over.
     virtual bool mayBlock() const noexcept { return false; }
+    /// False while the store cannot serve (a database connection lost and being recovered):
+    /// what the metric kahu_dhcp4_lease_store_up shows.
+    virtual bool available() const noexcept { return true; }
 };
 
 /// What a factory gets: the "lease-database" map as written (validated only for "type"),

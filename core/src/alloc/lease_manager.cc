@@ -200,7 +200,7 @@ void LeaseManager::configure(std::shared_ptr<const ServerConfig> config) {
         config_ = std::move(config);
         subnets_ = std::move(fresh);
     }
-    monitor_->start(std::move(scopes), notify);
+    monitor_->start(scopes, notify);
 }
 
 void LeaseManager::account(const Lease4& lease, int sign, bool watch) {

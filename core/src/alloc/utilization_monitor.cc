@@ -3,7 +3,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <fmt/format.h>
 #include <kahu/http/client.h>
@@ -198,7 +200,7 @@ UtilizationMonitor::Scopes UtilizationMonitor::build(const ServerConfig& config)
     return s;
 }
 
-void UtilizationMonitor::start(Scopes scopes, const UtilizationNotify& notify) {
+void UtilizationMonitor::start(const Scopes& scopes, const UtilizationNotify& notify) {
     {
         LockGuard lock(mutex_);
         for (auto& sc : scopes.all) {
@@ -286,7 +288,7 @@ void UtilizationMonitor::raise(UtilizationScope& scope, UtilizationLevel from, U
         {"description", what},
         {"used", used},
         {"total", scope.total},
-        {"percent", static_cast<double>(static_cast<int64_t>(pct * 10 + 0.5)) / 10},
+        {"percent", static_cast<double>(std::lround(pct * 10)) / 10},
         {"time", static_cast<int64_t>(std::time(nullptr))},
     };
     if (scope.kind != UtilizationScope::Kind::SharedNetwork) {
@@ -367,6 +369,7 @@ void UtilizationMonitor::deliver(const nlohmann::json& alert, const UtilizationN
         var("KAHU_ALERT_JSON", alert.dump());
         env.emplace_back("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
         std::vector<char*> envp;
+        envp.reserve(env.size() + 1);
         for (auto& e : env) {
             envp.push_back(e.data());
         }

@@ -71,7 +71,7 @@ public:
     Scopes build(const ServerConfig& config);
     /// Publishes the scopes (metrics, notifications) once their `used` counts are set, and
     /// evaluates each one (an alert for a pool already full at start-up is raised then).
-    void start(Scopes scopes, const UtilizationNotify& notify);
+    void start(const Scopes& scopes, const UtilizationNotify& notify);
 
     /// A change of `delta` leases in a scope (thread-safe, lock-free unless a level changes).
     void change(UtilizationScope& scope, int64_t delta);

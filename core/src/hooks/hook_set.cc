@@ -140,7 +140,7 @@ void LoadContext::addMetricsCollector(metrics::Collector collector) {
     }
     // Registered at activation (a set loaded for a check never shows), removed at unload
     // before the library's code goes; the mapping stays while it may run.
-    set_.collectors_.push_back(
+    set_.collectors_.emplace_back(
         [dl = entry.dl, fn = std::move(collector)](std::vector<metrics::Family>& out) { fn(out); });
 }
 

@@ -3,9 +3,9 @@
 
 #include "ha_state.h"
 
-#include <arpa/inet.h>
 #include <fstream>
 #include <kahu/error.h>
+#include <kahu/http/client.h>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -61,10 +61,10 @@ PeerConfig parsePeer(ParamReader& p, const TlsFiles& globalTls) {
     peer.name = p.nonEmptyString("name");
     peer.url = p.string("url");
     try {
-        ParsedUrl u = parsePeerUrl(peer.url);
-        peer.host = u.host;
-        peer.port = u.port;
-        peer.https = u.https;
+        const http::Url u = http::parseUrl(peer.url);
+        peer.host = u.target.host;
+        peer.port = u.target.port;
+        peer.https = u.target.https;
     } catch (const std::invalid_argument& e) {
         p.fail("url", "invalid URL '" + peer.url + "': " + e.what());
     }
@@ -239,65 +239,6 @@ HaConfig parseRelationship(ParamReader& r, ParamReader& params) {
 }
 
 } // namespace
-
-ParsedUrl parsePeerUrl(const std::string& url) {
-    ParsedUrl u;
-    std::string rest;
-    if (url.rfind("http://", 0) == 0) {
-        rest = url.substr(7);
-    } else if (url.rfind("https://", 0) == 0) {
-        u.https = true;
-        rest = url.substr(8);
-    } else {
-        throw std::invalid_argument("the scheme must be http or https");
-    }
-    size_t slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
-    u.path = slash == std::string::npos ? "/" : rest.substr(slash);
-    std::string host, port;
-    if (!authority.empty() && authority.front() == '[') {
-        size_t close = authority.find(']');
-        if (close == std::string::npos) {
-            throw std::invalid_argument("unterminated IPv6 address");
-        }
-        host = authority.substr(1, close - 1);
-        std::string after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') {
-                throw std::invalid_argument("unexpected text after the IPv6 address");
-            }
-            port = after.substr(1);
-        }
-        in6_addr a6{};
-        if (inet_pton(AF_INET6, host.c_str(), &a6) != 1) {
-            throw std::invalid_argument("the host must be an IP address");
-        }
-    } else {
-        size_t colon = authority.find(':');
-        host = authority.substr(0, colon);
-        if (colon != std::string::npos) {
-            port = authority.substr(colon + 1);
-        }
-        in_addr a4{};
-        if (host.empty() || inet_pton(AF_INET, host.c_str(), &a4) != 1) {
-            throw std::invalid_argument("the host must be an IP address");
-        }
-    }
-    u.host = host;
-    if (port.empty()) {
-        u.port = u.https ? 443 : 80;
-    } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
-            throw std::invalid_argument("invalid port '" + port + "'");
-        }
-        unsigned long p = std::stoul(port);
-        if (p == 0 || p > 65535) {
-            throw std::invalid_argument("invalid port '" + port + "'");
-        }
-        u.port = static_cast<uint16_t>(p);
-    }
-    return u;
-}
 
 HaConfig parseHaConfig(hooks::ParamReader& parameters) {
     std::vector<ParamReader> list = parameters.list("high-availability");

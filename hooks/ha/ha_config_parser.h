@@ -22,13 +22,4 @@ HaConfig parseHaConfig(hooks::ParamReader& parameters);
 /// "parameters.high-availability[0]...".
 HaConfig parseHaConfig(const nlohmann::json& parameters);
 
-/// Splits a peer URL into host, port and scheme. Throws std::invalid_argument with the reason.
-struct ParsedUrl {
-    bool https = false;
-    std::string host; ///< the IP literal, without brackets for IPv6
-    uint16_t port = 0;
-    std::string path;
-};
-ParsedUrl parsePeerUrl(const std::string& url);
-
 } // namespace kahu::ha

@@ -13,9 +13,12 @@ namespace kahu {
 /// server write (as root) anywhere else — Kea 2.6.3's rule (CVE-2025-32802), with Kahu's
 /// directories accepted beside Kea's so that an operator's Kea file starts unchanged.
 enum class PathKind {
-    Data,   ///< lease files, lease4-write output: KAHU_DHCP_DATA_DIR, KEA_DHCP_DATA_DIR
-    Log,    ///< logger output files and their rotations: KAHU_LOG_FILE_DIR, KEA_LOG_FILE_DIR
-    Socket, ///< unix control sockets and their lock files: KAHU_/KEA_CONTROL_SOCKET_DIR
+    Data,       ///< lease files, lease4-write output: KAHU_DHCP_DATA_DIR, KEA_DHCP_DATA_DIR
+    Log,        ///< logger output files and their rotations: KAHU_LOG_FILE_DIR, KEA_LOG_FILE_DIR
+    Socket,     ///< unix control sockets and their lock files: KAHU_/KEA_CONTROL_SOCKET_DIR
+    LegalLog,   ///< forensic log files (libdhcp_legal_log.so): KAHU_/KEA_LEGAL_LOG_DIR
+    HookScript, ///< programs a hook library runs (libdhcp_run_script.so):
+                ///< KAHU_/KEA_HOOK_SCRIPTS_PATH
 };
 
 /// A path refused by confinePath(). what() names the path and the directories it must be in.
@@ -26,7 +29,8 @@ public:
 
 /// The directories a kind of file may live in, Kahu's first, then Kea's. Each is the
 /// environment variable when it is set and not empty, else the build-time default
-/// (/var/lib/kahu and /var/lib/kea, /var/log/kahu and /var/log/kea, /run/kahu and /run/kea).
+/// (/var/lib/kahu and /var/lib/kea; /var/log/kahu and /var/log/kea for Log and LegalLog;
+/// /run/kahu and /run/kea; /usr/share/kahu/scripts and /usr/share/kea/scripts).
 /// Read on every call (the environment is the operator's, tests set it).
 KAHU_API std::vector<std::string> allowedDirectories(PathKind kind);
 
@@ -39,6 +43,11 @@ KAHU_API std::string defaultDirectory(PathKind kind);
 /// PathError ("invalid path specified: '<path>', supported path is '<dir>' or '<dir>'") and
 /// nothing is created. Thread-safe.
 KAHU_API std::string confinePath(PathKind kind, const std::string& requested);
+
+/// Resolves a directory named by a configuration (the forensic log's "path"): empty means
+/// defaultDirectory(kind); anything else must be one of allowedDirectories(kind) once symbolic
+/// links and ".." are resolved. Returns the directory to use; throws PathError as confinePath().
+KAHU_API std::string confineDirectory(PathKind kind, const std::string& requested);
 
 /// The memfile lease file when lease-database names none, in defaultDirectory(PathKind::Data).
 inline constexpr const char* kDefaultLeaseFileName = "kahu-leases4.csv";

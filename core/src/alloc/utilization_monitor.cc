@@ -46,48 +46,6 @@ UtilizationLevel rawLevel(int64_t used, uint64_t total, const UtilizationThresho
     return UtilizationLevel::Normal;
 }
 
-/// "http://host:port/path" -> target and path. False when it does not read.
-bool parseUrl(const std::string& url, http::Target& target, std::string& path) {
-    std::string rest;
-    if (url.rfind("https://", 0) == 0) {
-        target.https = true;
-        target.port = 443;
-        rest = url.substr(8);
-    } else if (url.rfind("http://", 0) == 0) {
-        target.port = 80;
-        rest = url.substr(7);
-    } else {
-        return false;
-    }
-    auto slash = rest.find('/');
-    std::string hostPort = rest.substr(0, slash);
-    path = slash == std::string::npos ? "/" : rest.substr(slash);
-    std::string host = hostPort;
-    if (!hostPort.empty() && hostPort.front() == '[') { // [v6]:port
-        auto close = hostPort.find(']');
-        if (close == std::string::npos) {
-            return false;
-        }
-        host = hostPort.substr(1, close - 1);
-        if (close + 1 < hostPort.size() && hostPort[close + 1] == ':') {
-            target.port = static_cast<uint16_t>(std::stoul(hostPort.substr(close + 2)));
-        }
-    } else if (auto colon = hostPort.rfind(':'); colon != std::string::npos) {
-        host = hostPort.substr(0, colon);
-        unsigned long port = std::stoul(hostPort.substr(colon + 1));
-        if (port == 0 || port > 65535) {
-            return false;
-        }
-        target.port = static_cast<uint16_t>(port);
-    }
-    if (host.empty()) {
-        return false;
-    }
-    target.host = host;
-    target.name = url;
-    return true;
-}
-
 } // namespace
 
 const char* toString(UtilizationLevel level) noexcept {
@@ -403,17 +361,13 @@ void UtilizationMonitor::deliver(const nlohmann::json& alert, const UtilizationN
         }
     }
     if (!notify.webhook.empty()) {
-        http::Target target;
         http::ClientRequest req;
-        std::string path;
         try {
-            if (!parseUrl(notify.webhook, target, path)) {
-                throw Error("not an http(s)://host[:port]/path URL");
-            }
-            req.path = path;
+            const http::Url url = http::parseUrl(notify.webhook, true);
+            req.path = url.path;
             req.body = alert.dump();
             req.timeout = std::chrono::seconds(10);
-            http::ClientResponse res = http::request(target, req);
+            http::ClientResponse res = http::request(url.target, req);
             if (!res.ok() || res.status < 200 || res.status > 299) {
                 KAHU_WARN(logger(), "DHCP4_POOL_ALERT_WEBHOOK_FAILED",
                           "the alert webhook {} for {} failed: {}", notify.webhook, what,

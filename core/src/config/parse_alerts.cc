@@ -4,6 +4,9 @@
 // per-scope settings from (limits, ddns-tuning), so the same file still loads in Kea.
 #include "config/config_drafts.h"
 
+#include <kahu/http/client.h>
+#include <stdexcept>
+
 namespace kahu::config {
 
 void applyUtilizationAlerts(ParseContext& ctx, const nlohmann::json& userContext,
@@ -39,9 +42,10 @@ void applyUtilizationAlerts(ParseContext& ctx, const nlohmann::json& userContext
             }
         } else if (key == "webhook") {
             notify->webhook = getString(ctx, k, false);
-            if (notify->webhook.rfind("http://", 0) != 0 &&
-                notify->webhook.rfind("https://", 0) != 0) {
-                ctx.fail(k, "the webhook must be an http:// or https:// URL");
+            try {
+                (void)http::parseUrl(notify->webhook, true);
+            } catch (const std::invalid_argument& e) {
+                ctx.fail(k, "invalid URL '" + notify->webhook + "': " + e.what());
             }
         } else if (key != "comment") {
             ctx.fail(k, "unknown key '" + key +

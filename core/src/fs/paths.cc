@@ -26,6 +26,12 @@ DirSource sourceOf(PathKind kind) {
     case PathKind::Log:
         return {"KAHU_LOG_FILE_DIR", KAHU_LOG_DIR_DEFAULT, "KEA_LOG_FILE_DIR",
                 KAHU_KEA_LOG_DIR_DEFAULT};
+    case PathKind::LegalLog:
+        return {"KAHU_LEGAL_LOG_DIR", KAHU_LOG_DIR_DEFAULT, "KEA_LEGAL_LOG_DIR",
+                KAHU_KEA_LOG_DIR_DEFAULT};
+    case PathKind::HookScript:
+        return {"KAHU_HOOK_SCRIPTS_PATH", KAHU_SCRIPTS_DIR_DEFAULT, "KEA_HOOK_SCRIPTS_PATH",
+                KAHU_KEA_SCRIPTS_DIR_DEFAULT};
     case PathKind::Socket:
         break;
     }
@@ -55,6 +61,17 @@ std::string withoutTrailingSlash(const fs::path& p) {
         s.pop_back();
     }
     return s;
+}
+
+[[noreturn]] void refuse(PathKind kind, const std::string& requested,
+                         const std::vector<std::string>& dirs) {
+    std::string supported;
+    for (size_t i = 0; i < dirs.size(); ++i) {
+        supported += (i == 0 ? "'" : " or '") + withoutTrailingSlash(dirs[i]) + "'";
+    }
+    DirSource s = sourceOf(kind);
+    throw PathError("invalid path specified: '" + requested + "', supported path is " + supported +
+                    " (" + s.kahuEnv + " or " + s.keaEnv + " name another directory)");
 }
 
 } // namespace
@@ -98,13 +115,24 @@ std::string confinePath(PathKind kind, const std::string& requested) {
             return requested;
         }
     }
-    std::string supported;
-    for (size_t i = 0; i < dirs.size(); ++i) {
-        supported += (i == 0 ? "'" : " or '") + withoutTrailingSlash(dirs[i]) + "'";
+    refuse(kind, requested, dirs);
+}
+
+std::string confineDirectory(PathKind kind, const std::string& requested) {
+    if (requested.empty()) {
+        return defaultDirectory(kind);
     }
-    DirSource s = sourceOf(kind);
-    throw PathError("invalid path specified: '" + requested + "', supported path is " + supported +
-                    " (" + s.kahuEnv + " or " + s.keaEnv + " name another directory)");
+    if (requested.find('\0') != std::string::npos) {
+        throw PathError("invalid path specified: the name contains a NUL character");
+    }
+    const fs::path dir = normal(fs::path(requested));
+    const std::vector<std::string> dirs = allowedDirectories(kind);
+    for (const auto& d : dirs) {
+        if (dir == normal(d)) {
+            return withoutTrailingSlash(fs::path(requested));
+        }
+    }
+    refuse(kind, requested, dirs);
 }
 
 } // namespace kahu

@@ -513,8 +513,18 @@ TEST(UtilizationAlerts, ErrorsNameTheFileLineColumnAndKey) {
         std::string::npos);
     EXPECT_NE(errorOfText(
                   R"({"Dhcp4": {"user-context": {"utilization-alerts": {"webhook": "ftp://x"}}}})")
-                  .find("http:// or https://"),
+                  .find("invalid URL 'ftp://x': the scheme must be http or https"),
               std::string::npos);
+    EXPECT_NE(
+        errorOfText(
+            R"({"Dhcp4": {"user-context": {"utilization-alerts": {"webhook": "http://a b/"}}}})")
+            .find("a space or a control character"),
+        std::string::npos);
+    EXPECT_NE(
+        errorOfText(
+            R"({"Dhcp4": {"user-context": {"utilization-alerts": {"webhook": "http://h:99999/"}}}})")
+            .find("invalid port '99999'"),
+        std::string::npos);
     EXPECT_NE(errorOfText(R"({"Dhcp4": {"user-context": {"utilization-alerts": {"warnng": 70}}}})")
                   .find("unknown key 'warnng'"),
               std::string::npos);

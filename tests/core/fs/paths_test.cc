@@ -33,7 +33,9 @@ protected:
     }
     static constexpr const char* kVars[] = {"KAHU_DHCP_DATA_DIR",      "KEA_DHCP_DATA_DIR",
                                             "KAHU_LOG_FILE_DIR",       "KEA_LOG_FILE_DIR",
-                                            "KAHU_CONTROL_SOCKET_DIR", "KEA_CONTROL_SOCKET_DIR"};
+                                            "KAHU_CONTROL_SOCKET_DIR", "KEA_CONTROL_SOCKET_DIR",
+                                            "KAHU_LEGAL_LOG_DIR",      "KEA_LEGAL_LOG_DIR",
+                                            "KAHU_HOOK_SCRIPTS_PATH",  "KEA_HOOK_SCRIPTS_PATH"};
     std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
     fs::path dir_;
 };
@@ -45,6 +47,28 @@ std::string refusal(PathKind kind, const std::string& path) {
         return e.what();
     }
     return "(accepted)";
+}
+
+TEST_F(PathsTest, ForensicLogsAndHookScriptsHaveDirectoriesOfTheirOwn) {
+    EXPECT_EQ(confinePath(PathKind::HookScript, "/usr/share/kea/scripts/notify.sh"),
+              "/usr/share/kea/scripts/notify.sh");
+    EXPECT_EQ(confinePath(PathKind::HookScript, "notify.sh"), "/usr/share/kahu/scripts/notify.sh");
+    EXPECT_NE(refusal(PathKind::HookScript, "/tmp/notify.sh").find("KEA_HOOK_SCRIPTS_PATH"),
+              std::string::npos);
+    EXPECT_EQ(confineDirectory(PathKind::LegalLog, ""), "/var/log/kahu");
+    EXPECT_EQ(confineDirectory(PathKind::LegalLog, "/var/log/kea/"), "/var/log/kea");
+    ::setenv("KEA_LEGAL_LOG_DIR", (dir_ / "sub").c_str(), 1);
+    EXPECT_EQ(confineDirectory(PathKind::LegalLog, (dir_ / "sub" / ".." / "sub").string()),
+              (dir_ / "sub" / ".." / "sub").string());
+    try {
+        confineDirectory(PathKind::LegalLog, dir_.string());
+        ADD_FAILURE() << "a directory outside the forensic log directories was accepted";
+    } catch (const PathError& e) {
+        EXPECT_NE(std::string(e.what()).find("supported path is '/var/log/kahu' or '" +
+                                             (dir_ / "sub").string() + "'"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(PathsTest, KeaDirectoriesAreAcceptedBesideKahus) {

@@ -14,6 +14,7 @@
 #include <kahu/http/server.h>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 
 namespace kahu::http {
 namespace {
@@ -78,6 +79,44 @@ TEST(Admission, KeaRulesComeBeforeAuthentication) {
     o.jsonPostOnly = false;
     get.headers.push_back({"Authorization", BasicAuth::header("admin", "secret")});
     EXPECT_FALSE(admit(o, get, nullptr));
+}
+
+TEST(Url, SplitsSchemeHostPortAndPath) {
+    Url u = parseUrl("https://[2001:db8::1]:8443/ha");
+    EXPECT_TRUE(u.target.https);
+    EXPECT_EQ(u.target.host, "2001:db8::1");
+    EXPECT_EQ(u.target.port, 8443);
+    EXPECT_EQ(u.path, "/ha");
+    EXPECT_EQ(u.target.name, "https://[2001:db8::1]:8443/ha");
+    u = parseUrl("http://192.0.2.1");
+    EXPECT_FALSE(u.target.https);
+    EXPECT_EQ(u.target.port, 80);
+    EXPECT_EQ(u.path, "/");
+    EXPECT_EQ(parseUrl("https://alerts.example/x", true).target.port, 443);
+}
+
+TEST(Url, RefusesWhatIsNoUsableUrl) {
+    auto why = [](const std::string& url, bool names = false) {
+        try {
+            parseUrl(url, names);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(why("ftp://192.0.2.1/"), "the scheme must be http or https");
+    EXPECT_EQ(why("http://peer.example/"), "the host must be an IP address");
+    EXPECT_EQ(why("http://peer.example/", true), "accepted");
+    EXPECT_EQ(why("http://bad_name/", true), "the host must be an IP address or a name");
+    EXPECT_EQ(why("http://192.0.2.1:0/"), "invalid port '0'");
+    EXPECT_EQ(why("http://192.0.2.1:65536/"), "invalid port '65536'");
+    EXPECT_EQ(why("http://192.0.2.1:8x/"), "invalid port '8x'");
+    EXPECT_EQ(why("http://[2001:db8::1/"), "unterminated IPv6 address");
+    EXPECT_EQ(why("http://[::1]x/"), "unexpected text after the IPv6 address");
+    EXPECT_EQ(why("http://u:p@192.0.2.1/"), "user information in the URL is not supported");
+    EXPECT_EQ(why("http://192.0.2.1/a\r\nX-Injected: 1"),
+              "the URL contains a space or a control character");
+    EXPECT_EQ(why("http://192.0.2.1/a b"), "the URL contains a space or a control character");
 }
 
 TEST(HttpServer, ServesAnEndpointOfItsOwn) {

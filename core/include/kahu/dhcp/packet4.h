@@ -94,6 +94,7 @@ public:
     int ifindex = 0;
     std::string iface;
     std::array<uint8_t, 6> remoteMac{}; ///< link-layer source (raw sockets) / destination
+    std::array<uint8_t, 6> localMac{};  ///< link-layer destination of a query (raw sockets)
 
     /// Parses a whole UDP payload into *this, replacing the header fields and the options.
     /// The transport metadata above is left alone (the receiver fills it). Never throws; on an

@@ -31,6 +31,16 @@ struct Target {
     bool operator==(const Target&) const = default;
 };
 
+/// A URL split for a Client: target (host, port, https; name = the URL) and the request path.
+struct Url {
+    Target target;
+    std::string path = "/";
+};
+
+/// Parses "http://host[:port][/path]" or "https://...". The host must be an IP address (IPv6
+/// in brackets) unless allowNames. Throws std::invalid_argument saying what is wrong.
+KAHU_API Url parseUrl(const std::string& url, bool allowNames = false);
+
 struct ClientRequest {
     std::string method = "POST";
     std::string path = "/";

@@ -103,6 +103,7 @@ size_t RawSocket::receive(std::span<ReceivedPacket> batch) noexcept {
         out.ifindex = iface_.ifindex;
         out.iface = iface_.name;
         out.srcMac = addr.srcMac;
+        out.dstMac = addr.dstMac;
     }
     return n;
 }

@@ -19,6 +19,7 @@ struct ReceivedPacket {
     int ifindex = 0;
     std::string iface;
     std::array<uint8_t, 6> srcMac{}; ///< link-layer source; zero from UDP sockets
+    std::array<uint8_t, 6> dstMac{}; ///< link-layer destination; zero from UDP sockets
 
     /// Copies the transport metadata into a parsed query (remote = source, local = destination).
     void fillTransport(Packet4& p) const {
@@ -29,6 +30,7 @@ struct ReceivedPacket {
         p.ifindex = ifindex;
         p.iface = iface;
         p.remoteMac = srcMac;
+        p.localMac = dstMac;
     }
 };
 

@@ -87,6 +87,7 @@ size_t UdpSocket::receive(std::span<ReceivedPacket> batch) noexcept {
         out.dst = Ipv4Address();
         out.ifindex = 0;
         out.srcMac = {};
+        out.dstMac = {};
         for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
             if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                 in_pktinfo info;

@@ -48,6 +48,7 @@ public:
     size_t size() const override { return inner_->size(); }
     void writeCsv(const std::string& path) const override { inner_->writeCsv(path); }
     bool mayBlock() const noexcept override { return inner_->mayBlock(); }
+    bool available() const noexcept override { return inner_->available(); }
 
     /// The store the library made (tests, diagnostics).
     LeaseStore& inner() const noexcept { return *inner_; }

@@ -19,6 +19,8 @@ class BlockingStore : public MemfileStore {
 public:
     using MemfileStore::MemfileStore;
     bool mayBlock() const noexcept override { return true; }
+    bool available() const noexcept override { return up; }
+    bool up = true;
 };
 
 TEST(KeepMappedStore, ForwardsMayBlock) {
@@ -28,6 +30,17 @@ TEST(KeepMappedStore, ForwardsMayBlock) {
     EXPECT_TRUE(blocking.mayBlock());
     hooks::detail::KeepMappedStore memfile(nullptr, std::make_unique<MemfileStore>(inMemory()));
     EXPECT_FALSE(memfile.mayBlock());
+}
+
+TEST(KeepMappedStore, ForwardsAvailability) {
+    // kahu_lease_store_up reads available(): a database store that lost its server must show
+    // as down through the wrapper too.
+    auto inner = std::make_unique<BlockingStore>(inMemory());
+    BlockingStore* raw = inner.get();
+    hooks::detail::KeepMappedStore wrapped(nullptr, std::move(inner));
+    EXPECT_TRUE(wrapped.available());
+    raw->up = false;
+    EXPECT_FALSE(wrapped.available());
 }
 
 } // namespace

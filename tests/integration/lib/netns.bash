@@ -305,6 +305,11 @@ stop_server() { # [role=srv1]
     local end=$((SECONDS + 10))
     while kill -0 "$pid" 2>/dev/null; do
         if ((SECONDS >= end)); then
+            # Where it hangs, for the failure report: every thread's stack.
+            if command -v gdb >/dev/null; then
+                timeout 60 gdb -batch -p "$pid" -ex 'thread apply all bt' 2>&1 |
+                    grep -E '^(Thread|#)' | head -200 >&2 || true
+            fi
             kill -KILL "$pid" 2>/dev/null || true
             fail "$KAHU_SERVER server in $role ignored SIGTERM for 10 s"
         fi

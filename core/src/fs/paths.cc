@@ -125,10 +125,10 @@ std::string confineDirectory(PathKind kind, const std::string& requested) {
     if (requested.find('\0') != std::string::npos) {
         throw PathError("invalid path specified: the name contains a NUL character");
     }
-    const fs::path dir = normal(fs::path(requested));
+    const std::string dir = withoutTrailingSlash(normal(fs::path(requested)));
     const std::vector<std::string> dirs = allowedDirectories(kind);
     for (const auto& d : dirs) {
-        if (dir == normal(d)) {
+        if (dir == withoutTrailingSlash(normal(d))) {
             return withoutTrailingSlash(fs::path(requested));
         }
     }

@@ -59,7 +59,7 @@ TEST_F(PathsTest, ForensicLogsAndHookScriptsHaveDirectoriesOfTheirOwn) {
     EXPECT_EQ(confineDirectory(PathKind::LegalLog, "/var/log/kea/"), "/var/log/kea");
     ::setenv("KEA_LEGAL_LOG_DIR", (dir_ / "sub").c_str(), 1);
     EXPECT_EQ(confineDirectory(PathKind::LegalLog, (dir_ / "sub" / ".." / "sub").string()),
-              (dir_ / "sub" / ".." / "sub").string());
+              (dir_ / "sub").string());
     try {
         confineDirectory(PathKind::LegalLog, dir_.string());
         ADD_FAILURE() << "a directory outside the forensic log directories was accepted";

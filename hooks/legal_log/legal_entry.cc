@@ -3,6 +3,7 @@
 
 #include <kahu/error.h>
 #include <kahu/kea_json.h>
+#include <utility>
 
 namespace kahu::legal_log {
 
@@ -110,9 +111,9 @@ std::string lease4Entry(const Packet4& query, const Packet4* response, const Lea
         out += " connected via relay at address: " + query.giaddr.str();
         std::string ids;
         // circuit-id (1), remote-id (2), subscriber-id (6), in Kea's order.
-        for (auto [sub, label] : {std::pair<uint8_t, const char*>{1, "circuit-id: "},
-                                  {2, "remote-id: "},
-                                  {6, "subscriber-id: "}}) {
+        static constexpr std::pair<uint8_t, const char*> kIds[] = {
+            {1, "circuit-id: "}, {2, "remote-id: "}, {6, "subscriber-id: "}};
+        for (const auto& [sub, label] : kIds) {
             auto id = query.relaySubOption(sub);
             if (!id || id->empty()) {
                 continue;

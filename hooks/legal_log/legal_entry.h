@@ -11,6 +11,7 @@
 #include <kahu/lease/lease4.h>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 

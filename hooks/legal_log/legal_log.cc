@@ -74,8 +74,8 @@ struct LegalLog {
 
     void command(const CommandProcessedArgs& a) const {
         try {
-            const json& r = a.response.is_array() && !a.response.empty() ? a.response[0]
-                                                                          : a.response;
+            const json& r =
+                a.response.is_array() && !a.response.empty() ? a.response[0] : a.response;
             auto result = r.is_object() ? r.find("result") : r.end();
             if (!r.is_object() || result == r.end() || !result->is_number_integer() ||
                 result->get<int64_t>() != 0) {
@@ -151,7 +151,7 @@ FileOptions readFileOptions(ParamReader& r) {
                                 "' is not a file name (not empty, no '/', no control characters)");
     }
     const std::string unit = r.oneOf("time-unit", {"second", "day", "month", "year"}, "day");
-    o.unit = unit == "second" ? TimeUnit::Second
+    o.unit = unit == "second"  ? TimeUnit::Second
              : unit == "month" ? TimeUnit::Month
              : unit == "year"  ? TimeUnit::Year
                                : TimeUnit::Day;
@@ -186,8 +186,8 @@ void load(LoadContext& ctx) {
     }
 
     if (type == "syslog") {
-        for (const char* key : {"path", "base-name", "time-unit", "count", "prerotate",
-                                "postrotate"}) {
+        for (const char* key :
+             {"path", "base-name", "time-unit", "count", "prerotate", "postrotate"}) {
             if (r.has(key)) {
                 r.fail(key, std::string("'") + key + "' is for \"type\": \"logfile\"");
             }
@@ -242,21 +242,19 @@ void load(LoadContext& ctx) {
         }
         return ok ? Verdict::Continue : Verdict::Drop;
     });
-    ctx.registerCallout<HookPoint::Lease4Release>([self](Lease4ReleaseArgs& a,
-                                                         CalloutContext& c) {
+    ctx.registerCallout<HookPoint::Lease4Release>([self](Lease4ReleaseArgs& a, CalloutContext& c) {
         if (c.verdict() != Verdict::Continue) {
             return Verdict::Continue;
         }
         return self->write(a.query, nullptr, a.lease, Action::Release) ? Verdict::Continue
-                                                                        : Verdict::Drop;
+                                                                       : Verdict::Drop;
     });
-    ctx.registerCallout<HookPoint::Lease4Decline>([self](Lease4DeclineArgs& a,
-                                                         CalloutContext& c) {
+    ctx.registerCallout<HookPoint::Lease4Decline>([self](Lease4DeclineArgs& a, CalloutContext& c) {
         if (c.verdict() != Verdict::Continue) {
             return Verdict::Continue;
         }
         return self->write(a.query, nullptr, a.lease, Action::Release) ? Verdict::Continue
-                                                                        : Verdict::Drop;
+                                                                       : Verdict::Drop;
     });
     ctx.registerCallout<HookPoint::CommandProcessed>(
         [self](CommandProcessedArgs& a, CalloutContext&) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "legal_store.h"
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -105,8 +107,7 @@ std::string timeString(const timespec& when, const std::string& format) {
 
 // --- RotatingFile ---------------------------------------------------------------------------
 
-RotatingFile::RotatingFile(FileOptions options, std::shared_ptr<spdlog::logger> logger,
-                           Clock clock)
+RotatingFile::RotatingFile(FileOptions options, std::shared_ptr<spdlog::logger> logger, Clock clock)
     : opt_(std::move(options)), logger_(std::move(logger)), clock_(std::move(clock)) {}
 
 RotatingFile::~RotatingFile() {
@@ -123,8 +124,7 @@ std::string RotatingFile::nameFor(const tm& when) const {
     if (opt_.unit == TimeUnit::Second) {
         tm copy = when;
         char digits[32];
-        snprintf(digits, sizeof digits, "T%020llu",
-                 static_cast<unsigned long long>(mktime(&copy)));
+        snprintf(digits, sizeof digits, "T%020llu", static_cast<unsigned long long>(mktime(&copy)));
         name += digits;
     } else {
         char digits[16];
@@ -325,12 +325,12 @@ void spawnDetached(const std::string& program, const std::string& argument) {
 
 int SyslogStore::facilityCode(std::string_view name) {
     static constexpr std::pair<std::string_view, int> kFacilities[] = {
-        {"kern", LOG_KERN},     {"user", LOG_USER},     {"mail", LOG_MAIL},
-        {"daemon", LOG_DAEMON}, {"auth", LOG_AUTH},     {"syslog", LOG_SYSLOG},
-        {"lpr", LOG_LPR},       {"news", LOG_NEWS},     {"uucp", LOG_UUCP},
+        {"kern", LOG_KERN},     {"user", LOG_USER},         {"mail", LOG_MAIL},
+        {"daemon", LOG_DAEMON}, {"auth", LOG_AUTH},         {"syslog", LOG_SYSLOG},
+        {"lpr", LOG_LPR},       {"news", LOG_NEWS},         {"uucp", LOG_UUCP},
         {"cron", LOG_CRON},     {"authpriv", LOG_AUTHPRIV}, {"ftp", LOG_FTP},
-        {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-        {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+        {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
+        {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
         {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}};
     std::string lower(name);
     for (char& c : lower) {
@@ -355,7 +355,8 @@ SyslogStore::SyslogStore(const std::string& facility, std::string pattern)
             continue;
         }
         size_t j = i + 1;
-        while (j < pattern_.size() && (pattern_[j] == '-' || std::isdigit(static_cast<unsigned char>(pattern_[j])))) {
+        while (j < pattern_.size() &&
+               (pattern_[j] == '-' || std::isdigit(static_cast<unsigned char>(pattern_[j])))) {
             ++j;
         }
         if (j >= pattern_.size() ||

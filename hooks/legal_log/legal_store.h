@@ -39,12 +39,12 @@ public:
 enum class TimeUnit { Second, Day, Month, Year };
 
 struct FileOptions {
-    std::string directory;    ///< already confined (kahu::confineDirectory)
+    std::string directory; ///< already confined (kahu::confineDirectory)
     std::string baseName = "kea-legal";
     TimeUnit unit = TimeUnit::Day;
-    uint32_t count = 1;       ///< 0: never rotate
-    std::string prerotate;    ///< already confined program, or empty
-    std::string postrotate;   ///< already confined program, or empty
+    uint32_t count = 1;     ///< 0: never rotate
+    std::string prerotate;  ///< already confined program, or empty
+    std::string postrotate; ///< already confined program, or empty
     std::string timestampFormat = kDefaultTimestampFormat;
 };
 

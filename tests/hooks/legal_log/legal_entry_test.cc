@@ -3,6 +3,7 @@
 // of libdhcp_legal_log.so: the same leases, packets and commands give the same text).
 #include "legal_entry.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
 
@@ -199,8 +200,8 @@ TEST(LegalEntry, CustomRequestFormatAsKea) {
 TEST(LegalEntry, CustomRequestAndResponseFormatsConcatenated) {
     Fixture f;
     CustomFormat format;
-    format.request = eval::Expression::parse("'req:' + addrtotext(pkt4.ciaddr)",
-                                             eval::ResultType::String);
+    format.request =
+        eval::Expression::parse("'req:' + addrtotext(pkt4.ciaddr)", eval::ResultType::String);
     format.response = eval::Expression::parse(kResponse, eval::ResultType::String);
     f.setClientId();
     EXPECT_EQ(lease4Entry(f.request, &f.response, f.lease, Action::Assign, format),
@@ -208,8 +209,7 @@ TEST(LegalEntry, CustomRequestAndResponseFormatsConcatenated) {
               "with hardware address: hwtype=1 08:00:2b:02:3f:4e, client-id: "
               "17:34:e2:ff:09:92:54");
     // No response (RELEASE, DECLINE): only the request part.
-    EXPECT_EQ(lease4Entry(f.release, nullptr, f.lease, Action::Release, format),
-              "req:192.2.1.100");
+    EXPECT_EQ(lease4Entry(f.release, nullptr, f.lease, Action::Release, format), "req:192.2.1.100");
 }
 
 struct CommandCase {
@@ -287,11 +287,11 @@ TEST(LegalEntry, CommandsAsKea) {
 
 TEST(LegalEntry, CommandDurationFromExpireAndContextWithComment) {
     std::string address;
-    auto text = commandEntry("lease4-add",
-                             json::parse(R"({"ip-address": "10.0.0.5", "hw-address": "aa:bb:cc:dd:ee:ff",
+    auto text = commandEntry(
+        "lease4-add", json::parse(R"({"ip-address": "10.0.0.5", "hw-address": "aa:bb:cc:dd:ee:ff",
                                              "expire": 1000003600, "comment": "c",
                                              "user-context": {"a": [1, 2]}})"),
-                             1000000000, address);
+        1000000000, address);
     ASSERT_TRUE(text);
     EXPECT_EQ(*text, "Administrator added a lease of address: 10.0.0.5 to a device with hardware "
                      "address: aa:bb:cc:dd:ee:ff for 1 hrs 0 mins 0 secs, context: { \"a\": [ 1, "

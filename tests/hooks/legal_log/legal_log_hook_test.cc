@@ -77,8 +77,8 @@ const std::string kAssigned = "Address: 192.0.2.10 has been assigned for 1 hrs 6
 class LegalLogHook : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(fs::is_regular_file(std::string(KAHU_TEST_HOOKS_BUILD_DIR) +
-                                        "/libdhcp_legal_log.so"));
+        ASSERT_TRUE(
+            fs::is_regular_file(std::string(KAHU_TEST_HOOKS_BUILD_DIR) + "/libdhcp_legal_log.so"));
         setenv("KAHU_HOOKS_PATH", KAHU_TEST_HOOKS_BUILD_DIR, 1);
         char tmpl[] = "/tmp/kahu-legal-log-XXXXXX";
         ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -172,14 +172,15 @@ TEST_F(LegalLogHook, ExchangeReleaseDeclineAndCommands) {
             {{"ip-address", "192.0.2.20"}, {"hw-address", "1a:1b:1c:1d:1e:1f"}, {"subnet-id", 1}},
             ok);
     command("lease4-add", {{"ip-address", "192.0.2.21"}, {"hw-address", "1a:1b:1c:1d:1e:1f"}},
-            {{"result", 1}, {"text", "failed"}}); // failed: not logged
+            {{"result", 1}, {"text", "failed"}});              // failed: not logged
     command("lease4-get", {{"ip-address", "192.0.2.20"}}, ok); // not a change
     command("lease4-del", {{"ip-address", "192.0.2.20"}}, ok);
 
     EXPECT_EQ(entries(logs),
               (std::vector<std::string>{
-                  kAssigned, kAssigned + " connected via relay at address: 192.0.2.1, identified "
-                                         "by circuit-id: 65:74:68:30 (eth0)",
+                  kAssigned,
+                  kAssigned + " connected via relay at address: 192.0.2.1, identified "
+                              "by circuit-id: 65:74:68:30 (eth0)",
                   "Address: 192.0.2.11 has been released from a device with hardware address: "
                   "hwtype=1 52:54:00:12:34:56, client-id: 01:52:54:00:12:34:56",
                   "Address: 192.0.2.11 has been released from a device with hardware address: "
@@ -243,9 +244,10 @@ TEST_F(LegalLogHook, ParameterErrorsWithTheirPosition) {
     auto check = [&](json params, const std::string& key, const std::string& text) {
         const std::string e = loadError(std::move(params));
         EXPECT_NE(e.find(at), std::string::npos) << e;
-        EXPECT_NE(e.find("Dhcp4.hooks-libraries[0].parameters" + key + ": " + text),
+        EXPECT_NE(e.find("legal.json:3:7: Dhcp4.hooks-libraries[0].parameters" + key),
                   std::string::npos)
             << e;
+        EXPECT_NE(e.find(text), std::string::npos) << e;
     };
     check({{"bogus", 1}}, "", "unknown key 'bogus'");
     check({{"time-unit", "week"}}, ".time-unit", "'week' is not one of: second, day, month, year");
@@ -254,12 +256,15 @@ TEST_F(LegalLogHook, ParameterErrorsWithTheirPosition) {
     check({{"path", "/etc"}}, ".path", "invalid path specified: '/etc'");
     check({{"base-name", "../x"}}, ".base-name", "'../x' is not a file name");
     check({{"base-name", ""}}, ".base-name", "'' is not a file name");
-    check({{"type", "mysql"}}, ".type", "the forensic log in a database ('mysql') is not supported");
-    check({{"type", "oracle"}}, ".type", "'oracle' is not one of: logfile, syslog, mysql, postgresql");
+    check({{"type", "mysql"}}, ".type",
+          "the forensic log in a database ('mysql') is not supported");
+    check({{"type", "oracle"}}, ".type",
+          "'oracle' is not one of: logfile, syslog, mysql, postgresql");
     check({{"prerotate", "/bin/sh"}}, ".prerotate", "invalid path specified: '/bin/sh'");
     check({{"postrotate", "missing.sh"}}, ".postrotate", "is not an executable file");
     check({{"request-parser-format", "substring('a', 0"}}, ".request-parser-format", "column");
-    check({{"timestamp-format", std::string(200, 'x')}}, ".timestamp-format", "strftime returned 0");
+    check({{"timestamp-format", std::string(200, 'x')}}, ".timestamp-format",
+          "strftime returned 0");
     check({{"type", "syslog"}, {"path", "/var/log"}}, ".path", "is for \"type\": \"logfile\"");
     check({{"type", "syslog"}, {"facility", "local9"}}, ".facility", "unknown syslog facility");
     check({{"type", "syslog"}, {"pattern", "%d %m"}}, ".pattern", "unsupported conversion");

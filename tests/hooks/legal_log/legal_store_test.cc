@@ -4,6 +4,7 @@
 // syslog form. Time is a fake clock: no test waits for a day to pass.
 #include "legal_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +49,9 @@ std::vector<std::string> names(const fs::path& dir) {
     return out;
 }
 
-class LegalStore : public ::testing::Test {
+} // namespace
+
+class RotatingFileTest : public ::testing::Test {
 protected:
     void SetUp() override {
         setenv("TZ", "UTC", 1);
@@ -79,9 +82,7 @@ protected:
     timespec now{at(2026, 1, 3), 0};
 };
 
-} // namespace
-
-TEST_F(LegalStore, DayFileNameAndLineFormat) {
+TEST_F(RotatingFileTest, DayFileNameAndLineFormat) {
     auto f = make(TimeUnit::Day, 1);
     EXPECT_EQ(f->fileName(), (dir / "kea-legal.20260103.txt").string());
     f->writeln("Address: 10.0.0.1 has been released", "10.0.0.1");
@@ -90,7 +91,7 @@ TEST_F(LegalStore, DayFileNameAndLineFormat) {
               "2026-01-03 10:00:00 UTC Address: 10.0.0.1 has been released\n");
 }
 
-TEST_F(LegalStore, FilesAreNotWorldReadable) {
+TEST_F(RotatingFileTest, FilesAreNotWorldReadable) {
     umask(0);
     auto f = make(TimeUnit::Day, 1);
     umask(022);
@@ -108,34 +109,35 @@ TEST_F(LegalStore, FilesAreNotWorldReadable) {
     EXPECT_EQ(fs::status(old).permissions() & fs::perms::others_all, fs::perms::none);
 }
 
-TEST_F(LegalStore, DayRotationEveryCountDays) {
+TEST_F(RotatingFileTest, DayRotationEveryCountDays) {
     auto f = make(TimeUnit::Day, 2);
     f->writeln("one", "");
     set(at(2026, 1, 4, 23, 59, 59));
     f->writeln("two", ""); // still within the 2 days
     set(at(2026, 1, 5, 0, 0, 0));
     f->writeln("three", "");
-    EXPECT_EQ(names(dir), (std::vector<std::string>{"kea-legal.20260103.txt",
-                                                    "kea-legal.20260105.txt"}));
+    EXPECT_EQ(names(dir),
+              (std::vector<std::string>{"kea-legal.20260103.txt", "kea-legal.20260105.txt"}));
     EXPECT_EQ(slurp(dir / "kea-legal.20260105.txt"), "2026-01-05 00:00:00 UTC three\n");
 }
 
-TEST_F(LegalStore, SecondUnitNamesAndRotation) {
+TEST_F(RotatingFileTest, SecondUnitNamesAndRotation) {
     set(at(2026, 1, 3, 10, 0, 0));
     auto f = make(TimeUnit::Second, 5);
-    const std::string first = "kea-legal.T" + std::string(10, '0') + std::to_string(at(2026, 1, 3)) + ".txt";
+    const std::string first =
+        "kea-legal.T" + std::string(10, '0') + std::to_string(at(2026, 1, 3)) + ".txt";
     EXPECT_EQ(fs::path(f->fileName()).filename(), first);
     set(at(2026, 1, 3, 10, 0, 4));
     f->writeln("a", "");
     set(at(2026, 1, 3, 10, 0, 5));
     f->writeln("b", "");
     EXPECT_EQ(names(dir).size(), 2U);
-    EXPECT_EQ(fs::path(f->fileName()).filename(),
-              "kea-legal.T" + std::string(10, '0') + std::to_string(at(2026, 1, 3, 10, 0, 5)) +
-                  ".txt");
+    EXPECT_EQ(fs::path(f->fileName()).filename(), "kea-legal.T" + std::string(10, '0') +
+                                                      std::to_string(at(2026, 1, 3, 10, 0, 5)) +
+                                                      ".txt");
 }
 
-TEST_F(LegalStore, MonthAndYearUnitsKeepTheDayInTheName) {
+TEST_F(RotatingFileTest, MonthAndYearUnitsKeepTheDayInTheName) {
     set(at(2026, 1, 31));
     auto m = make(TimeUnit::Month, 1);
     EXPECT_EQ(fs::path(m->fileName()).filename(), "kea-legal.20260131.txt");
@@ -158,14 +160,14 @@ TEST_F(LegalStore, MonthAndYearUnitsKeepTheDayInTheName) {
     EXPECT_EQ(fs::path(y->fileName()).filename(), "kea-legal.20270601.txt");
 }
 
-TEST_F(LegalStore, CountZeroNeverRotates) {
+TEST_F(RotatingFileTest, CountZeroNeverRotates) {
     auto f = make(TimeUnit::Day, 0);
     set(at(2027, 1, 3));
     f->writeln("a year later", "");
     EXPECT_EQ(names(dir), std::vector<std::string>{"kea-legal.20260103.txt"});
 }
 
-TEST_F(LegalStore, StartAppendsToTheCurrentFileOnlyWithinItsPeriod) {
+TEST_F(RotatingFileTest, StartAppendsToTheCurrentFileOnlyWithinItsPeriod) {
     std::ofstream(dir / "kea-legal.20260102.txt") << "old\n";
     std::ofstream(dir / "kea-legal.20251231.txt") << "older\n";
     std::ofstream(dir / "kea-legal.2026010x.txt") << "not a date\n";
@@ -186,7 +188,7 @@ TEST_F(LegalStore, StartAppendsToTheCurrentFileOnlyWithinItsPeriod) {
     EXPECT_EQ(fs::path(g->fileName()).filename(), "kea-legal.20260105.txt");
 }
 
-TEST_F(LegalStore, TimestampFormatWithMicroseconds) {
+TEST_F(RotatingFileTest, TimestampFormatWithMicroseconds) {
     EXPECT_EQ(timeString({at(2026, 1, 3, 1, 2, 3), 123456789}, "%Y-%m-%d %H:%M:%S.%Q %Z"),
               "2026-01-03 01:02:03.123.456 UTC");
     EXPECT_EQ(timeString({at(2026, 1, 3), 5000}, "%H%t%w %F%%"), "10\t6 2026-01-03%");
@@ -194,7 +196,7 @@ TEST_F(LegalStore, TimestampFormatWithMicroseconds) {
     EXPECT_THROW(timeString({0, 0}, ""), Error);
 }
 
-TEST_F(LegalStore, PrerotateGetsTheOldNamePostrotateTheNewOne) {
+TEST_F(RotatingFileTest, PrerotateGetsTheOldNamePostrotateTheNewOne) {
     const fs::path marks = dir / "marks";
     fs::create_directory(marks);
     for (const char* which : {"pre", "post"}) {
@@ -219,7 +221,7 @@ TEST_F(LegalStore, PrerotateGetsTheOldNamePostrotateTheNewOne) {
     EXPECT_EQ(slurp(marks / "post.out"), second + "\n");
 }
 
-TEST_F(LegalStore, WriteFailureThrows) {
+TEST_F(RotatingFileTest, WriteFailureThrows) {
     fs::create_symlink("/dev/full", dir / "kea-legal.20260103.txt");
     auto f = make(TimeUnit::Day, 1);
     try {
@@ -233,7 +235,7 @@ TEST_F(LegalStore, WriteFailureThrows) {
     }
 }
 
-TEST_F(LegalStore, OpenFailureNamesTheFile) {
+TEST_F(RotatingFileTest, OpenFailureNamesTheFile) {
     FileOptions o;
     o.directory = (dir / "missing").string();
     RotatingFile f(o, log::get("kahu-dhcp4.legal-log-hooks"), [this] { return now; });

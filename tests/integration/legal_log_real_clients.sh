@@ -113,7 +113,7 @@ assert_last "Administrator deleted a lease for a device identified by: hw-addres
 assert_eq 9 "$(entries | wc -l)" "lines in the forensic file"
 log "ok: $(wc -l <"$FILE") forensic lines in $FILE"
 stop_relay
-stop_server
+stop_server srv1
 
 # ---- Rotation (time-unit second, count 1): a new file once a second has passed, and the
 # postrotate program is told the new file's name.
@@ -134,7 +134,7 @@ files=$(find "$LEGAL" -name 'rot.T*.txt' | sort)
 (($(wc -l <<<"$files") >= 2)) || fail "expected at least 2 files of base-name rot, got: $files"
 assert_match "^$LEGAL/rot\.T[0-9]{20}\.txt$" "$(head -n 1 <<<"$files")" "second-unit file name"
 assert_eq "$(tail -n 1 <<<"$files")" "$(tail -n 1 "$LAB_TMP/rotated.list")" "postrotate argument"
-stop_server
+stop_server srv1
 
 # ---- Confinement: a path outside the forensic-log directories is refused at startup.
 write_config "$conf" '{"path": "/tmp"}'

@@ -82,9 +82,9 @@ std::string timeString(const timespec& when, const std::string& format) {
     for (size_t i = 0; i < format.size(); ++i) {
         if (format[i] == '%' && i + 1 < format.size()) {
             if (format[i + 1] == 'Q') {
-                char us[16];
-                const long micro = when.tv_nsec / 1000;
-                snprintf(us, sizeof us, "%03ld.%03ld", micro / 1000, micro % 1000);
+                char us[32];
+                const int micro = static_cast<int>((when.tv_nsec / 1000) % 1000000);
+                snprintf(us, sizeof us, "%03d.%03d", micro / 1000, micro % 1000);
                 fmt += us;
             } else {
                 fmt += format[i];

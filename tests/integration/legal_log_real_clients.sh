@@ -7,7 +7,8 @@
 #   relay's address and circuit-id, renewal;
 # - lease4-add, lease4-update and lease4-del through the control socket (and a failed
 #   lease4-add, not logged), with libdhcp_lease_cmds.so;
-# every line prefixed by Kea's timestamp, in <path>/<base-name>.<CCYYMMDD>.txt, mode 0640.
+# every line prefixed by Kea's timestamp, in <path>/<base-name>.<CCYYMMDD>.txt, mode 0640. (Each
+# ACK has its line: dhclient may REQUEST more than once, so renewals are counted as "more".)
 # Then a postrotate program confined to the script directory runs when the file rotates
 # (time-unit second), and a path outside the forensic-log directories is refused at startup.
 set -euo pipefail
@@ -55,7 +56,7 @@ entries() {
     [[ -f $FILE ]] || fail "no forensic file $FILE (have: $(ls "$LEGAL"))"
     local bad
     bad=$(grep -Ecv "^$STAMP" "$FILE" || true)
-    assert_eq 0 "$bad" "lines of $FILE without Kea's timestamp"
+    ((bad == 0)) || fail "$bad lines of $FILE without Kea's timestamp"
     sed -E "s/^$STAMP//" "$FILE"
 }
 assert_last() { # expected-line what
@@ -73,7 +74,7 @@ assert_eq 640 "$(stat -c %a "$FILE")" "mode of the forensic file"
 n=$(entries | wc -l)
 dhclient_renew direct || fail "direct dhclient renew failed"
 assert_eq "$d" "$(client_var direct new_ip_address)" "address after renew"
-assert_eq $((n + 1)) "$(entries | wc -l)" "one more line after the renewal"
+(($(entries | wc -l) > n)) || fail "no line for the renewal ($n lines before)"
 assert_last "$D_LINE" "renewal line (direct)"
 dhclient_release direct
 wait_for 5 "the release line" grep -q "Address: $d has been released" "$FILE"
@@ -110,7 +111,9 @@ out=$(ctl lease4-del "{\"identifier-type\": \"hw-address\", \"identifier\": \"$M
 assert_eq 0 "$(jq .result <<<"$out")" "lease4-del by hw-address answer"
 assert_last "Administrator deleted a lease for a device identified by: hw-address of $MAC_R" \
     "lease4-del by identifier line"
-assert_eq 9 "$(entries | wc -l)" "lines in the forensic file"
+assert_eq 4 "$(entries | grep -c '^Administrator')" "command lines (the failed lease4-add has none)"
+assert_eq 0 "$(entries | grep -Evc '^(Address: [0-9.]+ has been (assigned for 1 hrs 0 mins 0 secs to|released from) a device with hardware address: hwtype=1 |Administrator )')" \
+    "lines of another form"
 log "ok: $(wc -l <"$FILE") forensic lines in $FILE"
 stop_relay
 stop_server srv1
@@ -138,7 +141,8 @@ stop_server srv1
 
 # ---- Confinement: a path outside the forensic-log directories is refused at startup.
 write_config "$conf" '{"path": "/tmp"}'
-ip netns exec "$(ns_name srv1)" timeout 10 "$KAHU_BUILD/core/kahu-dhcp4" -c "$conf" \
+prepare_config "$conf" "$LAB_TMP/refused.conf" srv1
+ip netns exec "$(ns_name srv1)" timeout 10 "$KAHU_BUILD/core/kahu-dhcp4" -c "$LAB_TMP/refused.conf" \
     >"$LAB_TMP/refused.log" 2>&1 && fail "server started with path /tmp"
 assert_match "parameters\.path: invalid path specified: '/tmp'" "$(cat "$LAB_TMP/refused.log")" \
     "refusal of path /tmp"

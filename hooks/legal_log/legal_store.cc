@@ -409,8 +409,11 @@ std::string SyslogStore::format(const std::string& text) const {
             v = "%";
         }
         if (v.size() < width) {
-            v = left ? v + std::string(width - v.size(), ' ')
-                     : std::string(width - v.size(), ' ') + v;
+            if (left) {
+                v.append(width - v.size(), ' ');
+            } else {
+                v.insert(0, width - v.size(), ' ');
+            }
         }
         out += v;
         i = j;

@@ -21,9 +21,9 @@ received() { # pkt4-received from the control socket
     printf '{"command": "statistic-get", "arguments": {"name": "pkt4-received"}}' |
         socat - "UNIX-CONNECT:$LAB_TMP/srv1-ctrl" | jq -r '.arguments["pkt4-received"][0][0]'
 }
-store_up() { # kahu_lease_store_up, from the metrics the server serves
+store_up() { # kahu_dhcp4_lease_store_up, from the metrics the server serves
     printf '{"command": "metrics-get"}' | socat - "UNIX-CONNECT:$LAB_TMP/srv1-ctrl" |
-        jq -r '.arguments.metrics' | awk '$1 == "kahu_lease_store_up" {print $2}'
+        jq -r '.arguments.metrics' | awk 'index($1, "kahu_dhcp4_lease_store_up{") == 1 {print $2}'
 }
 discovers() { nsx rtr python3 "$flood" discover 172.18.20.20 172.18.10.254 50 >/dev/null; sleep 0.5; }
 
@@ -39,7 +39,7 @@ MYSQL_UNIX_PORT=$MARIADB_SOCKET start_server "$LAB_TMP/outage.conf"
 start_relay 172.18.20.20
 run_dhclient cli-a || fail "cli-a got no lease"
 addr_a=$(client_var cli-a new_ip_address)
-assert_eq 1 "$(store_up)" "kahu_lease_store_up with the database there"
+assert_eq 1 "$(store_up)" "kahu_dhcp4_lease_store_up with the database there"
 
 # Outage with recovery.
 mariadb_stop
@@ -47,7 +47,7 @@ log "MariaDB stopped"
 run_dhclient cli-b &
 client_b=$!
 wait_for 30 "the server to notice the outage" grep -q MYSQL_LEASE_DB_LOST "$SERVER_LOG_srv1"
-assert_eq 0 "$(store_up)" "kahu_lease_store_up while the database is away"
+assert_eq 0 "$(store_up)" "kahu_dhcp4_lease_store_up while the database is away"
 # stop-retry-exit: the service is off while reconnecting; packets are not even counted.
 before=$(received)
 discovers
@@ -55,7 +55,7 @@ assert_eq "$before" "$(received)" "pkt4-received while the database is away (ser
 mariadb_restart
 log "MariaDB restarted"
 wait_for 15 "the reconnection" grep -q MYSQL_LEASE_DB_RECOVERED "$SERVER_LOG_srv1"
-assert_eq 1 "$(store_up)" "kahu_lease_store_up once the database is back"
+assert_eq 1 "$(store_up)" "kahu_dhcp4_lease_store_up once the database is back"
 wait "$client_b" || fail "cli-b got no lease after the database came back"
 addr_b=$(client_var cli-b new_ip_address)
 assert_ip_in_range "$addr_b" 172.18.10.100 172.18.10.200 "cli-b's address"

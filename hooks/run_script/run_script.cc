@@ -85,7 +85,8 @@ void load(LoadContext& ctx) {
     on<HookPoint::Leases4Committed, committedEnv>(ctx, runner, "leases4_committed");
     on<HookPoint::Lease4Release, releaseEnv>(ctx, runner, "lease4_release");
     on<HookPoint::Lease4Decline, declineEnv>(ctx, runner, "lease4_decline");
-    KAHU_INFO(ctx.logger(), "RUN_SCRIPT_LOAD", "Run Script hooks library has been loaded: {}", program);
+    KAHU_INFO(ctx.logger(), "RUN_SCRIPT_LOAD", "Run Script hooks library has been loaded: {}",
+              program);
 }
 
 void unload() {

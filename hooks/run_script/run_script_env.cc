@@ -117,8 +117,7 @@ void addQuery(Env& env, const Packet4& q, std::string_view prefix) {
     put(env, prefix, "_YIADDR", q.yiaddr.str());
     put(env, prefix, "_GIADDR", q.giaddr.str());
     // Kea's Pkt4::isRelayed(): a giaddr that is neither 0.0.0.0 nor 255.255.255.255.
-    put(env, prefix, "_RELAYED",
-        !q.giaddr.isZero() && !q.giaddr.isBroadcast() ? "true" : "false");
+    put(env, prefix, "_RELAYED", !q.giaddr.isZero() && !q.giaddr.isBroadcast() ? "true" : "false");
     const HwAddr hw = q.hwAddr();
     putHwAddr(env, prefix, "_HWADDR", &hw);
     const auto local = mac(q.localMac);

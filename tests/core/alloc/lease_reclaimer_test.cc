@@ -2,8 +2,8 @@
 #include "../dhcp4/fake_lease_store.h"
 #include "alloc/lease_reclaimer.h"
 
-#include <gtest/gtest.h>
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <kahu/stats.h>
 #include <string>
 #include <vector>

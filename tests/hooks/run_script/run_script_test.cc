@@ -173,14 +173,15 @@ TEST(RunScriptEnv, Leases4CommittedNumbersEachLease) {
     Env oldEnv = expectedLease("DELETED_LEASES4_AT0", "10.0.0.9");
     oldEnv[2] = "DELETED_LEASES4_AT0_HOSTNAME=";
     oldEnv[8] = "DELETED_LEASES4_AT0_CLIENT_ID=";
-    EXPECT_EQ(env, concat({kQuery, {"LEASES4_SIZE=2"},
+    EXPECT_EQ(env, concat({kQuery,
+                           {"LEASES4_SIZE=2"},
                            expectedLease("LEASES4_AT0", "10.0.0.5"),
-                           expectedLease("LEASES4_AT1", "10.0.0.6"), {"DELETED_LEASES4_SIZE=1"},
+                           expectedLease("LEASES4_AT1", "10.0.0.6"),
+                           {"DELETED_LEASES4_SIZE=1"},
                            oldEnv}));
     std::vector<Lease4> none;
     Env empty = committedEnv(hooks::Leases4CommittedArgs{q, nullptr, none, none});
-    EXPECT_EQ(Env(empty.end() - 2, empty.end()),
-              (Env{"LEASES4_SIZE=0", "DELETED_LEASES4_SIZE=0"}));
+    EXPECT_EQ(Env(empty.end() - 2, empty.end()), (Env{"LEASES4_SIZE=0", "DELETED_LEASES4_SIZE=0"}));
 }
 
 TEST(RunScriptEnv, ExpireRecoverAndDeclineCarryTheLease) {
@@ -200,8 +201,7 @@ TEST(RunScriptEnv, ExpireRecoverAndDeclineCarryTheLease) {
     Env env = recoverEnv(hooks::Lease4RecoverArgs{declined});
     EXPECT_EQ(env, (Env{"LEASE4_ADDRESS=10.0.0.7", "LEASE4_CLTT=1767225600", "LEASE4_HOSTNAME=",
                         "LEASE4_HWADDR=", "LEASE4_HWADDR_TYPE=1", "LEASE4_STATE=declined",
-                        "LEASE4_SUBNET_ID=10", "LEASE4_VALID_LIFETIME=3600",
-                        "LEASE4_CLIENT_ID="}));
+                        "LEASE4_SUBNET_ID=10", "LEASE4_VALID_LIFETIME=3600", "LEASE4_CLIENT_ID="}));
 
     Packet4 q = relayedRequest();
     q.setMessageType(MessageType::Decline);
@@ -377,8 +377,9 @@ TEST_F(RunScriptProgram, ParametersAreCheckedAtLoad) {
 
 TEST_F(RunScriptProgram, ProgramOutsideTheScriptDirectoriesIsRefused) {
     std::string error = loadError({{"name", "/bin/true"}});
-    EXPECT_EQ(error, kLoadFailed + ".name: invalid path specified: '/bin/true', supported path "
-                                   "is '" +
+    EXPECT_EQ(error, kLoadFailed +
+                         ".name: invalid path specified: '/bin/true', supported path "
+                         "is '" +
                          dir_ + "' or '" + dir_ + "/kea'");
     std::string escape = dir_ + "/../" + fs::path(dir_).filename().string() + "/../record.sh";
     EXPECT_NE(loadError({{"name", escape}}), "");

@@ -237,8 +237,8 @@ protected:
         setenv("KAHU_HOOK_SCRIPTS_PATH", dir_.c_str(), 1);
         setenv("KEA_HOOK_SCRIPTS_PATH", (dir_ + "/kea").c_str(), 1);
         setenv("KAHU_HOOKS_PATH", KAHU_TEST_HOOKS_BUILD_DIR, 1);
-        // Records its arguments and its whole environment, then its pid (to be found later).
-        recorder_ = script("record.sh", "#!/bin/sh\n"
+        // Records its arguments and its whole environment (but PWD, which the shell adds).
+        recorder_ = script("record.sh", "#!/bin/sh\nunset PWD\n"
                                         "{ echo \"argc=$# $1\"; /usr/bin/env | /usr/bin/sort; "
                                         "echo end; } >> " +
                                             out_ + "\n");
@@ -380,7 +380,9 @@ TEST_F(RunScriptProgram, ProgramOutsideTheScriptDirectoriesIsRefused) {
     EXPECT_EQ(error, kLoadFailed +
                          ".name: invalid path specified: '/bin/true', supported path "
                          "is '" +
-                         dir_ + "' or '" + dir_ + "/kea'");
+                         dir_ + "' or '" + dir_ +
+                         "/kea' (KAHU_HOOK_SCRIPTS_PATH or KEA_HOOK_SCRIPTS_PATH name another "
+                         "directory)");
     std::string escape = dir_ + "/../" + fs::path(dir_).filename().string() + "/../record.sh";
     EXPECT_NE(loadError({{"name", escape}}), "");
     fs::create_directory(dir_ + "/kea");

@@ -84,7 +84,7 @@ void ScriptRunner::loop() {
 namespace {
 
 // Only async-signal-safe calls from here on: the server is multi-threaded.
-[[noreturn]] void execProgram(char* const argv[], char* const envp[], int errorFd) {
+[[noreturn]] void execProgram(char* const argv[], char* const envp[], int errorFd, int maxFd) {
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; ++sig) {
@@ -95,8 +95,13 @@ namespace {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    // Every descriptor but 0, 1 and 2 closes at exec (the error pipe too).
-    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    // Every descriptor but 0, 1 and 2 closes at exec (the error pipe too). Before Linux 5.11
+    // (no CLOSE_RANGE_CLOEXEC) one by one, up to the limit the parent read.
+    if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+        for (int fd = 3; fd < maxFd; ++fd) {
+            ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+    }
     ::execve(argv[0], argv, envp);
     int err = errno;
     ssize_t n = ::write(errorFd, &err, sizeof err);
@@ -127,6 +132,8 @@ void ScriptRunner::start(Job& job) {
         fail(std::string("pipe: ") + std::strerror(errno));
         return;
     }
+    const long openMax = ::sysconf(_SC_OPEN_MAX);
+    const int maxFd = openMax > 0 && openMax < 65536 ? static_cast<int>(openMax) : 65536;
     // No signal handler of the server may run in the children before they reset them.
     sigset_t all, old;
     sigfillset(&all);
@@ -136,7 +143,7 @@ void ScriptRunner::start(Job& job) {
         ::close(pipeFds[0]);
         pid_t grandchild = ::fork();
         if (grandchild == 0) {
-            execProgram(argv.data(), envp.data(), pipeFds[1]);
+            execProgram(argv.data(), envp.data(), pipeFds[1], maxFd);
         }
         ::_exit(grandchild < 0 ? 1 : 0);
     }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -299,6 +300,24 @@ TEST_F(RunScriptProgram, RunnerGivesExactlyTheEnvironmentAndTheHookPoint) {
     // The program was never this process's child: nothing is left to reap.
     EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
     EXPECT_EQ(errno, ECHILD);
+}
+
+TEST_F(RunScriptProgram, ProgramInheritsNoDescriptorButTheStandardOnes) {
+    int fd = ::open("/dev/null", O_RDONLY); // no O_CLOEXEC: a careless server descriptor
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::dup2(fd, 57), 57);
+    std::string probe =
+        script("fds.sh", "#!/bin/sh\n"
+                         "if [ -e /proc/$$/fd/57 ]; then r=leaked; else r=closed; fi\n"
+                         "if [ -e /proc/$$/fd/2 ]; then e=stderr; fi\n"
+                         "echo \"$r $e\" > " +
+                             out_ + "\n");
+    auto runner = std::make_unique<ScriptRunner>(probe, log::get("kahu-dhcp4.test"));
+    runner->submit("lease4_release", {});
+    ASSERT_TRUE(runner->waitStarted(5s));
+    EXPECT_EQ(waitFor(out_, "\n"), "closed stderr\n");
+    ::close(57);
+    ::close(fd);
 }
 
 TEST_F(RunScriptProgram, AHangingProgramHoldsNeitherTheQueueNorTheShutdown) {

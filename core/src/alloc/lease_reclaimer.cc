@@ -28,8 +28,15 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         bool declined = lease->state == LeaseState::Declined;
         bool removeThis = remove;
         Lease4 current = *lease;
-        if (veto_ && !veto_(current, declined, removeThis)) {
-            continue;
+        if (hooks_.expire && !hooks_.expire(current, removeThis)) {
+            continue; // Skip: a callout reclaimed the lease itself
+        }
+        if (declined) {
+            // A declined address whose probation is over is deleted: it holds no client
+            // identity any more. Unless lease4_recover skips it, which keeps it reclaimed.
+            bool recovered = !hooks_.recover || hooks_.recover(current);
+            removeThis = recovered;
+            declined = recovered;
         }
         std::string prefix = "subnet[" + std::to_string(lease->subnetId) + "].";
         const Subnet* subnet = config_.subnetById(lease->subnetId);
@@ -37,7 +44,7 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         std::string poolPrefix =
             pool ? prefix + "pool[" + std::to_string(pool->poolId) + "]." : std::string();
         bool ok;
-        if (declined || removeThis) {
+        if (removeThis) {
             ok = leases_.remove(*lease);
         } else {
             Lease4 reclaimed = current;

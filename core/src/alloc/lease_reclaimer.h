@@ -15,12 +15,20 @@ namespace kahu {
 /// from its timers and from the leases-reclaim command.
 class LeaseReclaimer {
 public:
-    /// Hook seam (lease4_expire / lease4_recover): may change the lease and `remove`; returns
-    /// false when a callout took care of the lease (Skip), which is then left alone.
-    using Veto = std::function<bool(Lease4& lease, bool declined, bool& remove)>;
+    /// Hook seams, in Kea's order (alloc_engine.cc reclaimExpiredLease): `expire`
+    /// (lease4_expire) runs for every lease being reclaimed, declined ones included, and may
+    /// change the lease and `remove`; false (Skip) means a callout took care of the lease,
+    /// which is then left alone. For a declined lease `recover` (lease4_recover) runs next;
+    /// false (Skip) means the address is not recovered: as in Kea, the lease is then kept as
+    /// expired-reclaimed (remove mode or not) instead of being deleted, and it does not count
+    /// as a reclaimed declined address.
+    struct Hooks {
+        std::function<bool(Lease4& lease, bool& remove)> expire;
+        std::function<bool(Lease4& lease)> recover;
+    };
 
-    LeaseReclaimer(LeaseManager& leases, const ServerConfig& config, Veto veto = {})
-        : leases_(leases), config_(config), veto_(std::move(veto)) {}
+    LeaseReclaimer(LeaseManager& leases, const ServerConfig& config, Hooks hooks = {})
+        : leases_(leases), config_(config), hooks_(std::move(hooks)) {}
 
     /// One reclamation cycle: at most max-reclaim-leases leases and about max-reclaim-time ms
     /// (0 = unlimited for both; `all` ignores the limits). `remove` deletes instead of keeping
@@ -32,7 +40,7 @@ public:
 private:
     LeaseManager& leases_;
     const ServerConfig& config_;
-    Veto veto_;
+    Hooks hooks_;
 };
 
 } // namespace kahu

@@ -216,21 +216,18 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
     gen->hooks = staging->size() ? staging : nullptr;
     gen->leases = leases_;
     gen->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses());
-    LeaseReclaimer::Veto veto;
+    LeaseReclaimer::Hooks reclaimHooks;
     if (gen->hooks) {
-        veto = [set = gen->hooks](Lease4& lease, bool declined, bool& remove) {
-            hooks::Verdict v;
-            if (declined) {
-                hooks::Lease4RecoverArgs args{lease};
-                v = set->run<hooks::HookPoint::Lease4Recover>(args);
-            } else {
-                hooks::Lease4ExpireArgs args{lease, remove};
-                v = set->run<hooks::HookPoint::Lease4Expire>(args);
-            }
-            return v == hooks::Verdict::Continue;
+        reclaimHooks.expire = [set = gen->hooks](Lease4& lease, bool& remove) {
+            hooks::Lease4ExpireArgs args{lease, remove};
+            return set->run<hooks::HookPoint::Lease4Expire>(args) == hooks::Verdict::Continue;
+        };
+        reclaimHooks.recover = [set = gen->hooks](Lease4& lease) {
+            hooks::Lease4RecoverArgs args{lease};
+            return set->run<hooks::HookPoint::Lease4Recover>(args) == hooks::Verdict::Continue;
         };
     }
-    gen->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config, std::move(veto));
+    gen->reclaimer = std::make_unique<LeaseReclaimer>(*leases_, *config, std::move(reclaimHooks));
     hooks::HookManager::instance().activate(staging); // unloads the previous set
     gen_.store(gen);
     configuredAt_ = nowSeconds();

@@ -2,8 +2,11 @@
 #include "../dhcp4/fake_lease_store.h"
 #include "alloc/lease_reclaimer.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <kahu/stats.h>
+#include <string>
+#include <vector>
 
 namespace kahu {
 namespace {
@@ -97,9 +100,65 @@ TEST_F(LeaseReclaimerTest, DeclinedAddressIsRecoveredAfterProbation) {
 
 TEST_F(LeaseReclaimerTest, HookVetoLeavesTheLeaseAlone) {
     ASSERT_TRUE(leases_->add(lease("10.77.0.15", 1000, 100)));
-    LeaseReclaimer r(*leases_, *config_, [](Lease4&, bool, bool&) { return false; });
+    ASSERT_TRUE(leases_->add(lease("10.77.0.16", 1000, 100, LeaseState::Declined)));
+    int recovers = 0;
+    LeaseReclaimer::Hooks hooks;
+    hooks.expire = [](Lease4&, bool&) { return false; };
+    hooks.recover = [&](Lease4&) { return ++recovers, true; };
+    LeaseReclaimer r(*leases_, *config_, hooks);
     EXPECT_EQ(r.reclaim(2000, false), 0u);
     EXPECT_EQ(store_->get(ip("10.77.0.15"))->state, LeaseState::Default);
+    EXPECT_EQ(store_->get(ip("10.77.0.16"))->state, LeaseState::Declined);
+    EXPECT_EQ(recovers, 0) << "lease4_expire skipped: no lease4_recover";
+}
+
+// Kea's sequence (alloc_engine.cc reclaimExpiredLease): lease4_expire for every lease being
+// reclaimed, with remove_lease as configured; for a declined one lease4_recover after it,
+// both seeing the declined lease.
+TEST_F(LeaseReclaimerTest, HooksSeeExpireThenRecoverForADeclinedLease) {
+    ASSERT_TRUE(leases_->add(lease("10.77.0.10", 1000, 100)));
+    ASSERT_TRUE(leases_->add(lease("10.77.0.14", 1000, 100, LeaseState::Declined)));
+    std::vector<std::string> calls;
+    auto name = [](const Lease4& l) {
+        return l.address.str() + (l.state == LeaseState::Declined ? " declined" : " default");
+    };
+    LeaseReclaimer::Hooks hooks;
+    hooks.expire = [&](Lease4& l, bool& remove) {
+        calls.push_back("expire " + name(l) + (remove ? " remove" : " keep"));
+        return true;
+    };
+    hooks.recover = [&](Lease4& l) {
+        calls.push_back("recover " + name(l));
+        return true;
+    };
+    LeaseReclaimer r(*leases_, *config_, hooks);
+    EXPECT_EQ(r.reclaim(2000, false), 2u);
+    auto address = [](const std::string& call) {
+        size_t from = call.find(' ') + 1;
+        return call.substr(from, call.find(' ', from) - from);
+    };
+    std::stable_sort(calls.begin(), calls.end(), [&](const std::string& a, const std::string& b) {
+        return address(a) < address(b); // the leases' order is the store's; each one's is kept
+    });
+    EXPECT_EQ(calls, (std::vector<std::string>{"expire 10.77.0.10 default keep",
+                                               "expire 10.77.0.14 declined keep",
+                                               "recover 10.77.0.14 declined"}));
+    EXPECT_EQ(store_->get(ip("10.77.0.10"))->state, LeaseState::ExpiredReclaimed);
+    EXPECT_FALSE(store_->get(ip("10.77.0.14"))) << "a recovered declined lease is deleted";
+}
+
+TEST_F(LeaseReclaimerTest, SkippedRecoverKeepsTheDeclinedLeaseReclaimed) {
+    ASSERT_TRUE(leases_->add(lease("10.77.0.14", 1000, 100, LeaseState::Declined)));
+    int64_t recoveredBefore = stat("subnet[77].reclaimed-declined-addresses");
+    LeaseReclaimer::Hooks hooks;
+    hooks.expire = [](Lease4&, bool& remove) { return remove = true; };
+    hooks.recover = [](Lease4&) { return false; };
+    LeaseReclaimer r(*leases_, *config_, hooks);
+    EXPECT_EQ(r.reclaim(2000, true), 1u);
+    auto l = store_->get(ip("10.77.0.14"));
+    ASSERT_TRUE(l) << "Kea keeps it even in remove mode";
+    EXPECT_EQ(l->state, LeaseState::ExpiredReclaimed);
+    EXPECT_EQ(stat("subnet[77].reclaimed-declined-addresses"), recoveredBefore);
 }
 
 TEST_F(LeaseReclaimerTest, RespectsMaxReclaimLeases) {

@@ -128,6 +128,10 @@ Server::~Server() {
         metrics::Registry::instance().remove(id);
     }
     stopWorkers();
+    // The last generation holds the hook set, whose callouts own what the libraries made (HA's
+    // service among them). Those reach the server through ServerAccess (leases(), service
+    // state) until they are destroyed, so they go first, while every member is still alive.
+    gen_.store(nullptr);
 }
 
 int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {

@@ -337,9 +337,6 @@ D2Config parse(const config::JsonDocument& doc, const std::string& origin) {
                 if (!s.contains("port")) {
                     s["port"] = 53;
                 }
-                if (!s.contains("key-name")) {
-                    s["key-name"] = "";
-                }
                 if (!s.contains("hostname")) {
                     s["hostname"] = "";
                 }

@@ -55,7 +55,7 @@ public:
     static UpdateMessage simpleRemoveForward(const NameChangeRequest& n, const std::string& zone);
     static UpdateMessage simpleRemoveReverse(const NameChangeRequest& n, const std::string& zone);
 
-    /// Initialises the statistics (global and per key) to 0 as Kea's D2 does on start.
+    /// Initialises the global statistics to 0 as Kea 2.2's D2 does on start.
     static void initStatistics(const D2Config& config);
 
 private:

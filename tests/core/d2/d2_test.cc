@@ -102,7 +102,7 @@ TEST(D2Config, DefaultsAsKea) {
     D2Config c = D2Config::fromText(withD2(""), "d2.json");
     EXPECT_EQ(c.ipAddress, "127.0.0.1");
     EXPECT_EQ(c.port, 53001);
-    EXPECT_EQ(c.dnsServerTimeout.count(), 500);
+    EXPECT_EQ(c.dnsServerTimeout.count(), 100);
     EXPECT_TRUE(c.controlSocket.empty());
 }
 
@@ -620,15 +620,16 @@ TEST(D2Updater, SignedExchangeAndRefusedKey) {
     dns.key = cfg->keys.at("ddns-key.");
     Updater::initStatistics(*cfg);
     auto& s = Statistics::instance();
-    const int64_t signedBefore = s.get("update-signed");
-    const int64_t keySuccess = s.get("key[ddns-key.].update-success");
+    auto value = [&s](const char* n) { return s.exists(n) ? s.get(n) : 0; };
+    const int64_t signedBefore = value("update-signed");
+    const int64_t keySuccess = value("key[ddns-key.].update-success");
     Updater u(cfg, dns);
     ASSERT_TRUE(u.process(ncr(0, "0001AA")));
     EXPECT_EQ(s.get("update-signed") - signedBefore, 2);
     EXPECT_EQ(s.get("key[ddns-key.].update-success") - keySuccess, 2);
 
     // NOTAUTH with TSIG error BADSIG: an invalid answer, tried three times per server.
-    const int64_t errors = s.get("key[ddns-key.].update-error");
+    const int64_t errors = value("key[ddns-key.].update-error");
     dns.badsig = 6;
     dns.asked.clear();
     EXPECT_FALSE(u.process(ncr(0, "0001AA", "192.0.2.20")));
@@ -642,7 +643,7 @@ TEST(D2Server, CountsAndQueuesRequests) {
     auto& s = Statistics::instance();
     const int64_t received = s.get("ncr-received");
     const int64_t invalid = s.get("ncr-invalid");
-    const int64_t full = s.get("queue-mgr-queue-full");
+    const int64_t full = s.exists("queue-mgr-queue-full") ? s.get("queue-mgr-queue-full") : 0;
     Bytes good = NameChangeRequest::fromJson(goodNcr()).toWire();
     for (size_t i = 0; i < D2Server::kMaxQueueSize + 3; ++i) {
         server.receive(good.data(), good.size());

@@ -39,12 +39,14 @@ start_named() { # tag
 options {
     directory "$dir";
     pid-file "$dir/named.pid";
+    session-keyfile "$dir/session.key";
     listen-on port 53 { 127.0.0.1; };
     listen-on-v6 { none; };
     recursion no;
     dnssec-validation no;
     allow-transfer { 127.0.0.1; };
 };
+controls { };
 key "$KEY" { algorithm hmac-sha256; secret "$SECRET"; };
 zone "$ZONE" { type primary; file "$ZONE.db"; allow-update { key "$KEY"; }; };
 zone "$REVZONE" { type primary; file "$REVZONE.db"; allow-update { key "$KEY"; }; };

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
+#include <cstdint>
 #include <kahu/error.h>
 #include <openssl/evp.h>
 #include <set>

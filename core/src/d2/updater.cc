@@ -33,7 +33,7 @@ std::string serverText(const DnsServer& s) {
     return s.address + " port:" + std::to_string(s.port);
 }
 
-void count(const std::string& name, const std::string& key) {
+void bump(const std::string& name, const std::string& key) {
     Statistics::instance().add(name, 1);
     if (!key.empty()) {
         Statistics::instance().add("key[" + key + "]." + name, 1);
@@ -261,7 +261,7 @@ bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, St
             if (key != nullptr) {
                 requestMac = tsigSign(wire, *key, clock_());
             }
-            count("update-sent", keyName);
+            bump("update-sent", keyName);
             Statistics::instance().add(key != nullptr ? "update-signed" : "update-unsigned", 1);
             ++tries;
             ExchangeResult r = transport_.exchange(server, wire, config_->dnsServerTimeout);
@@ -301,13 +301,13 @@ bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, St
             }
             switch (r.status) {
             case ExchangeStatus::Success:
-                count("update-success", keyName);
+                bump("update-success", keyName);
                 break;
             case ExchangeStatus::Timeout:
-                count("update-timeout", keyName);
+                bump("update-timeout", keyName);
                 break;
             default:
-                count("update-error", keyName);
+                bump("update-error", keyName);
             }
             if (r.status != ExchangeStatus::Success) {
                 const char* kind =

@@ -212,8 +212,8 @@ scenario() { # kind -> snapshots in $LAB_TMP/<kind>-<step>.txt
         grep -q "DHCP_DDNS_INVALID_RESPONSE.*TSIG error BADSIG" "$D2_LOG" ||
             fail "no DHCP_DDNS_INVALID_RESPONSE ... BADSIG in the log"
         has_record "alpha.$ZONE." A && fail "an update with a wrong key got through"
-        grep -q "request has invalid signature: TSIG $KEY.*: tsig verify failure (BADSIG)" "$LAB_TMP/named-$kind.log" ||
-            grep -qi "tsig.*BADSIG\|bad.*sig" "$LAB_TMP/named-$kind.log" || fail "BIND did not log the bad signature"
+        grep -q "request has invalid signature: TSIG ${KEY%.}: tsig verify failure (BADSIG)" "$LAB_TMP/named-$kind.log" ||
+            fail "BIND did not log the bad signature"
         stats=$(d2_command '{"command": "statistic-get", "arguments": {"name": "key[ddns-key.].update-error"}}')
         local errs
         errs=$(jq '.arguments["key[ddns-key.].update-error"][0][0]' <<<"$stats")

@@ -59,7 +59,8 @@ NAMED
 DB
     done
     echo "ns.$ZONE. 300 IN A 127.0.0.1" >>"$dir/$ZONE.db"
-    nsx srv1 named -g -c "$dir/named.conf" >"$LAB_TMP/named-$1.log" 2>&1 &
+    # Not through nsx (a function: $! would be its subshell): the pid is named's own.
+    ip netns exec "$(ns_name srv1)" named -g -c "$dir/named.conf" >"$LAB_TMP/named-$1.log" 2>&1 &
     NAMED_PID=$!
     LAB_PIDS+=("$NAMED_PID")
     wait_for 15 "named ($1)" nsx srv1 dig +short +time=1 +tries=1 @127.0.0.1 "$ZONE" SOA
@@ -98,7 +99,7 @@ start_d2() { # kind(kahu|kea) secret
     d2_config "$2" "$conf"
     "$bin" -t "$conf" >/dev/null || fail "$1 D2 refused its config"
     D2_LOG="$LAB_TMP/d2-$1.log"
-    nsx srv1 env KAHU_CONTROL_SOCKET_DIR="$LAB_TMP" KEA_CONTROL_SOCKET_DIR="$LAB_TMP" \
+    ip netns exec "$(ns_name srv1)" env KAHU_CONTROL_SOCKET_DIR="$LAB_TMP" KEA_CONTROL_SOCKET_DIR="$LAB_TMP" \
         KEA_PIDFILE_DIR="$LAB_TMP" KEA_LOCKFILE_DIR="$LAB_TMP" "$bin" -c "$conf" >>"$D2_LOG" 2>&1 &
     D2_PID=$!
     LAB_PIDS+=("$D2_PID")
@@ -141,8 +142,8 @@ DHCP
 zones() {
     local z
     for z in $ZONE $REVZONE; do
-        nsx srv1 dig +nocmd +nostats +nocomments +noclass -y "hmac-sha256:$KEY:$SECRET" \
-            @127.0.0.1 "$z" AXFR | awk '$3 != "SOA" && $1 !~ /^;/ && NF {$2=""; print}'
+        nsx srv1 dig +nocmd +nostats +nocomments +noclass @127.0.0.1 "$z" AXFR |
+            awk '$3 != "SOA" && $1 !~ /^;/ && NF {$2=""; print}'
     done | sort -u
 }
 

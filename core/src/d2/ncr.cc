@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "d2/ncr.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cctype>
 #include <stdexcept>
@@ -155,8 +156,10 @@ json NameChangeRequest::toJson() const {
 
 Bytes NameChangeRequest::toWire() const {
     const std::string s = toJson().dump();
-    Bytes b{static_cast<uint8_t>(s.size() >> 8), static_cast<uint8_t>(s.size() & 0xff)};
-    b.insert(b.end(), s.begin(), s.end());
+    Bytes b(2 + s.size());
+    b[0] = static_cast<uint8_t>(s.size() >> 8);
+    b[1] = static_cast<uint8_t>(s.size() & 0xff);
+    std::copy(s.begin(), s.end(), b.begin() + 2);
     return b;
 }
 

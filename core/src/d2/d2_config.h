@@ -30,7 +30,7 @@ struct D2Config {
     std::string ipAddress = "127.0.0.1";
     uint16_t port = 53001;
     std::chrono::milliseconds dnsServerTimeout{100}; ///< Kea 2.2's default
-    std::string controlSocket; ///< "" when no control socket
+    std::string controlSocket;                       ///< "" when no control socket
     std::map<std::string, TsigKey> keys;
     std::vector<DdnsDomain> forward;
     std::vector<DdnsDomain> reverse;

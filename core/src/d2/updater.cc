@@ -58,9 +58,9 @@ void Updater::initStatistics(const D2Config&) {
     // Kea 2.2 starts with these nine at 0; queue-mgr-queue-full and the per-key statistics
     // appear when first counted.
     auto& s = Statistics::instance();
-    for (const char* n : {"ncr-received", "ncr-invalid", "ncr-error", "update-sent",
-                          "update-signed", "update-unsigned", "update-success", "update-timeout",
-                          "update-error"}) {
+    for (const char* n :
+         {"ncr-received", "ncr-invalid", "ncr-error", "update-sent", "update-signed",
+          "update-unsigned", "update-success", "update-timeout", "update-error"}) {
         if (!s.exists(n)) {
             s.set(n, 0);
         }

@@ -7,10 +7,10 @@
 #include "d2/ncr.h"
 #include "d2/updater.h"
 
+#include <cstdio>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
 #include <kahu/stats.h>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>

@@ -5,7 +5,8 @@
 # (named, TSIG HMAC-SHA256, a forward and an in-addr.arpa zone). Checked: after the lease the
 # A, DHCID and PTR records are there; a second client asking for the same name does not take
 # it (RFC 4703 conflict resolution); after the release they are gone; a wrong TSIG secret is
-# refused by BIND and logged with a message ID and counted. The same scenario then runs with
+# refused by BIND and logged with a message ID and counted; with BIND stopped, a remove is
+# tried three times and given up. The same scenario then runs with
 # Kea 2.2's kea-dhcp-ddns, and the zones (dig AXFR with the TTLs, the SOA left out) must be
 # the same at every step.
 set -euo pipefail
@@ -35,6 +36,7 @@ start_named() { # tag
     local dir="$LAB_TMP/named-$1"
     mkdir -p "$dir"
     chmod 700 "$dir"
+    rm -f "$dir"/*.jnl
     cat >"$dir/named.conf" <<NAMED
 options {
     directory "$dir";
@@ -196,7 +198,15 @@ scenario() { # kind -> snapshots in $LAB_TMP/<kind>-<step>.txt
     has_record "alpha.$ZONE." DHCID && fail "DHCID of alpha still there after the release ($kind)"
     zones >"$LAB_TMP/$kind-3-release.txt"
     log "$kind: after the release: $(wc -l <"$LAB_TMP/$kind-3-release.txt") records"
-    dhclient_stop cli-b
+
+    # The DNS server down: cli-b's release asks for a remove; each try times out
+    # (dns-server-timeout), three tries on the only server, then the request is given up.
+    stop_pid "$NAMED_PID"
+    dhclient_release cli-b
+    wait_for 20 "$kind D2 giving up on a dead DNS server" grep -q DHCP_DDNS_REMOVE_FAILED "$D2_LOG"
+    grep -c DHCP_DDNS_FORWARD_REMOVE_ADDRS_IO_ERROR "$D2_LOG" >"$LAB_TMP/$kind-4-dns-down.txt" || true
+    log "$kind: DNS server down: $(cat "$LAB_TMP/$kind-4-dns-down.txt") DHCP_DDNS_FORWARD_REMOVE_ADDRS_IO_ERROR, then DHCP_DDNS_REMOVE_FAILED"
+    start_named "$kind"
 
     if [[ $kind == kahu ]]; then
         local stats
@@ -234,6 +244,8 @@ scenario kahu
 rm -f "$LAB_TMP"/srv1-leases4.csv*
 scenario kea
 
+assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-4-dns-down.txt")" \
+    "tries of a remove with the DNS server down (kea-dhcp-ddns, kahu-dhcp-ddns)"
 for step in 1-lease 2-conflict 3-release; do
     if ! diff -u "$LAB_TMP/kea-$step.txt" "$LAB_TMP/kahu-$step.txt"; then
         fail "zones differ after step $step (kea-dhcp-ddns vs kahu-dhcp-ddns)"

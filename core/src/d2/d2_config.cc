@@ -35,11 +35,12 @@ void onlyKeys(ParseContext& c, const Node& n, const std::vector<std::string>& ke
     }
     for (const auto& [k, v] : n.value.items()) {
         if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
-            std::string all;
-            for (const auto& x : keys) {
-                all += (all.empty() ? "" : ", ") + x;
+            std::string text = "unknown key '" + k + "' (expected one of: ";
+            for (size_t i = 0; i < keys.size(); ++i) {
+                text.append(i == 0 ? "" : ", ").append(keys[i]);
             }
-            c.fail(n.child(k), "unknown key '" + k + "' (expected one of: " + all + ")");
+            text += ")";
+            c.fail(n.child(k), text);
         }
     }
     if (n.value.contains("user-context") && !n.value["user-context"].is_object()) {

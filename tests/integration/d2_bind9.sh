@@ -250,6 +250,6 @@ for step in 1-lease 2-conflict 3-release; do
     if ! diff -u "$LAB_TMP/kea-$step.txt" "$LAB_TMP/kahu-$step.txt"; then
         fail "zones differ after step $step (kea-dhcp-ddns vs kahu-dhcp-ddns)"
     fi
-    log "ok: $step: the same $(wc -l <"$LAB_TMP/kahu-$step.txt") records with kahu-dhcp-ddns and kea-dhcp-ddns ($(grep -c ' DHCID ' "$LAB_TMP/kahu-$step.txt" || true) DHCID)"
+    log "ok: $step: the same $(wc -l <"$LAB_TMP/kahu-$step.txt") records with kahu-dhcp-ddns and kea-dhcp-ddns ($(grep -cw DHCID "$LAB_TMP/kahu-$step.txt" || true) DHCID)"
 done
 pass

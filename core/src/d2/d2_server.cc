@@ -237,9 +237,10 @@ json D2Server::execute(const json& command) {
 void D2Server::registerCommands() {
     auto& r = *registry_;
     control::registerStatCommands(r);
-    // D2 has the statistic commands of Kea 2.2 but not the sampling ones.
-    for (const char* n : {"statistic-sample-age-set", "statistic-sample-age-set-all",
-                          "statistic-sample-count-set", "statistic-sample-count-set-all"}) {
+    // Kea 2.2's D2 has get, get-all, reset and reset-all only.
+    for (const char* n : {"statistic-remove", "statistic-remove-all", "statistic-sample-age-set",
+                          "statistic-sample-age-set-all", "statistic-sample-count-set",
+                          "statistic-sample-count-set-all"}) {
         r.remove(n);
     }
     r.add("build-report", [](const json&) { return successAnswer(buildReportText()); });

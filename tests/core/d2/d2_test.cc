@@ -13,7 +13,6 @@
 #include <kahu/stats.h>
 #include <map>
 #include <optional>
-#include <set>
 #include <tuple>
 
 namespace kahu::d2 {
@@ -659,13 +658,12 @@ TEST(D2Server, CountsAndQueuesRequests) {
 
     json answer = server.execute({{"command", "list-commands"}});
     EXPECT_EQ(answer["result"], 0);
-    std::set<std::string> names(answer["arguments"].begin(), answer["arguments"].end());
-    for (const char* c :
-         {"build-report", "config-get", "config-reload", "config-set", "config-test",
-          "config-write", "list-commands", "shutdown", "status-get", "version-get", "statistic-get",
-          "statistic-get-all", "statistic-reset", "statistic-reset-all"}) {
-        EXPECT_TRUE(names.count(c)) << c;
-    }
+    // Exactly what Kea 2.2's kea-dhcp-ddns lists.
+    EXPECT_EQ(
+        answer["arguments"],
+        json({"build-report", "config-get", "config-reload", "config-set", "config-test",
+              "config-write", "list-commands", "shutdown", "statistic-get", "statistic-get-all",
+              "statistic-reset", "statistic-reset-all", "status-get", "version-get"}));
     answer =
         server.execute({{"command", "statistic-get"}, {"arguments", {{"name", "ncr-invalid"}}}});
     EXPECT_EQ(answer["arguments"]["ncr-invalid"][0][0], s.get("ncr-invalid"));

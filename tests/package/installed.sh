@@ -17,7 +17,7 @@ unset KAHU_DHCP_DATA_DIR KAHU_LOG_FILE_DIR KAHU_CONTROL_SOCKET_DIR
 LAB_SCRIPT_NAME=package-installed
 
 version=$(dpkg-parsechangelog -l "$KAHU_SOURCE/debian/changelog" -S Version)
-pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-admin kahu-hook-ha kahu-hook-lease-cmds
+pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-dhcp-ddns kahu-admin kahu-hook-ha kahu-hook-lease-cmds
       kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-bootp
       kahu-hook-class-cmds kahu-hook-stat-cmds kahu-hook-legal-log kahu-hook-run-script libkahu-dev)
 mapfile -t debs < <(ls "$dist"/*_"${version}"_*.deb 2>/dev/null)
@@ -63,7 +63,7 @@ trap 'purge_all; lab_teardown' EXIT
 getent passwd _kahu >/dev/null || fail "no _kahu user"
 assert_eq /usr/sbin/nologin "$(getent passwd _kahu | cut -d: -f7)" "_kahu's shell"
 assert_eq "root:_kahu 750" "$(stat -c '%U:%G %a' /etc/kahu)" "/etc/kahu"
-for f in /etc/kahu/kahu-dhcp4.conf /etc/kahu/kahu-ctrl-agent.conf; do
+for f in /etc/kahu/kahu-dhcp4.conf /etc/kahu/kahu-ctrl-agent.conf /etc/kahu/kahu-dhcp-ddns.conf; do
     assert_eq "root:_kahu 640" "$(stat -c '%U:%G %a' "$f")" "$f"
 done
 for d in /var/lib/kahu /var/log/kahu /run/kahu; do
@@ -76,7 +76,7 @@ for lib in libdhcp_ha.so libdhcp_lease_cmds.so libdhcp_flex_option.so libdhcp_fl
     libdhcp_legal_log.so libdhcp_run_script.so; do
     [[ -f $hooks/$lib ]] || fail "$hooks/$lib not installed"
 done
-for bin in /usr/sbin/kahu-dhcp4 /usr/sbin/kahu-ctrl-agent /usr/sbin/kahu-admin /usr/sbin/kahu-shell; do
+for bin in /usr/sbin/kahu-dhcp4 /usr/sbin/kahu-ctrl-agent /usr/sbin/kahu-dhcp-ddns /usr/sbin/kahu-admin /usr/sbin/kahu-shell; do
     [[ -x $bin ]] || fail "$bin not installed"
     [[ $(readelf -d "$bin") != *PATH* ]] || fail "$bin carries a run path"
     libs=$(ldd "$bin") # (not piped into grep -q: pipefail would see ldd's SIGPIPE)
@@ -94,7 +94,10 @@ done
     { cat "$LAB_TMP/t.log" >&2; fail "kahu-dhcp4 -t /etc/kahu/kahu-dhcp4.conf"; }
 /usr/sbin/kahu-ctrl-agent -t /etc/kahu/kahu-ctrl-agent.conf >"$LAB_TMP/t.log" 2>&1 ||
     { cat "$LAB_TMP/t.log" >&2; fail "kahu-ctrl-agent -t /etc/kahu/kahu-ctrl-agent.conf"; }
-units=(/lib/systemd/system/kahu-dhcp4-server.service /lib/systemd/system/kahu-ctrl-agent.service)
+/usr/sbin/kahu-dhcp-ddns -t /etc/kahu/kahu-dhcp-ddns.conf >"$LAB_TMP/t.log" 2>&1 ||
+    { cat "$LAB_TMP/t.log" >&2; fail "kahu-dhcp-ddns -t /etc/kahu/kahu-dhcp-ddns.conf"; }
+units=(/lib/systemd/system/kahu-dhcp4-server.service /lib/systemd/system/kahu-ctrl-agent.service
+       /lib/systemd/system/kahu-dhcp-ddns.service)
 systemd-analyze verify "${units[@]}" >"$LAB_TMP/verify.log" 2>&1 ||
     { cat "$LAB_TMP/verify.log" >&2; fail "systemd-analyze verify"; }
 [[ ! -s $LAB_TMP/verify.log ]] || { cat "$LAB_TMP/verify.log" >&2; fail "systemd-analyze verify complains"; }

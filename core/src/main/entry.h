@@ -13,6 +13,7 @@ extern "C" {
 KAHU_ENTRY int kahu_dhcp4_main(int argc, char** argv);
 /// kahu-ctrl-agent, the control agent (core/src/main/kahu_ctrl_agent.cc).
 KAHU_ENTRY int kahu_ctrl_agent_main(int argc, char** argv);
+KAHU_ENTRY int kahu_dhcp_ddns_main(int argc, char** argv);
 /// kahu-shell, kea-shell's counterpart (core/src/main/kahu_shell.cc).
 KAHU_ENTRY int kahu_shell_main(int argc, char** argv);
 /// kahu-admin, kea-admin's database commands (core/src/main/kahu_admin.cc).

@@ -31,7 +31,7 @@ for name in $internal; do
         bad=1
     fi
 done
-for entry in kahu_dhcp4_main kahu_ctrl_agent_main kahu_shell_main kahu_admin_main; do
+for entry in kahu_dhcp4_main kahu_ctrl_agent_main kahu_dhcp_ddns_main kahu_shell_main kahu_admin_main; do
     if ! grep -qx "$entry" <<<"$syms"; then
         echo "entry point $entry is not exported"
         bad=1

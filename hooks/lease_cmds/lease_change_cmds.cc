@@ -159,23 +159,25 @@ nlohmann::json LeaseCmds::update(const nlohmann::json& args) const {
 
 nlohmann::json LeaseCmds::del(const nlohmann::json& args) const {
     return guarded("lease4-del", args, [&] {
-        // update-ddns is read and checked; with no DDNS in Kahu there is nothing to remove.
         const LeaseSelector sel = parseSelector(args, "Delete");
         Leases& leases = server().leases();
         auto target = findLease(leases, sel);
         if (!target) {
             return makeAnswer(CommandResult::Empty, "IPv4 lease not found.");
         }
-        bool removed = false;
+        std::optional<Lease4> removed;
         bool ok = leases.modify(target->address, [&](std::optional<Lease4>& current) {
             if (!current || !stillSelected(*current, sel)) {
                 return Leases::Action::Keep;
             }
-            removed = true;
+            removed = *current;
             return Leases::Action::Remove;
         });
         if (!ok || !removed) {
             return makeAnswer(CommandResult::Empty, "IPv4 lease not found.");
+        }
+        if (sel.updateDdns) {
+            server().queueNameChange(false, *removed); // its DNS records go too
         }
         KAHU_DEBUG(logger_, kDbgCommandData, "LEASE_CMDS_DEL4", "lease4-del deleted {}",
                    target->address.str());
@@ -275,9 +277,29 @@ nlohmann::json LeaseCmds::resendDdns(const nlohmann::json& args) const {
         case AddressText::Invalid:
             argError("'" + text + "' is not a valid IP address.");
         }
-        server();
-        // Kahu has no DHCP-DDNS client: Kea's answer when DDNS updating is disabled.
-        conflict("DDNS updating is not enabled");
+        ServerAccess& srv = server();
+        auto config = activeConfig(srv);
+        if (!config->dhcpDdns.enableUpdates) {
+            conflict("DDNS updating is not enabled");
+        }
+        auto lease = srv.leases().get(address);
+        if (!lease) {
+            return makeAnswer(CommandResult::Empty, "No lease found for: " + text);
+        }
+        if (lease->hostname.empty()) {
+            conflict("Lease for: " + text + ", has no hostname, nothing to update");
+        }
+        if (!lease->fqdnFwd && !lease->fqdnRev) {
+            conflict("Neither forward nor reverse updates enabled for lease for: " + text);
+        }
+        if (srv.queueNameChange(true, *lease) != ServerAccess::NameChange::Queued) {
+            throw CommandError(CommandResult::Error,
+                               "the NameChangeRequest for " + text + " could not be queued");
+        }
+        KAHU_INFO(logger_, "LEASE_CMDS_RESEND_DDNS4",
+                  "lease4-resend-ddns command successful: NCR generated for: {}, hostname: {}",
+                  text, lease->hostname);
+        return successAnswer("NCR generated for: " + text + ", hostname: " + lease->hostname);
     });
 }
 

@@ -6,18 +6,6 @@
 
 namespace kahu::lease_cmds {
 
-const char* stateText(LeaseState state) noexcept {
-    switch (state) {
-    case LeaseState::Default:
-        return "default";
-    case LeaseState::Declined:
-        return "declined";
-    case LeaseState::ExpiredReclaimed:
-        return "expired-reclaimed";
-    }
-    return "unknown";
-}
-
 nlohmann::json leaseList(const std::vector<Lease4>& leases) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& l : leases) {
@@ -158,7 +146,7 @@ ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, i
 
     // Kea's lease back ends refuse such a lease; declined leases have lost their client.
     if (l.hwAddr.empty() && l.clientId.empty() && l.state != LeaseState::Declined) {
-        argError("Lease4: " + address + ", state: " + stateText(l.state) +
+        argError("Lease4: " + address + ", state: " + leaseStateText(l.state) +
                  " has neither hardware address or client id");
     }
     return out;

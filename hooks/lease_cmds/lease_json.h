@@ -30,7 +30,4 @@ struct ParsedLease {
 /// merged into user-context; unknown keys ignored. Throws CommandError; builds nothing half.
 ParsedLease parseLease(const nlohmann::json& args, const ServerConfig& config, int64_t now);
 
-/// "default", "declined", "expired-reclaimed" (Kea's Lease::basicStatesToText).
-const char* stateText(LeaseState state) noexcept;
-
 } // namespace kahu::lease_cmds

@@ -87,18 +87,6 @@ std::string optionHex(const uint8_t* data, size_t size) {
     return s;
 }
 
-std::string stateText(LeaseState state) {
-    switch (state) {
-    case LeaseState::Default:
-        return "default";
-    case LeaseState::Declined:
-        return "declined";
-    case LeaseState::ExpiredReclaimed:
-        return "expired-reclaimed";
-    }
-    return "unknown (" + std::to_string(static_cast<uint32_t>(state)) + ")";
-}
-
 void addQuery(Env& env, const Packet4& q, std::string_view prefix) {
     auto type = q.messageType();
     put(env, prefix, "_TYPE", type ? toString(*type) : "UNKNOWN");
@@ -141,7 +129,7 @@ void addLease(Env& env, const Lease4& l, std::string_view prefix) {
     put(env, prefix, "_CLTT", static_cast<uint64_t>(l.cltt));
     put(env, prefix, "_HOSTNAME", l.hostname);
     putHwAddr(env, prefix, "_HWADDR", &l.hwAddr);
-    put(env, prefix, "_STATE", stateText(l.state));
+    put(env, prefix, "_STATE", leaseStateText(l.state));
     put(env, prefix, "_SUBNET_ID", uint64_t{l.subnetId});
     put(env, prefix, "_VALID_LIFETIME", uint64_t{l.validLifetime});
     put(env, prefix, "_CLIENT_ID", toColonHex(l.clientId));

@@ -32,8 +32,6 @@ Env committedEnv(const hooks::Leases4CommittedArgs& args);
 Env releaseEnv(const hooks::Lease4ReleaseArgs& args);
 Env declineEnv(const hooks::Lease4DeclineArgs& args);
 
-/// Kea's text of a lease state: "default", "declined", "expired-reclaimed", "unknown (<n>)".
-std::string stateText(LeaseState state);
 /// Kea's Option::toHexString(): "0x" and the data in upper-case hex; "" for no data.
 std::string optionHex(const uint8_t* data, size_t size);
 

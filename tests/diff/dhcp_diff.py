@@ -54,6 +54,8 @@ SERVER_MAC = bytes.fromhex("020000002020")
 CLIENT_IF = "eth0"
 RELAY_IP = "172.18.10.254"        # giaddr of the relayed subnet (172.18.10.0/24)
 RELAY_UNKNOWN_IP = "172.18.30.254"  # giaddr of a link the server has no subnet for
+NCR_PORT = 53001                  # a DDNS daemon's port on RELAY_IP: the NCRs are recorded there
+NCR_WAIT = 0.4                    # after the last step, for requests sent off the packet path
 BCAST_MAC = b"\xff" * 6
 ETH_P_IP = 0x0800
 ETH_P_ALL = 0x0003
@@ -472,6 +474,30 @@ class Wire:
         self.pkt.bind((CLIENT_IF, ETH_P_IP))
         self.pkt.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self.relays = {}
+        # Where a configuration with "dhcp-ddns" sends its NameChangeRequests (server-ip
+        # RELAY_IP, server-port NCR_PORT): read at the end of a scenario, never drained by
+        # drain().
+        self.ncr = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.ncr.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.ncr.bind((RELAY_IP, NCR_PORT))
+        self.ncr.setblocking(False)
+
+    def ncrs(self):
+        """The NameChangeRequests received since the last call, in order: Kea's UDP form (a
+        16-bit length, then the JSON), lease-expires-on dropped (an absolute time)."""
+        out = []
+        while True:
+            try:
+                data = self.ncr.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return out
+            n = int.from_bytes(data[:2], "big") if len(data) >= 2 else -1
+            try:
+                j = json.loads(data[2:2 + n].decode())
+                j.pop("lease-expires-on", None)
+                out.append(j)
+            except (ValueError, UnicodeDecodeError):
+                out.append({"malformed": data.hex(), "length-field": n})
 
     def relay_sock(self, giaddr):
         s = self.relays.get(giaddr)
@@ -707,9 +733,13 @@ def run_scenario(sc, server, wire):
         return rec
     t = T(sc, server, wire)
     t.conf_path = conf_path
+    ddns = bool(conf["Dhcp4"].get("dhcp-ddns", {}).get("enable-updates"))
+    wire.ncrs()  # left over from an earlier scenario
     try:
         server.start(conf_path, sc.name)
         sc.fn(t)
+        if ddns:
+            time.sleep(NCR_WAIT)
     except Exception as e:  # a broken scenario or a server that died: recorded, compared
         rec["error"] = "%s: %s" % (type(e).__name__, e)
     finally:
@@ -718,6 +748,8 @@ def run_scenario(sc, server, wire):
     rec["steps"] = t.steps
     rec["crashed"] = crashed
     rec["leases"] = server.leases()
+    if ddns:
+        rec["ncrs"] = wire.ncrs()
     text = server.log_text()
     found = set(ID_RE.findall(text))
     rec["log_ids"] = {i: (i in found) for i in sc.log_ids}
@@ -829,6 +861,14 @@ def diff_scenario(a, b):
     la, lb = a.get("leases", []), b.get("leases", [])
     if la != lb:
         d.append(("leases", la, lb))
+    na, nb = a.get("ncrs", []), b.get("ncrs", [])
+    if len(na) != len(nb):
+        d.append(("ncrs", "%d requests" % len(na), "%d requests" % len(nb)))
+    for i in range(len(na)):
+        for k in sorted(set(na[i]) | (set(nb[i]) if i < len(nb) else set())):
+            y = nb[i].get(k, "(absent)") if i < len(nb) else "(none)"
+            if na[i].get(k, "(absent)") != y:
+                d.append(("ncr%d.%s" % (i + 1, k), na[i].get(k, "(absent)"), y))
     for k in sorted(set(a.get("log_ids", {})) | set(b.get("log_ids", {}))):
         if a["log_ids"].get(k) != b["log_ids"].get(k):
             d.append(("log." + k, "logged" if a["log_ids"].get(k) else "absent",
@@ -982,6 +1022,9 @@ def cmd_show(args):
                     print("     %-4s %s" % (tag, reply_line(r)))
         print("   leases kea : %s" % fmt_leases(a.get("leases", [])))
         print("   leases kahu: %s" % fmt_leases(b.get("leases", [])))
+        for tag, rec in (("kea", a), ("kahu", b)):
+            for n in rec.get("ncrs", []):
+                print("   ncr %-4s %s" % (tag, json.dumps(n, sort_keys=True)))
         if a.get("log_ids"):
             print("   ids kea %s | kahu %s" % (a["log_ids"], b.get("log_ids")))
     return 0

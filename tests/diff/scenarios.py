@@ -1133,6 +1133,245 @@ def _(t):
 
 
 # =============================================================================================
+# DDNS (Kea 2.2 semantics): the client's name with option 81 or 12 against the ddns-* values,
+# and the NameChangeRequests sent to the DDNS daemon of dhcp-ddns (recorded on RELAY_IP:53001
+# and compared field by field, lease-expires-on aside).
+
+def ddns(**more):
+    p = {"dhcp-ddns": {"enable-updates": True, "server-ip": "172.18.10.254",
+                       "server-port": 53001},
+         "ddns-qualifying-suffix": "example.org", "valid-lifetime": 4000}
+    p.update({k.replace("_", "-"): v for k, v in more.items()})
+    return p
+
+
+def fqdn(flags, name, wire=True, full=False):
+    if not wire:
+        return (81, bytes([flags, 0, 0]) + name.encode())
+    data = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l)
+    return (81, bytes([flags | 0x04, 0, 0]) + data + (b"\x00" if full else b""))
+
+
+@scenario("ddns-hostname", patch=ddns())
+def _(t):
+    """Option 12 with one label: qualified with the suffix, both directions, TTL 1/3."""
+    t.dora(t.client(1, hostname="Client-One"))
+
+
+@scenario("ddns-hostname-qualified", patch=ddns())
+def _(t):
+    """Option 12 with several labels is kept as sent (no suffix)."""
+    t.dora(t.client(1, hostname="pc.other.net"))
+
+
+@scenario("ddns-hostname-relayed", patch=ddns())
+def _(t):
+    """Option 12 from a relayed client."""
+    t.dora(t.client(2, hostname="relayed"), relay=True)
+
+
+@scenario("ddns-hostname-no-client-id", patch=ddns())
+def _(t):
+    """No client-id: the DHCID is made from htype and chaddr (RFC 4701 type 0)."""
+    t.dora(t.client(1, cid=False, hostname="nocid"))
+
+
+@scenario("ddns-hostname-char-replacement", patch=ddns(hostname_char_replacement="x"))
+def _(t):
+    """hostname-char-replacement "x" for characters outside the set."""
+    t.dora(t.client(1, hostname="a_b!c"))
+
+
+@scenario("ddns-fqdn-server-updates", patch=ddns())
+def _(t):
+    """Option 81 S=1, partial name in wire format: qualified, S in the answer, both updates."""
+    t.dora(t.client(1), extra=[fqdn(0x01, "host")])
+
+
+@scenario("ddns-fqdn-full-name", patch=ddns())
+def _(t):
+    """Option 81 S=1 with a fully qualified name outside the suffix: kept."""
+    t.dora(t.client(1), extra=[fqdn(0x01, "host.other.net", full=True)])
+
+
+@scenario("ddns-fqdn-ascii", patch=ddns())
+def _(t):
+    """Option 81 with E=0 (ASCII name)."""
+    t.dora(t.client(1), extra=[fqdn(0x01, "Host", wire=False)])
+
+
+@scenario("ddns-fqdn-client-updates-forward", patch=ddns())
+def _(t):
+    """Option 81 S=0 N=0: the client updates A itself, the server only PTR."""
+    t.dora(t.client(1), extra=[fqdn(0x00, "host")])
+
+
+@scenario("ddns-fqdn-override-client-update", patch=ddns(ddns_override_client_update=True))
+def _(t):
+    """S=0 N=0 with ddns-override-client-update: the server does both, O set."""
+    t.dora(t.client(1), extra=[fqdn(0x00, "host")])
+
+
+@scenario("ddns-fqdn-no-update", patch=ddns())
+def _(t):
+    """N=1: no updates at all."""
+    t.dora(t.client(1), extra=[fqdn(0x08, "host")])
+
+
+@scenario("ddns-fqdn-override-no-update", patch=ddns(ddns_override_no_update=True))
+def _(t):
+    """N=1 with ddns-override-no-update: the server updates both, O set."""
+    t.dora(t.client(1), extra=[fqdn(0x08, "host")])
+
+
+@scenario("ddns-fqdn-n-and-s", patch=ddns())
+def _(t):
+    """N=1 and S=1 together (invalid, RFC 4702)."""
+    t.dora(t.client(1), extra=[fqdn(0x09, "host")])
+
+
+@scenario("ddns-fqdn-empty-name", patch=ddns())
+def _(t):
+    """Option 81 without a name: the server generates myhost-a-b-c-d.<suffix>."""
+    t.dora(t.client(1), extra=[fqdn(0x01, "")])
+
+
+@scenario("ddns-fqdn-and-hostname", patch=ddns())
+def _(t):
+    """Options 81 and 12 both sent: 81 wins, no option 12 in the answer."""
+    t.dora(t.client(1, hostname="twelve"), extra=[fqdn(0x01, "eightyone")])
+
+
+@scenario("ddns-replace-always", patch=ddns(ddns_replace_client_name="always",
+                                            ddns_generated_prefix="gen"))
+def _(t):
+    """ddns-replace-client-name always: the sent name is replaced by gen-a-b-c-d."""
+    t.dora(t.client(1, hostname="mine"))
+
+
+@scenario("ddns-replace-when-not-present", patch=ddns(ddns_replace_client_name="when-not-present"))
+def _(t):
+    """when-not-present: a client without a name gets one (option 12 in the answer)."""
+    t.dora(t.client(1))
+
+
+@scenario("ddns-send-updates-off-in-subnet", patch=ddns(), transform=lambda d: d["subnet4"][0]
+          .update({"ddns-send-updates": False}))
+def _(t):
+    """ddns-send-updates false in subnet 20 only: its client is not updated, subnet 10's is."""
+    t.dora(t.client(1), extra=[fqdn(0x01, "direct")])
+    t.dora(t.client(2), relay=True, extra=[fqdn(0x01, "relayed")])
+
+
+@scenario("ddns-subnet-suffix", patch=ddns(), transform=lambda d: d["subnet4"][1]
+          .update({"ddns-qualifying-suffix": "ten.example.org"}))
+def _(t):
+    """A subnet's own ddns-qualifying-suffix."""
+    t.dora(t.client(2, hostname="relayed"), relay=True)
+
+
+@scenario("ddns-conflict-resolution-off", patch=ddns(ddns_use_conflict_resolution=False))
+def _(t):
+    """ddns-use-conflict-resolution false reaches the request."""
+    t.dora(t.client(1, hostname="nocr"))
+
+
+@scenario("ddns-renew-same-name", patch=ddns())
+def _(t):
+    """A renewal (unicast, ciaddr) with the same name sends nothing more."""
+    c = t.client(1, hostname="same")
+    a = t.dora(c)
+    t.request(c, unicast=True, ciaddr=a.yiaddr or "172.18.20.10", desc="REQUEST renewing")
+
+
+@scenario("ddns-renew-update-on-renew", patch=ddns(ddns_update_on_renew=True))
+def _(t):
+    """ddns-update-on-renew: the renewal removes and adds again."""
+    c = t.client(1, hostname="same")
+    a = t.dora(c)
+    t.request(c, unicast=True, ciaddr=a.yiaddr or "172.18.20.10", desc="REQUEST renewing")
+
+
+@scenario("ddns-renew-new-name", patch=ddns())
+def _(t):
+    """A renewal with another name: the old name's records go, the new one's come."""
+    c = t.client(1, hostname="first")
+    a = t.dora(c)
+    t.request(c, unicast=True, ciaddr=a.yiaddr or "172.18.20.10", hostname="second",
+              desc="REQUEST renewing, new name")
+
+
+@scenario("ddns-release", patch=ddns())
+def _(t):
+    """RELEASE removes the records."""
+    c = t.client(1, hostname="gone")
+    a = t.dora(c)
+    t.release(c, a.yiaddr or "172.18.20.10")
+
+
+@scenario("ddns-decline", patch=ddns())
+def _(t):
+    """DECLINE removes the records of the declined lease."""
+    c = t.client(1, hostname="declined")
+    a = t.dora(c)
+    t.decline(c, a.yiaddr or "172.18.20.10")
+
+
+@scenario("ddns-reserved-hostname", config="reservations.json", patch=ddns())
+def _(t):
+    """A reservation's host name is used (qualified) over the client's."""
+    t.dora(t.client(0, mac=bytes.fromhex("02000000aa06"), hostname="own-name"))
+
+
+@scenario("ddns-expired-reuse", config="small.json", patch=ddns(valid_lifetime=2))
+def _(t):
+    """A pool of two full of expired leases with names: a third client gets one; the expired
+    lease's records go and the new client's come (TTL: the 600 s minimum)."""
+    t.dora(t.client(1, hostname="one"))
+    t.dora(t.client(2, hostname="two"))
+    t.sleep(EXPIRE_WAIT, "(both leases expire)")
+    t.dora(t.client(3, hostname="three"), desc="third client")
+
+
+@scenario("ddns-client-returns-after-expiry", config="small.json", patch=ddns(valid_lifetime=2))
+def _(t):
+    """The same client returns after its lease expired (not reclaimed): remove and add."""
+    c = t.client(1, hostname="back")
+    t.dora(c)
+    t.sleep(EXPIRE_WAIT, "(the lease expires)")
+    t.dora(c, desc="again")
+
+
+config_case("config-ddns-with-ddns-example", "Kea 2.2's with-ddns.json DDNS keys.",
+            patch={"dhcp-ddns": {"enable-updates": True, "server-ip": "127.0.0.1",
+                                 "server-port": 3432, "sender-ip": "127.0.0.1",
+                                 "sender-port": 3433, "max-queue-size": 2048,
+                                 "ncr-protocol": "UDP", "ncr-format": "JSON"},
+                   "ddns-send-updates": True, "ddns-override-no-update": True,
+                   "ddns-override-client-update": True,
+                   "ddns-replace-client-name": "when-present",
+                   "ddns-generated-prefix": "test.prefix",
+                   "ddns-qualifying-suffix": "test.suffix.", "ddns-update-on-renew": False,
+                   "ddns-use-conflict-resolution": True,
+                   "hostname-char-set": "[^A-Za-z0-9.-]", "hostname-char-replacement": "x"})
+config_case("config-ddns-ncr-tcp", "ncr-protocol TCP is refused.",
+            patch={"dhcp-ddns": {"enable-updates": True, "ncr-protocol": "TCP"}})
+config_case("config-ddns-same-socket", "sender and server on the same address and port.",
+            patch={"dhcp-ddns": {"enable-updates": True, "server-ip": "127.0.0.1",
+                                 "sender-ip": "127.0.0.1", "sender-port": 53001}})
+config_case("config-ddns-bad-replace", "ddns-replace-client-name with an unknown mode.",
+            patch={"ddns-replace-client-name": "sometimes"})
+config_case("config-ddns-deprecated-in-dhcp-ddns", "2.2's old keys inside dhcp-ddns.",
+            patch={"dhcp-ddns": {"enable-updates": False, "qualifying-suffix": "x.org",
+                                 "replace-client-name": "always", "generated-prefix": "h"}})
+config_case("config-ddns-subnet-keys", "ddns-* keys in a subnet and a shared network.",
+            transform=lambda d: d["subnet4"][0].update({"ddns-send-updates": False,
+                                                        "ddns-qualifying-suffix": "s.org",
+                                                        "hostname-char-set": "[^a-z]",
+                                                        "ddns-update-on-renew": True}))
+
+
+# =============================================================================================
 # Malformed packets: both servers must stay silent (or answer alike)
 
 def _mal(name, doc, ids=(), expect="silence", **msgkw):

@@ -8,7 +8,8 @@
 # refused by BIND and logged with a message ID and counted; with BIND stopped, a remove is
 # tried three times and given up. The same scenario then runs with
 # Kea 2.2's kea-dhcp-ddns, and the zones (dig AXFR with the TTLs, the SOA left out) must be
-# the same at every step.
+# the same at every step. A third run puts kahu-dhcp4 in front of kahu-dhcp-ddns: its zones
+# must match Kea 2.2's kea-dhcp4 + kea-dhcp-ddns at every step too.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
@@ -95,12 +96,12 @@ d2_config() { # secret dst
 D2
 }
 
-start_d2() { # kind(kahu|kea) secret
+start_d2() { # kind(kahu|kea) secret [log tag=kind]
     local bin conf="$LAB_TMP/d2-$1.json"
     bin=$([[ $1 == kahu ]] && echo "$KAHU_D2" || echo "$KEA_D2")
     d2_config "$2" "$conf"
     "$bin" -t "$conf" >/dev/null || fail "$1 D2 refused its config"
-    D2_LOG="$LAB_TMP/d2-$1.log"
+    D2_LOG="$LAB_TMP/d2-${3:-$1}.log"
     ip netns exec "$(ns_name srv1)" env KAHU_CONTROL_SOCKET_DIR="$LAB_TMP" KEA_CONTROL_SOCKET_DIR="$LAB_TMP" \
         KEA_PIDFILE_DIR="$LAB_TMP" KEA_LOCKFILE_DIR="$LAB_TMP" "$bin" -c "$conf" >>"$D2_LOG" 2>&1 &
     D2_PID=$!
@@ -154,11 +155,12 @@ has_record() { # name type
     [[ -n "$(nsx srv1 dig +short @127.0.0.1 "$1" "$2")" ]]
 }
 
-scenario() { # kind -> snapshots in $LAB_TMP/<kind>-<step>.txt
-    local kind=$1
+scenario() { # d2-kind [dhcp-kind=kea] -> snapshots in $LAB_TMP/<kind>-<step>.txt
+    local d2=$1 dhcp=${2:-kea} kind=$1
+    [[ $dhcp == kea ]] || kind="$1-$dhcp"
     start_named "$kind"
-    start_d2 "$kind" "$SECRET"
-    KAHU_SERVER=kea start_server "$LAB_TMP/dhcp4.json"
+    start_d2 "$d2" "$SECRET" "$kind"
+    KAHU_SERVER=$dhcp start_server "$LAB_TMP/dhcp4.json"
     rm -rf "$(client_dir cli-a)" "$(client_dir cli-b)"
 
     client_prepare cli-a alpha
@@ -208,7 +210,7 @@ scenario() { # kind -> snapshots in $LAB_TMP/<kind>-<step>.txt
     log "$kind: DNS server down: $(cat "$LAB_TMP/$kind-4-dns-down.txt") DHCP_DDNS_FORWARD_REMOVE_ADDRS_IO_ERROR, then DHCP_DDNS_REMOVE_FAILED"
     start_named "$kind"
 
-    if [[ $kind == kahu ]]; then
+    if [[ $kind == kahu ]]; then # kahu-dhcp-ddns behind Kea's kea-dhcp4
         local stats
         stats=$(d2_command '{"command": "statistic-get-all"}')
         log "kahu-dhcp-ddns statistics: $(jq -c '.arguments | map_values(.[0][0])' <<<"$stats")"
@@ -240,9 +242,12 @@ scenario() { # kind -> snapshots in $LAB_TMP/<kind>-<step>.txt
 }
 
 scenario kahu
-# A fresh lease file for the second run: the same clients must look new to kea-dhcp4.
+# A fresh lease file for each run: the same clients must look new to the DHCP server.
 rm -f "$LAB_TMP"/srv1-leases4.csv*
 scenario kea
+rm -f "$LAB_TMP"/srv1-leases4.csv*
+# All Kahu: kahu-dhcp4 sends the NameChangeRequests, kahu-dhcp-ddns updates BIND.
+scenario kahu kahu
 
 assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-4-dns-down.txt")" \
     "tries of a remove with the DNS server down (kea-dhcp-ddns, kahu-dhcp-ddns)"
@@ -251,5 +256,11 @@ for step in 1-lease 2-conflict 3-release; do
         fail "zones differ after step $step (kea-dhcp-ddns vs kahu-dhcp-ddns)"
     fi
     log "ok: $step: the same $(wc -l <"$LAB_TMP/kahu-$step.txt") records with kahu-dhcp-ddns and kea-dhcp-ddns ($(grep -cw DHCID "$LAB_TMP/kahu-$step.txt" || true) DHCID)"
+    if ! diff -u "$LAB_TMP/kea-$step.txt" "$LAB_TMP/kahu-kahu-$step.txt"; then
+        fail "zones differ after step $step (Kea 2.2 + kea-dhcp-ddns vs kahu-dhcp4 + kahu-dhcp-ddns)"
+    fi
+    log "ok: $step: kahu-dhcp4 + kahu-dhcp-ddns leave the same records as Kea 2.2 + kea-dhcp-ddns"
 done
+assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-kahu-4-dns-down.txt")" \
+    "tries of a remove with the DNS server down (Kea, all Kahu)"
 pass

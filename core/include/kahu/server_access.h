@@ -122,6 +122,21 @@ public:
         return "this server cannot change its configuration at run time";
     }
 
+    /// DDNS (dhcp-ddns): what queueNameChange() did with a lease.
+    enum class NameChange {
+        Queued,   ///< a NameChangeRequest is on its way to the DDNS daemon
+        Disabled, ///< dhcp-ddns enable-updates is off (or this server has no DDNS)
+        NoName,   ///< the lease has no hostname or neither direction to update
+        Failed,   ///< the queue is full or the request could not be built (logged)
+    };
+    /// Queues Kea's NameChangeRequest for `lease`, adding its DNS records (`add`) or removing
+    /// them, as the DHCP path does (lease4-resend-ddns, lease4-del with update-ddns). TTL and
+    /// conflict resolution come from the lease's subnet. Never blocks; any thread.
+    virtual NameChange queueNameChange(bool add, const Lease4& lease) {
+        (void)add;
+        (void)lease;
+        return NameChange::Disabled;
+    }
     /// The server's name for logs and HA ("kahu-dhcp4").
     virtual std::string processName() const { return "kahu-dhcp4"; }
 };

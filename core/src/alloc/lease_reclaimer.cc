@@ -56,6 +56,9 @@ size_t LeaseReclaimer::reclaim(int64_t now, bool remove, bool all) {
         if (!ok) {
             continue;
         }
+        if (hooks_.removeNames) {
+            hooks_.removeNames(current); // a no-op for a lease without a name
+        }
         ++done;
         const char* name = declined ? "reclaimed-declined-addresses" : "reclaimed-leases";
         stats.add(name, 1);

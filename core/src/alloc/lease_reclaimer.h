@@ -25,6 +25,8 @@ public:
     struct Hooks {
         std::function<bool(Lease4& lease, bool& remove)> expire;
         std::function<bool(Lease4& lease)> recover;
+        /// DDNS: the DNS records of a reclaimed lease go (Kea's queueNCR CHG_REMOVE).
+        std::function<void(const Lease4& lease)> removeNames;
     };
 
     LeaseReclaimer(LeaseManager& leases, const ServerConfig& config, Hooks hooks = {})

@@ -15,37 +15,31 @@
 namespace kahu::config {
 
 /// `own` plus the Kea keys that both the Dhcp4 map and the subnet / shared-network maps accept
-/// and Kahu does not implement (DDNS, lease caching, client classes, ...): one list, so the two
-/// levels refuse the same keys by name.
+/// and Kahu does not implement (lease caching, extended info, DHCPv4-over-DHCPv6): one list, so the
+/// two levels refuse the same keys by name.
 inline std::vector<std::string> withUnsupportedInheritableKeys(std::vector<std::string> own) {
     static const char* const kShared[] = {
-        "ip-reservations-unique",
-        "store-extended-info",
-        "cache-threshold",
-        "cache-max-age",
-        "ddns-send-updates",
-        "ddns-override-no-update",
-        "ddns-override-client-update",
-        "ddns-replace-client-name",
-        "ddns-generated-prefix",
-        "ddns-qualifying-suffix",
-        "ddns-update-on-renew",
-        "ddns-use-conflict-resolution",
-        "ddns-conflict-resolution-mode",
-        "ddns-ttl-percent",
-        "ddns-ttl",
-        "ddns-ttl-min",
-        "ddns-ttl-max",
-        "hostname-char-set",
-        "hostname-char-replacement",
-        "4o6-interface",
-        "4o6-subnet",
+        "ip-reservations-unique", "store-extended-info", "cache-threshold",
+        "cache-max-age",          "4o6-interface",       "4o6-subnet",
     };
     own.insert(own.end(), std::begin(kShared), std::end(kShared));
     return own;
 }
 
+/// The ddns-* and hostname-char-* keys one level set (resolved into kahu::DdnsParams).
+struct DdnsDraft {
+    std::optional<bool> sendUpdates, overrideNoUpdate, overrideClientUpdate, updateOnRenew;
+    std::optional<ReplaceClientName> replace;
+    std::optional<std::string> prefix, suffix, charSet, charReplacement;
+    /// From ddns-conflict-resolution-mode, else from ddns-use-conflict-resolution.
+    std::optional<ConflictResolutionMode> mode;
+    bool modeKeySeen = false;
+    std::optional<uint32_t> ttl, ttlMin, ttlMax;
+    std::optional<double> ttlPercent;
+};
+
 struct Inheritable {
+    DdnsDraft ddns;
     std::optional<uint32_t> valid, minValid, maxValid, renew, rebind, offerLifetime;
     std::optional<bool> calculateTee, matchClientId, authoritative;
     std::optional<bool> resGlobal, resInSubnet, resOutOfPool;
@@ -79,6 +73,9 @@ struct GlobalDraft {
     std::vector<SubnetDraft> subnets;
     std::vector<NetworkDraft> networks;
     nlohmann::json userContext; ///< Dhcp4's own (utilization-alerts)
+    /// Kea 2.2's deprecated DDNS keys of dhcp-ddns, moved to the global level where it does
+    /// not set them itself (DHCPSRV_CFGMGR_DDNS_PARAMETER_MOVED).
+    DdnsDraft movedDdns;
 };
 
 // Map kinds (parse_*.cc). Each returns a static built from that area's handler table.
@@ -126,6 +123,13 @@ void parseGlobal(ParseContext& ctx, const Node& dhcp4, GlobalDraft& draft);
 void applyUtilizationAlerts(ParseContext& ctx, const nlohmann::json& userContext,
                             const std::string& path, UtilizationThresholds& t,
                             UtilizationNotify* notify);
+
+/// Applies one ddns-* or hostname-char-* key (its global name) at `n` onto `out`.
+void parseDdnsKey(ParseContext& ctx, const Node& n, const std::string& key, DdnsDraft& out);
+
+/// The DDNS values of a subnet: its own level's, else its shared network's, else the global
+/// ones, else Kea's defaults; the sanitizer compiled (config_resolve.cc).
+DdnsParams resolveDdns(const DdnsDraft& subnet, const DdnsDraft& network, const DdnsDraft& global);
 
 /// Folds inheritance into the subnets, assigns missing ids and checks cross-element rules.
 void resolveSubnets(ParseContext& ctx, GlobalDraft& draft);

@@ -50,7 +50,7 @@ ConfigLoadResult build(const JsonDocument& doc, std::string_view origin, std::st
     }
 
     auto cfg = std::make_shared<ServerConfig>();
-    GlobalDraft draft{*cfg, {}, {}, {}, {}};
+    GlobalDraft draft{*cfg, {}, {}, {}, {}, {}};
     Node dhcp4{top.at("Dhcp4"), "Dhcp4"};
     parseGlobal(ctx, dhcp4, draft);
     if (dhcp4.value.is_object() && dhcp4.value.contains("user-context")) {

@@ -2,8 +2,11 @@
 // Inheritance (global -> shared network -> subnet), automatic subnet ids, and the rules that
 // span several elements (pools inside their subnet, no overlaps, unique ids and prefixes).
 #include "config/config_drafts.h"
+#include "ddns/ddns_names.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace kahu::config {
 
@@ -67,6 +70,7 @@ void resolveOne(ParseContext& ctx, SubnetDraft& d, const Inheritable* net, const
     sub.allocator = pick(s.allocator, n.allocator, g.allocator, AllocatorType::Iterative);
     sub.interface = pick(s.interface, n.interface, g.interface, std::string());
     sub.clientClass = pick(s.clientClass, n.clientClass, g.clientClass, std::string());
+    sub.ddns = resolveDdns(s.ddns, n.ddns, g.ddns);
     // A subnet's own relay list only: selection falls back to the shared network's list
     // itself (Kea's CfgSubnets4::selectSubnet).
     sub.relayAddresses = s.relay.value_or(std::vector<Ipv4Address>{});
@@ -102,8 +106,64 @@ void checkSubnet(ParseContext& ctx, SubnetDraft& d) {
 
 } // namespace
 
+DdnsParams resolveDdns(const DdnsDraft& s, const DdnsDraft& n, const DdnsDraft& g) {
+    DdnsParams p;
+    p.sendUpdates = pick(s.sendUpdates, n.sendUpdates, g.sendUpdates, p.sendUpdates);
+    p.overrideNoUpdate =
+        pick(s.overrideNoUpdate, n.overrideNoUpdate, g.overrideNoUpdate, p.overrideNoUpdate);
+    p.overrideClientUpdate = pick(s.overrideClientUpdate, n.overrideClientUpdate,
+                                  g.overrideClientUpdate, p.overrideClientUpdate);
+    p.updateOnRenew = pick(s.updateOnRenew, n.updateOnRenew, g.updateOnRenew, p.updateOnRenew);
+    p.replaceClientName = pick(s.replace, n.replace, g.replace, p.replaceClientName);
+    p.generatedPrefix = pick(s.prefix, n.prefix, g.prefix, p.generatedPrefix);
+    p.qualifyingSuffix = pick(s.suffix, n.suffix, g.suffix, p.qualifyingSuffix);
+    p.conflictResolution = pick(s.mode, n.mode, g.mode, p.conflictResolution);
+    p.ttl = s.ttl ? s.ttl : n.ttl ? n.ttl : g.ttl;
+    p.ttlMin = s.ttlMin ? s.ttlMin : n.ttlMin ? n.ttlMin : g.ttlMin;
+    p.ttlMax = s.ttlMax ? s.ttlMax : n.ttlMax ? n.ttlMax : g.ttlMax;
+    p.ttlPercent = s.ttlPercent ? s.ttlPercent : n.ttlPercent ? n.ttlPercent : g.ttlPercent;
+    p.hostnameCharSet = pick(s.charSet, n.charSet, g.charSet, p.hostnameCharSet);
+    p.hostnameCharReplacement =
+        pick(s.charReplacement, n.charReplacement, g.charReplacement, p.hostnameCharReplacement);
+    if (!p.hostnameCharSet.empty()) {
+        // One compiled expression per distinct pair: thousands of subnets usually share one.
+        static std::mutex mutex;
+        static std::map<std::pair<std::string, std::string>, std::weak_ptr<const HostnameSanitizer>>
+            cache;
+        std::lock_guard lock(mutex);
+        auto& slot = cache[{p.hostnameCharSet, p.hostnameCharReplacement}];
+        p.sanitizer = slot.lock();
+        if (!p.sanitizer) {
+            p.sanitizer = std::make_shared<const HostnameSanitizer>(p.hostnameCharSet,
+                                                                    p.hostnameCharReplacement);
+            slot = p.sanitizer;
+        }
+    }
+    return p;
+}
+
 void resolveSubnets(ParseContext& ctx, GlobalDraft& draft) {
     ServerConfig& cfg = draft.cfg;
+    // dhcp-ddns's deprecated keys count where the global level is silent.
+    cfg.ddns = resolveDdns(draft.inh.ddns, {}, draft.movedDdns);
+    const DdnsDraft& g = draft.inh.ddns;
+    const DdnsDraft& m = draft.movedDdns;
+    DdnsDraft merged = g;
+    for (auto f : {&DdnsDraft::overrideNoUpdate, &DdnsDraft::overrideClientUpdate}) {
+        if (!(merged.*f)) {
+            merged.*f = m.*f;
+        }
+    }
+    for (auto f : {&DdnsDraft::prefix, &DdnsDraft::suffix, &DdnsDraft::charSet,
+                   &DdnsDraft::charReplacement}) {
+        if (!(merged.*f)) {
+            merged.*f = m.*f;
+        }
+    }
+    if (!merged.replace) {
+        merged.replace = m.replace;
+    }
+    draft.inh.ddns = merged;
     applyUtilizationAlerts(ctx, draft.userContext, "Dhcp4.user-context", cfg.utilization,
                            &cfg.utilizationNotify);
     std::vector<std::pair<SubnetDraft*, int>> all; // subnet, shared network index

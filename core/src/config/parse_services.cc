@@ -4,7 +4,9 @@
 #include "config/parse_services.h"
 
 #include "config/config_drafts.h"
+#include "ddns/name_change_queue.h"
 
+#include <arpa/inet.h>
 #include <kahu/paths.h>
 
 namespace kahu::config {
@@ -171,28 +173,57 @@ const KeyTable<ServerConfig>& sanityKeys() {
     return t;
 }
 
-// dhcp-ddns is accepted only as "off" so that configs written by Kea (which always carry the
-// whole map) still load; turning updates on is refused, not ignored.
-const KeyTable<ServerConfig>& dhcpDdnsKeys() {
-    auto any = [](ParseContext& c, const Node& n, ServerConfig&) {
-        if (!n.value.is_primitive() || n.value.is_null()) {
-            c.fail(n, "expected a string, number or boolean");
-        }
+// dhcp-ddns: where the server sends its NameChangeRequests (Kea's D2 client).
+const KeyTable<GlobalDraft>& dhcpDdnsKeys() {
+    auto port = [](ParseContext& c, const Node& n) {
+        return static_cast<uint16_t>(getU32(c, n, 0, 65535));
     };
-    static const KeyTable<ServerConfig> t = {
+    auto ip = [](ParseContext& c, const Node& n) {
+        auto v = getString(c, n, false);
+        in6_addr buf{};
+        if (::inet_pton(AF_INET, v.c_str(), &buf) != 1 &&
+            ::inet_pton(AF_INET6, v.c_str(), &buf) != 1) {
+            c.fail(n, "'" + v + "' is not an IP address");
+        }
+        return v;
+    };
+    // Kea 2.2 still takes these here and moves them to the global level.
+    auto moved = [](const char* global) {
+        return [global](ParseContext& c, const Node& n, GlobalDraft& g) {
+            c.warn(n, std::string("DHCPSRV_CFGMGR_DDNS_PARAMETER_MOVED dhcp-ddns:") +
+                          n.path.substr(n.path.rfind('.') + 1) +
+                          " is deprecated, moving it to global:" + global);
+            parseDdnsKey(c, n, global, g.movedDdns);
+        };
+    };
+    static const KeyTable<GlobalDraft> t = {
         {"enable-updates",
-         [](auto& c, auto& n, auto&) {
-             if (getBool(c, n)) {
-                 c.fail(n, "'enable-updates: true' is not supported by Kahu (no DDNS yet)");
+         [](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.enableUpdates = getBool(c, n); }},
+        {"server-ip", [ip](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.serverIp = ip(c, n); }},
+        {"server-port",
+         [port](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.serverPort = port(c, n); }},
+        {"sender-ip", [ip](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.senderIp = ip(c, n); }},
+        {"sender-port",
+         [port](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.senderPort = port(c, n); }},
+        {"max-queue-size",
+         [](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.maxQueueSize = getU32(c, n, 1); }},
+        {"ncr-protocol",
+         [](auto& c, auto& n, auto& g) {
+             auto v = getString(c, n);
+             if (v == "TCP") {
+                 c.fail(n, "NCR Protocol: TCP is not supported (Kea's D2 takes UDP only)");
              }
+             g.cfg.dhcpDdns.ncrProtocol = getEnum(c, n, {"UDP"});
          }},
-        {"server-ip", any},
-        {"server-port", any},
-        {"sender-ip", any},
-        {"sender-port", any},
-        {"max-queue-size", any},
-        {"ncr-protocol", any},
-        {"ncr-format", any},
+        {"ncr-format",
+         [](auto& c, auto& n, auto& g) { g.cfg.dhcpDdns.ncrFormat = getEnum(c, n, {"JSON"}); }},
+        {"override-no-update", moved("ddns-override-no-update")},
+        {"override-client-update", moved("ddns-override-client-update")},
+        {"replace-client-name", moved("ddns-replace-client-name")},
+        {"generated-prefix", moved("ddns-generated-prefix")},
+        {"qualifying-suffix", moved("ddns-qualifying-suffix")},
+        {"hostname-char-set", moved("hostname-char-set")},
+        {"hostname-char-replacement", moved("hostname-char-replacement")},
     };
     return t;
 }
@@ -279,8 +310,16 @@ void parseMultiThreading(ParseContext& c, const Node& n, ServerConfig& cfg) {
 void parseSanityChecks(ParseContext& c, const Node& n, ServerConfig& cfg) {
     applyMap(c, n, sanityKeys(), sanityChecksInfo(), cfg);
 }
-void parseDhcpDdns(ParseContext& c, const Node& n, ServerConfig& cfg) {
-    applyMap(c, n, dhcpDdnsKeys(), dhcpDdnsInfo(), cfg);
+void parseDhcpDdns(ParseContext& c, const Node& n, GlobalDraft& g) {
+    applyMap(c, n, dhcpDdnsKeys(), dhcpDdnsInfo(), g);
+    const auto& d = g.cfg.dhcpDdns;
+    if (d.enableUpdates) {
+        try {
+            NameChangeQueue::validate(d);
+        } catch (const std::invalid_argument& e) {
+            c.fail(n, std::string("D2ClientConfig error: ") + e.what());
+        }
+    }
 }
 
 } // namespace kahu::config

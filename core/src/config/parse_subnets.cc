@@ -2,6 +2,7 @@
 // subnet4, pools, relay and shared-networks, and the values those levels inherit.
 #include "config/config_drafts.h"
 #include "config/config_loader.h"
+#include "ddns/ddns_names.h"
 
 namespace kahu::config {
 
@@ -26,6 +27,106 @@ nlohmann::json reservationModeFlags(std::string_view mode) {
                 {"reservations-out-of-pool", false}};
     }
     return nullptr;
+}
+
+namespace {
+
+void checkDomainName(ParseContext& c, const Node& n, const std::string& name) {
+    if (!name.empty() && !ddns::labelCount(name)) {
+        c.fail(n, "'" + name + "' is not a valid domain name (an empty or over-long label)");
+    }
+}
+
+/// The ddns-* and hostname-char-* keys (Kea 2.6), at every level that inherits.
+template <class T> void addDdnsKeys(KeyTable<T>& t) {
+    auto flag = [](std::optional<bool> DdnsDraft::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) { d.inh.ddns.*field = getBool(c, n); };
+    };
+    auto u32 = [](std::optional<uint32_t> DdnsDraft::*field) {
+        return [field](ParseContext& c, const Node& n, T& d) { d.inh.ddns.*field = getU32(c, n); };
+    };
+    t.push_back({"ddns-send-updates", flag(&DdnsDraft::sendUpdates)});
+    t.push_back({"ddns-override-no-update", flag(&DdnsDraft::overrideNoUpdate)});
+    t.push_back({"ddns-override-client-update", flag(&DdnsDraft::overrideClientUpdate)});
+    t.push_back({"ddns-update-on-renew", flag(&DdnsDraft::updateOnRenew)});
+    t.push_back(
+        {"ddns-replace-client-name", [](ParseContext& c, const Node& n, T& d) {
+             auto m = getEnum(c, n, {"never", "always", "when-present", "when-not-present"});
+             d.inh.ddns.replace = m == "never"          ? ReplaceClientName::Never
+                                  : m == "always"       ? ReplaceClientName::Always
+                                  : m == "when-present" ? ReplaceClientName::WhenPresent
+                                                        : ReplaceClientName::WhenNotPresent;
+         }});
+    t.push_back({"ddns-generated-prefix", [](ParseContext& c, const Node& n, T& d) {
+                     auto v = getString(c, n, false);
+                     checkDomainName(c, n, v);
+                     d.inh.ddns.prefix = v;
+                 }});
+    t.push_back({"ddns-qualifying-suffix", [](ParseContext& c, const Node& n, T& d) {
+                     auto v = getString(c, n);
+                     checkDomainName(c, n, v);
+                     d.inh.ddns.suffix = v;
+                 }});
+    t.push_back({"ddns-use-conflict-resolution", [](ParseContext& c, const Node& n, T& d) {
+                     bool on = getBool(c, n);
+                     if (!d.inh.ddns.modeKeySeen) { // the mode key says more
+                         d.inh.ddns.mode = on ? ConflictResolutionMode::CheckWithDhcid
+                                              : ConflictResolutionMode::NoCheckWithDhcid;
+                     }
+                 }});
+    t.push_back({"ddns-conflict-resolution-mode", [](ParseContext& c, const Node& n, T& d) {
+                     auto m = getEnum(c, n,
+                                      {"check-with-dhcid", "no-check-with-dhcid",
+                                       "check-exists-with-dhcid", "no-check-without-dhcid"});
+                     d.inh.ddns.modeKeySeen = true;
+                     d.inh.ddns.mode =
+                         m == "check-with-dhcid"      ? ConflictResolutionMode::CheckWithDhcid
+                         : m == "no-check-with-dhcid" ? ConflictResolutionMode::NoCheckWithDhcid
+                         : m == "check-exists-with-dhcid"
+                             ? ConflictResolutionMode::CheckExistsWithDhcid
+                             : ConflictResolutionMode::NoCheckWithoutDhcid;
+                 }});
+    t.push_back({"ddns-ttl", u32(&DdnsDraft::ttl)});
+    t.push_back({"ddns-ttl-min", u32(&DdnsDraft::ttlMin)});
+    t.push_back({"ddns-ttl-max", u32(&DdnsDraft::ttlMax)});
+    t.push_back({"ddns-ttl-percent", [](ParseContext& c, const Node& n, T& d) {
+                     d.inh.ddns.ttlPercent = getDouble(c, n, 0.0, 1.0);
+                 }});
+    t.push_back({"hostname-char-set", [](ParseContext& c, const Node& n, T& d) {
+                     auto v = getString(c, n);
+                     try {
+                         HostnameSanitizer check(v, "");
+                     } catch (const std::regex_error& e) {
+                         c.fail(n, "hostname-char-set '" + v +
+                                       "' is not a valid regular expression: " + e.what());
+                     }
+                     d.inh.ddns.charSet = v;
+                 }});
+    t.push_back({"hostname-char-replacement", [](ParseContext& c, const Node& n, T& d) {
+                     d.inh.ddns.charReplacement = getString(c, n);
+                 }});
+}
+
+} // namespace
+
+void parseDdnsKey(ParseContext& c, const Node& n, const std::string& key, DdnsDraft& out) {
+    struct One {
+        Inheritable inh;
+    };
+    static const KeyTable<One> table = [] {
+        KeyTable<One> t;
+        addDdnsKeys(t);
+        return t;
+    }();
+    One one;
+    one.inh.ddns = out;
+    for (const auto& h : table) {
+        if (h.key == key) {
+            h.handle(c, n, one);
+            out = one.inh.ddns;
+            return;
+        }
+    }
 }
 
 template <class T> void addInheritable(KeyTable<T>& t) {
@@ -93,6 +194,7 @@ template <class T> void addInheritable(KeyTable<T>& t) {
                  [](ParseContext& c, const Node& n, T& d) { d.inh.nextServer = getIpv4(c, n); }});
     t.push_back({"server-hostname", text(&Inheritable::serverHostname)});
     t.push_back({"boot-file-name", text(&Inheritable::bootFileName)});
+    addDdnsKeys(t);
     t.push_back({"allocator", [](ParseContext& c, const Node& n, T& d) {
                      auto a = getEnum(c, n, {"iterative", "random", "flq"});
                      d.inh.allocator = a == "iterative" ? AllocatorType::Iterative

@@ -119,6 +119,19 @@ NameChangeRequest NameChangeRequest::fromJson(const json& j) {
     if (j.contains("use-conflict-resolution")) {
         n.useConflictResolution = boolean(j, "use-conflict-resolution");
     }
+    if (j.contains("conflict-resolution-mode")) {
+        n.conflictResolutionMode = text(j, "conflict-resolution-mode");
+        static const char* const kModes[] = {"check-with-dhcid", "no-check-with-dhcid",
+                                             "check-exists-with-dhcid", "no-check-without-dhcid"};
+        if (std::find(std::begin(kModes), std::end(kModes), n.conflictResolutionMode) ==
+            std::end(kModes)) {
+            throw std::invalid_argument("'conflict-resolution-mode' is not one of "
+                                        "check-with-dhcid, no-check-with-dhcid, "
+                                        "check-exists-with-dhcid, no-check-without-dhcid");
+        }
+        n.useConflictResolution = n.conflictResolutionMode == "check-with-dhcid" ||
+                                  n.conflictResolutionMode == "check-exists-with-dhcid";
+    }
     return n;
 }
 
@@ -143,15 +156,19 @@ NameChangeRequest NameChangeRequest::fromWire(const uint8_t* data, size_t size) 
 }
 
 json NameChangeRequest::toJson() const {
-    return json{{"change-type", changeType == ChangeType::Add ? 0 : 1},
-                {"forward-change", forwardChange},
-                {"reverse-change", reverseChange},
-                {"fqdn", fqdn},
-                {"ip-address", ipAddress},
-                {"dhcid", hex(dhcid)},
-                {"lease-expires-on", leaseExpiresOn},
-                {"lease-length", leaseLength},
-                {"use-conflict-resolution", useConflictResolution}};
+    json j{{"change-type", changeType == ChangeType::Add ? 0 : 1},
+           {"forward-change", forwardChange},
+           {"reverse-change", reverseChange},
+           {"fqdn", fqdn},
+           {"ip-address", ipAddress},
+           {"dhcid", hex(dhcid)},
+           {"lease-expires-on", leaseExpiresOn},
+           {"lease-length", leaseLength},
+           {"use-conflict-resolution", useConflictResolution}};
+    if (!conflictResolutionMode.empty()) {
+        j["conflict-resolution-mode"] = conflictResolutionMode;
+    }
+    return j;
 }
 
 Bytes NameChangeRequest::toWire() const {

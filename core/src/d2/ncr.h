@@ -23,6 +23,9 @@ struct NameChangeRequest {
     std::string leaseExpiresOn; ///< YYYYMMDDHHMMSS
     uint32_t leaseLength = 0;   ///< seconds; the TTL of the records
     bool useConflictResolution = true;
+    /// Kea 2.6's conflict-resolution-mode when it says more than useConflictResolution
+    /// ("check-exists-with-dhcid", "no-check-without-dhcid"); "" = not sent.
+    std::string conflictResolutionMode;
 
     /// Throws std::invalid_argument naming the field and what is wrong.
     static NameChangeRequest fromJson(const nlohmann::json& j);

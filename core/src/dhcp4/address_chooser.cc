@@ -248,7 +248,7 @@ Lifetime validLifetimeFor(const ServerConfig& config, const Subnet& s, const Pac
     return s.valid;
 }
 
-Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, const Exchange& ex) {
+Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, Exchange& ex) {
     Lease4 l;
     l.address = a;
     l.hwAddr = ex.client.hw;
@@ -262,17 +262,20 @@ Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, con
     if (auto requested = ex.query.get(opt::kLeaseTime); requested && requested->data.size() == 4) {
         l.validLifetime = valid.clamp(Ipv4Address::fromBytes(requested->data.data()).value());
     }
-    l.hostname = ex.reservation && !ex.reservation->hostname.empty() ? ex.reservation->hostname
-                                                                     : ex.client.hostname;
-    if (ex.client.fqdn) {
-        if (l.hostname.empty()) {
-            // Kea's generated name: ddns-generated-prefix "myhost" and the address.
-            std::string dashed = a.str();
-            std::replace(dashed.begin(), dashed.end(), '.', '-');
-            l.hostname = "myhost-" + dashed;
-        }
-        l.hostname = qualified(l.hostname);
+    if (ex.client.name.fqdn) {
+        KAHU_DEBUG(log::ddns(), 50, "DHCP4_CLIENT_FQDN_PROCESS",
+                   "{}: processing Client FQDN option", ex.query.label());
+    } else {
+        KAHU_DEBUG(log::ddns(), 50, "DHCP4_CLIENT_HOSTNAME_PROCESS",
+                   "{}: processing client's Hostname option", ex.query.label());
     }
+    ex.name = ddns::resolveClientName(ex.client.name, ex.reservation, s.ddns,
+                                      config.dhcpDdns.enableUpdates && s.ddns.sendUpdates, a);
+    l.hostname = ex.name.hostname;
+    // Kea 2.2's built-in class SKIP_DDNS: the client keeps its name, DNS is not updated.
+    const bool skip = ex.query.inClass("SKIP_DDNS");
+    l.fqdnFwd = ex.name.fwd && !skip;
+    l.fqdnRev = ex.name.rev && !skip;
     if (const Pool* p = LeaseManager::poolOf(s, a)) {
         l.poolId = p->poolId;
     }

@@ -59,11 +59,12 @@ private:
 
 /// The lease the client gets for address `a` in subnet `s`: its identity, the subnet's
 /// lifetime (within the bounds, as the client asked), the reservation's or the client's host
-/// name (qualified, or generated as Kea's "myhost-a-b-c-d." when the client sent option 81).
+/// name as the subnet's ddns-* values make it (ddns::resolveClientName, kept in ex.name for the
+/// answer) with fqdn_fwd / fqdn_rev.
 /// valid-lifetime (and its bounds) from the first of the query's classes that sets one, in
 /// the order it joined them, else the subnet's (Kea's AllocEngine::getValidLft); infinite for
 /// a query in the class BOOTP.
 Lifetime validLifetimeFor(const ServerConfig& config, const Subnet& s, const Packet4& query);
-Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, const Exchange& ex);
+Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, Exchange& ex);
 
 } // namespace kahu

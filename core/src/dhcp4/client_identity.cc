@@ -7,66 +7,67 @@
 
 namespace kahu {
 
-namespace {
+namespace {} // namespace
 
-// Kea's default hostname-char-set "[^A-Za-z0-9.-]" with an empty replacement.
-std::string sanitizeHostname(const std::vector<uint8_t>& raw) {
-    std::string out;
-    for (uint8_t ch : raw) {
-        if (std::isalnum(ch) || ch == '.' || ch == '-') {
-            out += static_cast<char>(std::tolower(ch));
-        }
-    }
-    while (!out.empty() && out.back() == '.') {
-        out.pop_back();
-    }
-    return out;
-}
-
-constexpr uint8_t kFqdnS = 0x01, kFqdnO = 0x02, kFqdnE = 0x04, kFqdnN = 0x08;
-
-/// The name in option 81 as "label.label." (fully qualified) or "label" (partial), or nothing
-/// when the option is malformed. Wire format (E) or ASCII.
-std::optional<std::string> fqdnName(const std::vector<uint8_t>& data) {
+std::optional<ddns::ClientNameOptions::Fqdn> readFqdnOption(const std::vector<uint8_t>& data) {
     if (data.size() < 3) {
         return std::nullopt;
     }
-    if (!(data[0] & kFqdnE)) {
-        return std::string(data.begin() + 3, data.end());
-    }
+    ddns::ClientNameOptions::Fqdn out;
+    out.flags = data[0];
     std::string name;
-    size_t i = 3;
-    while (i < data.size()) {
-        const uint8_t len = data[i++];
-        if (len == 0) {
-            return name.empty() ? std::string(".") : name; // root label: fully qualified
+    if (!(data[0] & ddns::kFlagE)) {
+        name.assign(data.begin() + 3, data.end());
+        while (!name.empty() && name.back() == '\0') {
+            name.pop_back();
         }
-        if (len > 63 || i + len > data.size()) {
-            return std::nullopt;
+        out.partial = name.empty() || name.back() != '.';
+    } else {
+        size_t i = 3;
+        while (i < data.size()) {
+            const uint8_t len = data[i++];
+            if (len == 0) {
+                out.partial = false;
+                break;
+            }
+            if (len > 63 || i + len > data.size()) {
+                return std::nullopt;
+            }
+            name.append(data.begin() + static_cast<std::ptrdiff_t>(i),
+                        data.begin() + static_cast<std::ptrdiff_t>(i + len));
+            name += '.';
+            i += len;
         }
-        name.append(data.begin() + i, data.begin() + i + len);
-        name += '.';
-        i += len;
     }
-    if (!name.empty()) {
-        name.pop_back(); // no root label: a partial name
+    while (!name.empty() && name.back() == '.') {
+        name.pop_back();
     }
-    return name;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.name = std::move(name);
+    return out;
+}
+
+namespace {
+
+std::string trimmed(const std::vector<uint8_t>& raw) {
+    std::string s(raw.begin(), raw.end());
+    while (!s.empty() && s.back() == '\0') { // OptionString drops trailing NULs
+        s.pop_back();
+    }
+    const char* ws = " \t\r\n";
+    size_t b = s.find_first_not_of(ws);
+    if (b == std::string::npos) {
+        return {};
+    }
+    return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
 } // namespace
 
-std::string qualified(std::string name) {
-    if (!name.empty() && name.back() != '.') {
-        name += '.';
-    }
-    return name;
-}
-
-std::vector<uint8_t> fqdnAnswer(uint8_t clientFlags, const std::string& name) {
-    uint8_t flags = kFqdnN | (clientFlags & kFqdnE) | ((clientFlags & kFqdnS) ? kFqdnO : 0);
+std::vector<uint8_t> fqdnAnswer(uint8_t flags, const std::string& name) {
     std::vector<uint8_t> out{flags, 0, 0};
-    if (!(flags & kFqdnE)) {
+    if (!(flags & ddns::kFlagE)) {
         out.insert(out.end(), name.begin(), name.end());
         return out;
     }
@@ -74,9 +75,10 @@ std::vector<uint8_t> fqdnAnswer(uint8_t clientFlags, const std::string& name) {
     while (start < name.size()) {
         size_t dot = name.find('.', start);
         size_t end = dot == std::string::npos ? name.size() : dot;
-        out.push_back(static_cast<uint8_t>(std::min<size_t>(end - start, 63)));
-        out.insert(out.end(), name.begin() + start,
-                   name.begin() + start + std::min<size_t>(end - start, 63));
+        size_t len = std::min<size_t>(end - start, 63);
+        out.push_back(static_cast<uint8_t>(len));
+        out.insert(out.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
+                   name.begin() + static_cast<std::ptrdiff_t>(start + len));
         start = end + 1;
     }
     if (!name.empty() && name.back() == '.') {
@@ -91,15 +93,10 @@ void readClientIdentity(const Packet4& q, ClientIdentity& client) {
         client.clientId = cid->data;
     }
     if (const Option* fq = q.get(kClientFqdn)) {
-        if (auto name = fqdnName(fq->data)) {
-            client.fqdn = true;
-            client.fqdnFlags = fq->data[0];
-            std::vector<uint8_t> raw(name->begin(), name->end());
-            client.hostname = qualified(sanitizeHostname(raw));
-        }
+        client.name.fqdn = readFqdnOption(fq->data);
     }
-    if (const Option* hn = q.get(opt::kHostName); hn && !client.fqdn) {
-        client.hostname = sanitizeHostname(hn->data);
+    if (const Option* hn = q.get(opt::kHostName)) {
+        client.name.hostname = trimmed(hn->data);
     }
 }
 

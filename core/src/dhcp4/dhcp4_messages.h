@@ -2,6 +2,7 @@
 #pragma once
 
 #include "alloc/lease_manager.h"
+#include "ddns/name_change_queue.h"
 #include "dhcp4/address_chooser.h"
 #include "dhcp4/exchange.h"
 #include "dhcp4/reply_builder.h"
@@ -22,7 +23,12 @@ struct MessageContext {
     const SubnetSelector& selector;
     const AddressChooser& addresses;
     const ReplyBuilder& replies;
+    NameChangeQueue* ddns; ///< where NameChangeRequests go; null = no DDNS (tests, tools)
 };
+
+/// Queues a NameChangeRequest for `lease` with the ddns-* values of its subnet (Kea's
+/// queueNCR); nothing without DDNS.
+void queueNameChange(const MessageContext& m, bool add, const Lease4& lease);
 
 /// DISCOVER: an OFFER, or a drop. May park at lease4_select; `done` runs once, maybe later.
 void processDiscover(const MessageContext& m, const ExchangePtr& ex, const ExchangeDone& done);

@@ -34,11 +34,11 @@ Counter& receivedCounter(std::optional<MessageType> type) {
 } // namespace
 
 Dhcp4Processor::Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
-                               std::vector<InterfaceAddresses> interfaces)
+                               std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns)
     : config_(std::move(config)), leases_(leases), interfaces_(std::move(interfaces)),
       hosts_(*config_), selector_(*config_), addresses_(*config_, leases_, hosts_, selector_),
-      replies_(*config_, interfaces_), messages_{*config_, leases_, selector_, addresses_,
-                                                 replies_} {
+      replies_(*config_, interfaces_), messages_{*config_,   leases_,  selector_,
+                                                 addresses_, replies_, ddns} {
     auto collect = [this](const OptionSet& set) {
         for (const auto& o : set) {
             if (o.code == opt::kServerId && o.data.size() == 4) {
@@ -111,6 +111,19 @@ bool Dhcp4Processor::admit(Exchange& ex) noexcept {
                        cid->data.empty() ? "Empty DUIDs are not allowed"
                                          : "client-id is too short (1), at least 2 is required");
             ex.markDrop("DHCP4_PACKET_DROP_0007");
+        } else if (const Option* fq = q.get(kClientFqdn);
+                   fq &&
+                   (!readFqdnOption(fq->data) || (fq->data[0] & (ddns::kFlagN | ddns::kFlagS)) ==
+                                                     (ddns::kFlagN | ddns::kFlagS))) {
+            // Kea's Option4ClientFqdn refuses to parse such an option (CVE-2019-6473), which
+            // drops the whole packet.
+            KAHU_DEBUG(log::badPackets(), 15, "DHCP4_PACKET_DROP_0001",
+                       "{}: failed to parse packet: invalid Client FQDN option: {}", q.label(),
+                       fq->data.size() < 3 ? "shorter than 3 octets"
+                       : (fq->data[0] & ddns::kFlagN) && (fq->data[0] & ddns::kFlagS)
+                           ? "both N and S flags are set"
+                           : "malformed domain name");
+            ex.markDrop("DHCP4_PACKET_DROP_0001");
         } else if (static_cast<int>(*type) > 18) { // past DHCPLEASEQUERYDONE
             KAHU_DEBUG(log::badPackets(), 50, "DHCP4_PACKET_DROP_0005",
                        "{}: unrecognized type {} in option 53", q.label(), static_cast<int>(*type));

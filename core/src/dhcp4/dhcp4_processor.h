@@ -33,8 +33,9 @@ public:
 
     /// interfaces: the host's interfaces and their IPv4 addresses (server identifier, subnet
     /// selection for directly connected clients).
+    /// ddns: where NameChangeRequests go (null = none); it must outlive the processor.
     Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
-                   std::vector<InterfaceAddresses> interfaces);
+                   std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns = nullptr);
     Dhcp4Processor(const Dhcp4Processor&) = delete;
     Dhcp4Processor& operator=(const Dhcp4Processor&) = delete;
 

@@ -17,6 +17,14 @@ std::string hexOrNone(const uint8_t* data, size_t size) {
 
 } // namespace
 
+void queueNameChange(const MessageContext& m, bool add, const Lease4& lease) {
+    if (!m.ddns || !m.ddns->enabled()) {
+        return;
+    }
+    const Subnet* s = m.config.subnetById(lease.subnetId);
+    m.ddns->queue(add, lease, s ? s->ddns : m.config.ddns);
+}
+
 void processRelease(const MessageContext& m, Exchange& ex) {
     const ClientIdentity& c = ex.client;
     auto lock = m.leases.lockAddress(ex.query.ciaddr);
@@ -41,6 +49,7 @@ void processRelease(const MessageContext& m, Exchange& ex) {
     }
     if (m.leases.remove(*lease)) {
         ex.deletedLeases.push_back(*lease);
+        queueNameChange(m, false, *lease);
         KAHU_INFO(log::leases(), "DHCP4_RELEASE", "{}: address {} was released properly.",
                   ex.query.label(), lease->address.str());
     }
@@ -96,6 +105,7 @@ void processDecline(const MessageContext& m, Exchange& ex) {
     declined.cltt = ex.now;
     if (m.leases.update(*lease, declined)) {
         ex.leases.push_back(declined);
+        queueNameChange(m, false, *lease); // the records of the name it had
         KAHU_INFO(log::dhcp4(), "DHCP4_DECLINE_LEASE",
                   "Received DHCPDECLINE for addr {} from client {}. The lease will be "
                   "unavailable for {} seconds.",

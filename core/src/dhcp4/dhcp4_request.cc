@@ -13,10 +13,46 @@ namespace kahu {
 
 namespace {
 
+/// Kea's createNameChangeRequests for an ACK: the DNS records of the client's previous lease
+/// (Kea's old_lease_) go and the new lease's come, unless the name and directions did not
+/// change and ddns-update-on-renew is off. A lease that expired without being reclaimed is
+/// reclaimed here: its records go, and it does not count as the previous lease.
+void nameChangesForAck(const MessageContext& m, const Exchange& x,
+                       const std::optional<Lease4>& atAddress) {
+    if (!m.ddns || !m.ddns->enabled()) {
+        return;
+    }
+    const Lease4& lease = x.candidate;
+    std::optional<Lease4> previous;
+    auto consider = [&](const Lease4& l) {
+        if (l.state != LeaseState::Default) {
+            return; // reclaimed or declined: its records went then
+        }
+        if (l.expired(x.now)) {
+            queueNameChange(m, false, l);
+        } else if (l.belongsTo(x.client.hw, x.client.idFor(*x.subnet))) {
+            previous = l;
+        }
+    };
+    if (x.existing && x.existing->address != lease.address) {
+        consider(*x.existing);
+    }
+    if (atAddress) {
+        consider(*atAddress);
+    }
+    if (!previous || x.subnet->ddns.updateOnRenew || !ddns::identicalFqdn(lease, *previous)) {
+        if (previous) {
+            queueNameChange(m, false, *previous);
+        }
+        queueNameChange(m, true, lease);
+    }
+}
+
 void commitRequest(const MessageContext& m, const ExchangePtr& ex, const ExchangeDone& done) {
     Exchange& x = *ex;
     const Lease4& lease = x.candidate;
     const Subnet& target = *x.subnet;
+    std::optional<Lease4> atAddress; // what the store held at the address before
     if (!x.skipCommit) {
         auto lock = m.leases.lockAddress(lease.address);
         // A store that may block is a database shared with other servers: its add() refuses a
@@ -25,6 +61,7 @@ void commitRequest(const MessageContext& m, const ExchangePtr& ex, const Exchang
         // round trip. Memfile's update() does not check: it is read again under the lock.
         bool reuse = x.storedAt == lease.address && m.leases.store().mayBlock();
         auto old = reuse ? x.stored : m.leases.get(lease.address);
+        atAddress = old;
         if (old && !(old->belongsTo(x.client.hw, x.client.idFor(target)) || old->expired(x.now) ||
                      old->state == LeaseState::ExpiredReclaimed)) {
             m.replies.nakNoLease(x, "ALLOC_ENGINE_V4_REQUEST_IN_USE",
@@ -61,6 +98,7 @@ void commitRequest(const MessageContext& m, const ExchangePtr& ex, const Exchang
         }
     }
     x.leases.push_back(lease);
+    nameChangesForAck(m, x, atAddress);
     KAHU_INFO(log::leases(), "DHCP4_LEASE_ALLOC", "{}: lease {} has been allocated for {} seconds",
               x.query.label(), lease.address.str(), lease.validLifetime);
     Packet4 r = m.replies.makeReply(x, MessageType::Ack);

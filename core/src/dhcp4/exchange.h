@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "ddns/ddns_names.h"
 #include "dhcp4/host_index.h"
 
 #include <functional>
@@ -22,12 +23,10 @@ class HookSet;
 /// Who sent a query, as the protocol compares clients.
 struct ClientIdentity {
     HwAddr hw;
-    ClientId clientId;    ///< option 61 as sent (empty if none)
-    std::string hostname; ///< option 81's name ("a.b." form) or option 12, sanitised, lower case
-    /// Option 81 (client FQDN) was sent and read: the answer carries one back, as Kea's does
-    /// without DDNS (N set, S clear, O when the client asked for S, E as the client's).
-    bool fqdn = false;
-    uint8_t fqdnFlags = 0; ///< the client's flags (S = 1, O = 2, E = 4, N = 8)
+    ClientId clientId; ///< option 61 as sent (empty if none)
+    /// Options 81 and 12 as sent; the lease's name is decided with the subnet's ddns-* values
+    /// (ddns/ddns_names.h).
+    ddns::ClientNameOptions name;
     /// What reservations are matched with, in host-reservation-identifiers order (empty when
     /// the configuration has no reservations).
     HostIdentifiers hostIds;
@@ -58,6 +57,7 @@ struct Exchange {
     std::shared_ptr<hooks::PacketContext> context; ///< per-library storage, with hooks
     std::shared_ptr<const void> keepAlive;         ///< the configuration generation
     Lease4 candidate;               ///< the lease lease4_select / lease4_renew may change
+    ddns::ClientName name;          ///< the candidate's name and how the answer carries it
     std::optional<Lease4> existing; ///< the client's lease found before allocation
     bool skipCommit = false;        ///< a callout took over the lease write (Skip)
     std::vector<uint8_t> flexId;    ///< host4_identifier result, for flex-id reservations

@@ -104,19 +104,18 @@ void ReplyBuilder::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
         r.set(opt::kSubnetMask,
               {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8), uint8_t(mask)});
         addLeaseTimes(r, s, lease->validLifetime);
-        if (ex.client.fqdn) {
+        if (ex.name.fqdnFlags) {
             // Option 81 answers instead of option 12 (Kea processes one or the other).
-            r.set(kClientFqdn, fqdnAnswer(ex.client.fqdnFlags, lease->hostname));
+            r.set(kClientFqdn, fqdnAnswer(*ex.name.fqdnFlags, lease->hostname));
         }
-        // A reserved host name is sent whether or not the client asked (Kea's
-        // processHostnameOption: a reservation's name takes precedence over everything).
-        bool wantsName = !ex.client.fqdn && (ex.query.get(opt::kHostName) != nullptr ||
-                                             (ex.reservation && !ex.reservation->hostname.empty()));
-        if (const Option* prl = ex.query.get(opt::kParamRequest)) {
+        // Option 12 when the client sent one, a reservation names it or the server replaces
+        // names (ddns-replace-client-name); also when asked for in the PRL.
+        bool wantsName = !ex.client.name.fqdn && ex.name.sendHostname;
+        if (const Option* prl = ex.query.get(opt::kParamRequest); prl && !ex.client.name.fqdn) {
             wantsName = wantsName || std::find(prl->data.begin(), prl->data.end(),
                                                opt::kHostName) != prl->data.end();
         }
-        if (!lease->hostname.empty() && wantsName && !ex.client.fqdn) {
+        if (!lease->hostname.empty() && wantsName) {
             r.set(opt::kHostName,
                   std::vector<uint8_t>(lease->hostname.begin(), lease->hostname.end()));
         }

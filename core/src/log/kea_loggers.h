@@ -25,6 +25,7 @@ KAHU_KEA_LOGGER_(options, "kahu-dhcp4.options")          ///< option processing
 KAHU_KEA_LOGGER_(hostsLog, "kahu-dhcp4.hosts")           ///< host reservations
 KAHU_KEA_LOGGER_(commands, "kahu-dhcp4.commands")        ///< control channel
 KAHU_KEA_LOGGER_(hooksLog, "kahu-dhcp4.hooks")           ///< hook libraries and callouts
+KAHU_KEA_LOGGER_(ddns, "kahu-dhcp4.ddns")                ///< client names, NameChangeRequests
 
 #undef KAHU_KEA_LOGGER_
 

@@ -192,6 +192,13 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
         }
     }
     ControlListeners::validate(config->controlSockets);
+    try {
+        ddns_.configure(config->dhcpDdns);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("Error starting DHCP_DDNS client after server "
+                                             "reconfiguration: ") +
+                                 e.what());
+    }
     runConfigured(*staging, *config);
     log::configureLogging(config->loggers, opts_.debug);
     Statistics::instance().applySampleDefaults(config->statisticDefaultSampleCount,
@@ -219,8 +226,15 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
     gen->config = config;
     gen->hooks = staging->size() ? staging : nullptr;
     gen->leases = leases_;
-    gen->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses());
+    gen->processor =
+        std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses(), &ddns_);
     LeaseReclaimer::Hooks reclaimHooks;
+    reclaimHooks.removeNames = [this, config](const Lease4& lease) {
+        if (ddns_.enabled()) {
+            const Subnet* s = config->subnetById(lease.subnetId);
+            ddns_.queue(false, lease, s ? s->ddns : config->ddns);
+        }
+    };
     if (gen->hooks) {
         reclaimHooks.expire = [set = gen->hooks](Lease4& lease, bool& remove) {
             hooks::Lease4ExpireArgs args{lease, remove};

@@ -8,6 +8,7 @@
 #include "control/control_host.h"
 #include "control/control_listeners.h"
 #include "control/network_state.h"
+#include "ddns/name_change_queue.h"
 #include "dhcp4/dhcp4_processor.h"
 #include "fs/file_descriptor.h"
 #include "hooks/hook_set.h"
@@ -78,6 +79,7 @@ public:
     bool serviceEnabled() const noexcept override { return networkState_.isEnabled(); }
     void requestShutdown(int exitCode) override { shutdown(exitCode); }
     std::string applyConfig(const nlohmann::json& top) override { return applyJson(top, false); }
+    NameChange queueNameChange(bool add, const Lease4& lease) override;
 
 private:
     struct Generation {
@@ -124,6 +126,8 @@ private:
     /// thread that is running that very command.
     std::unique_ptr<ControlListeners> listeners_;
     bool listenersDirty_ = false;
+    /// NameChangeRequests to the DDNS daemon; kept across reloads, outlives every generation.
+    NameChangeQueue ddns_;
     std::atomic<std::shared_ptr<Generation>> gen_;
     std::shared_ptr<LeaseStore> store_;
     std::string storeConfig_; ///< lease-database as JSON text, to notice a change on reload

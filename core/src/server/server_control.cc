@@ -104,6 +104,15 @@ int64_t Server::secondsSinceReload() const {
     return nowSeconds() - configuredAt_;
 }
 
+ServerAccess::NameChange Server::queueNameChange(bool add, const Lease4& lease) {
+    auto cfg = config();
+    if (!cfg || !ddns_.enabled()) {
+        return NameChange::Disabled;
+    }
+    const Subnet* s = cfg->subnetById(lease.subnetId);
+    return ddns_.queue(add, lease, s ? s->ddns : cfg->ddns);
+}
+
 nlohmann::json Server::socketStatus() const {
     auto sockets = sockets_.load();
     if (sockets && !sockets->empty()) {

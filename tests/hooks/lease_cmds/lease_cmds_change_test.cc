@@ -294,6 +294,42 @@ TEST_F(LeaseCmdsTest, WriteDumpsTheLeasesInMemfileFormat) {
     ::unsetenv("KAHU_DHCP_DATA_DIR");
 }
 
+// With dhcp-ddns on: Kea 2.2's texts (result 4 where Kea 2.6 answers a conflict).
+TEST_F(LeaseCmdsTest, ResendDdnsAndDeleteWithUpdateDdnsQueueRequests) {
+    auto config = std::make_shared<ServerConfig>(*server_.config_);
+    config->dhcpDdns.enableUpdates = true;
+    server_.config_ = config;
+    auto named = lease("192.0.2.81", "02:00:00:00:00:81");
+    named["hostname"] = "pc.example.org.";
+    named["fqdn-fwd"] = true;
+    named["fqdn-rev"] = true;
+    run("lease4-add", named);
+    auto noDirection = lease("192.0.2.82", "02:00:00:00:00:82");
+    noDirection["hostname"] = "nodir.example.org.";
+    run("lease4-add", noDirection);
+    run("lease4-add", lease("192.0.2.83", "02:00:00:00:00:83"));
+    expect("lease4-resend-ddns", {{"ip-address", "192.0.2.81"}}, 0,
+           "NCR generated for: 192.0.2.81, hostname: pc.example.org.");
+    expect("lease4-resend-ddns", {{"ip-address", "192.0.2.82"}}, 4,
+           "Neither forward nor reverse updates enabled for lease for: 192.0.2.82");
+    expect("lease4-resend-ddns", {{"ip-address", "192.0.2.83"}}, 4,
+           "Lease for: 192.0.2.83, has no hostname, nothing to update");
+    expect("lease4-resend-ddns", {{"ip-address", "192.0.2.84"}}, 3,
+           "No lease found for: 192.0.2.84");
+    ASSERT_EQ(server_.nameChanges.size(), 1u);
+    EXPECT_TRUE(server_.nameChanges[0].first);
+    EXPECT_EQ(server_.nameChanges[0].second.address.str(), "192.0.2.81");
+
+    expect("lease4-del", {{"ip-address", "192.0.2.83"}}, 0, "IPv4 lease deleted.");
+    EXPECT_EQ(server_.nameChanges.size(), 1u) << "no update-ddns: nothing queued";
+    expect("lease4-del", {{"ip-address", "192.0.2.81"}, {"update-ddns", true}}, 0,
+           "IPv4 lease deleted.");
+    ASSERT_EQ(server_.nameChanges.size(), 2u);
+    EXPECT_FALSE(server_.nameChanges[1].first);
+    EXPECT_EQ(server_.nameChanges[1].second.hostname, "pc.example.org.");
+    EXPECT_TRUE(server_.nameChanges[1].second.fqdnFwd);
+}
+
 TEST_F(LeaseCmdsTest, ResendDdnsAnswersAsKeaWithDdnsDisabled) {
     run("lease4-add", lease("192.0.2.80", "02:00:00:00:00:80"));
     expect("lease4-resend-ddns", {{"ip-address", "192.0.2.80"}}, 4, "DDNS updating is not enabled");

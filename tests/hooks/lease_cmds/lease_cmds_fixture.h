@@ -25,8 +25,14 @@ public:
     void disableService(uint32_t) override {}
     void enableService(uint32_t) override {}
     bool serviceEnabled() const noexcept override { return true; }
+    /// Records what a command asked DDNS for (the server's queue is tested in core).
+    NameChange queueNameChange(bool add, const Lease4& lease) override {
+        nameChanges.emplace_back(add, lease);
+        return NameChange::Queued;
+    }
 
     ManagedLeases leases_;
+    std::vector<std::pair<bool, Lease4>> nameChanges;
     std::shared_ptr<const ServerConfig> config_;
 };
 

@@ -212,8 +212,8 @@ TEST(RunScriptEnv, ExpireRecoverAndDeclineCarryTheLease) {
 }
 
 TEST(RunScriptEnv, KeaTextsOfStatesAndOptionData) {
-    EXPECT_EQ(stateText(LeaseState::ExpiredReclaimed), "expired-reclaimed");
-    EXPECT_EQ(stateText(static_cast<LeaseState>(7)), "unknown (7)");
+    EXPECT_EQ(leaseStateText(LeaseState::ExpiredReclaimed), "expired-reclaimed");
+    EXPECT_EQ(leaseStateText(static_cast<LeaseState>(7)), "unknown (7)");
     const uint8_t data[] = {0x00, 0xab, 0x0f};
     EXPECT_EQ(optionHex(data, 3), "0x00AB0F");
     EXPECT_EQ(optionHex(data, 0), "");

@@ -80,6 +80,55 @@ struct Pool {
 
 enum class AllocatorType : uint8_t { Iterative, Random, Flq };
 
+/// ddns-replace-client-name: when the server puts a name of its own in place of the client's.
+enum class ReplaceClientName : uint8_t { Never, Always, WhenPresent, WhenNotPresent };
+
+/// How the DDNS daemon guards names against other clients (RFC 4703): Kea 2.6's
+/// ddns-conflict-resolution-mode; Kea 2.2's ddns-use-conflict-resolution false is
+/// NoCheckWithDhcid.
+enum class ConflictResolutionMode : uint8_t {
+    CheckWithDhcid,
+    NoCheckWithDhcid,
+    CheckExistsWithDhcid,
+    NoCheckWithoutDhcid,
+};
+
+/// hostname-char-set with hostname-char-replacement, compiled (core/src/dhcp4/ddns_names.h).
+class HostnameSanitizer;
+
+/// The ddns-* and hostname-char-* values of a scope, resolved global -> shared network ->
+/// subnet. Defaults are Kea's.
+struct DdnsParams {
+    bool sendUpdates = true; ///< ddns-send-updates (updates happen only with dhcp-ddns on too)
+    bool overrideNoUpdate = false;
+    bool overrideClientUpdate = false;
+    ReplaceClientName replaceClientName = ReplaceClientName::Never;
+    std::string generatedPrefix = "myhost";
+    std::string qualifyingSuffix; ///< "" = names are not qualified
+    bool updateOnRenew = false;
+    ConflictResolutionMode conflictResolution = ConflictResolutionMode::CheckWithDhcid;
+    /// The TTL of the DNS records: ttl if set, else ttlPercent (default one third) of the
+    /// lease's lifetime, within [ttlMin (default 600), ttlMax].
+    std::optional<uint32_t> ttl, ttlMin, ttlMax;
+    std::optional<double> ttlPercent;
+    std::string hostnameCharSet = "[^A-Za-z0-9.-]";
+    std::string hostnameCharReplacement;
+    std::shared_ptr<const HostnameSanitizer> sanitizer; ///< null when hostnameCharSet is ""
+};
+
+/// The "dhcp-ddns" map: where NameChangeRequests go (Kea's D2 client).
+struct DhcpDdnsConfig {
+    bool enableUpdates = false;
+    std::string serverIp = "127.0.0.1";
+    uint16_t serverPort = 53001;
+    std::string senderIp = "0.0.0.0";
+    uint16_t senderPort = 0;
+    uint32_t maxQueueSize = 1024;
+    std::string ncrProtocol = "UDP";
+    std::string ncrFormat = "JSON";
+    bool operator==(const DhcpDdnsConfig&) const = default;
+};
+
 /// Lifetime bounds (valid-lifetime with min-/max-valid-lifetime).
 struct Lifetime {
     uint32_t value = 7200;
@@ -131,6 +180,7 @@ struct Subnet {
     bool reservationsOutOfPool = false;
     AllocatorType allocator = AllocatorType::Iterative;
     uint32_t offerLifetime = 0;
+    DdnsParams ddns;
     nlohmann::json userContext;
     UtilizationThresholds utilization; ///< resolved
 };
@@ -267,6 +317,9 @@ struct ServerConfig {
     OptionSet options;                                   ///< global option-data
     std::shared_ptr<const OptionDefinitions> optionDefs; ///< standard + option-def
     std::vector<ClientClass> clientClasses;              ///< client-classes, in order
+
+    DhcpDdnsConfig dhcpDdns;
+    DdnsParams ddns; ///< the global level's, for leases whose subnet is gone
 
     uint32_t declineProbationPeriod = 86400;
     bool echoClientId = true;

@@ -18,6 +18,19 @@ enum class LeaseState : uint32_t {
     ExpiredReclaimed = 2, ///< expired and reclaimed; kept for affinity until flushed
 };
 
+/// Kea's name of a state ("default", "declined", "expired-reclaimed"; "unknown (N)" else).
+inline std::string leaseStateText(LeaseState state) {
+    switch (state) {
+    case LeaseState::Default:
+        return "default";
+    case LeaseState::Declined:
+        return "declined";
+    case LeaseState::ExpiredReclaimed:
+        return "expired-reclaimed";
+    }
+    return "unknown (" + std::to_string(static_cast<uint32_t>(state)) + ")";
+}
+
 /// One IPv4 lease, with Kea's fields. A plain value type: copy freely.
 struct Lease4 {
     static constexpr uint32_t kInfinite = 0xffffffffu;

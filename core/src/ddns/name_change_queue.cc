@@ -166,8 +166,28 @@ NameChangeQueue::Result NameChangeQueue::queue(bool add, const Lease4& lease, co
                    kind, lease.address.str(), e.what());
         return Result::Failed;
     }
+    KAHU_DEBUG(log::dhcpsrv(), 55, "DHCPSRV_QUEUE_NCR",
+               "{}: name change request to {} DNS entry queued: {}", label(lease), kind,
+               ncr.describe());
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        std::vector<uint8_t> datagram = ncr.toWire();
+        if (pending_.empty() && !sending_ && fd_ >= 0) {
+            // Nothing ahead of it: one non-blocking datagram from the calling thread, which
+            // spares a thread wake-up per request. A full socket buffer queues it instead.
+            sockaddr_storage server{};
+            socklen_t len = 0;
+            toSockaddr(config_.serverIp, config_.serverPort, server, len);
+            ssize_t n = ::sendto(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT,
+                                 reinterpret_cast<const sockaddr*>(&server), len);
+            if (n == static_cast<ssize_t>(datagram.size())) {
+                ++sent_;
+                lock.unlock();
+                KAHU_DEBUG(log::dhcpsrv(), 50, "DHCPSRV_DHCP_DDNS_NCR_SENT",
+                           "NameChangeRequest sent to the DDNS daemon: {}", ncr.toJson().dump());
+                return Result::Queued;
+            }
+        }
         if (pending_.size() >= config_.maxQueueSize) {
             ++dropped_;
             KAHU_ERROR(log::dhcpsrv(), "DHCPSRV_DHCP_DDNS_NCR_REJECTED",
@@ -176,12 +196,9 @@ NameChangeQueue::Result NameChangeQueue::queue(bool add, const Lease4& lease, co
                        pending_.size(), ncr.describe());
             return Result::Failed;
         }
-        pending_.push_back(ncr.toWire());
+        pending_.push_back(std::move(datagram));
     }
     wake_.notify_one();
-    KAHU_DEBUG(log::dhcpsrv(), 55, "DHCPSRV_QUEUE_NCR",
-               "{}: name change request to {} DNS entry queued: {}", label(lease), kind,
-               ncr.describe());
     return Result::Queued;
 }
 

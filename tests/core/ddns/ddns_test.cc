@@ -267,6 +267,8 @@ class Receiver {
 public:
     Receiver() {
         fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int buf = 1 << 21; // a burst of requests fits
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -435,27 +437,35 @@ TEST_F(DdnsPacketPath, UpdatesOffSendNothingAndAnswerN) {
     EXPECT_TRUE(rx_.take(200).empty());
 }
 
-TEST(NameChangeQueue, AFullQueueDropsAndCounts) {
+TEST(NameChangeQueue, EveryRequestArrivesInOrder) {
+    Receiver rx;
     NameChangeQueue q;
     DhcpDdnsConfig c;
     c.enableUpdates = true;
-    c.serverPort = 9; // discard; nothing listens on loopback
-    c.maxQueueSize = 1;
+    c.serverPort = rx.port();
+    c.maxQueueSize = 8;
     q.configure(c);
     Lease4 l;
-    l.address = ip("10.0.0.1");
     l.hostname = "a.example.org.";
     l.fqdnFwd = true;
     l.hwAddr = *HwAddr::fromText("02:00:00:00:00:01");
-    int failed = 0;
-    for (int i = 0; i < 200; ++i) {
-        failed += q.queue(true, l, DdnsParams{}) == ServerAccess::NameChange::Failed;
+    for (uint32_t i = 0; i < 200; ++i) {
+        l.address = Ipv4Address(0x0a000000u + i);
+        EXPECT_EQ(q.queue(true, l, DdnsParams{}), ServerAccess::NameChange::Queued);
     }
     EXPECT_TRUE(q.drain(2000));
-    EXPECT_EQ(q.sent() + q.dropped(), 200u);
-    EXPECT_EQ(static_cast<uint64_t>(failed), q.dropped());
+    auto got = rx.take();
+    ASSERT_EQ(got.size(), 200u);
+    for (uint32_t i = 0; i < 200; ++i) {
+        EXPECT_EQ(got[i].ipAddress, Ipv4Address(0x0a000000u + i).str());
+    }
+    EXPECT_EQ(q.sent(), 200u);
+    EXPECT_EQ(q.dropped(), 0u);
     l.hostname.clear();
     EXPECT_EQ(q.queue(true, l, DdnsParams{}), ServerAccess::NameChange::NoName);
+    c.enableUpdates = false;
+    q.configure(c);
+    EXPECT_EQ(q.queue(true, l, DdnsParams{}), ServerAccess::NameChange::Disabled);
 }
 
 } // namespace

@@ -8,8 +8,9 @@
 # refused by BIND and logged with a message ID and counted; with BIND stopped, a remove is
 # tried three times and given up. The same scenario then runs with
 # Kea 2.2's kea-dhcp-ddns, and the zones (dig AXFR with the TTLs, the SOA left out) must be
-# the same at every step. A third run puts kahu-dhcp4 in front of kahu-dhcp-ddns: its zones
-# must match Kea 2.2's kea-dhcp4 + kea-dhcp-ddns at every step too.
+# the same at every step. Two more runs put kahu-dhcp4 in front of kahu-dhcp-ddns and in front
+# of Kea's kea-dhcp-ddns: their zones must match Kea 2.2's kea-dhcp4 + kea-dhcp-ddns at every
+# step too.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
@@ -248,6 +249,9 @@ scenario kea
 rm -f "$LAB_TMP"/srv1-leases4.csv*
 # All Kahu: kahu-dhcp4 sends the NameChangeRequests, kahu-dhcp-ddns updates BIND.
 scenario kahu kahu
+rm -f "$LAB_TMP"/srv1-leases4.csv*
+# kahu-dhcp4 in front of Kea's own kea-dhcp-ddns.
+scenario kea kahu
 
 assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-4-dns-down.txt")" \
     "tries of a remove with the DNS server down (kea-dhcp-ddns, kahu-dhcp-ddns)"
@@ -260,6 +264,10 @@ for step in 1-lease 2-conflict 3-release; do
         fail "zones differ after step $step (Kea 2.2 + kea-dhcp-ddns vs kahu-dhcp4 + kahu-dhcp-ddns)"
     fi
     log "ok: $step: kahu-dhcp4 + kahu-dhcp-ddns leave the same records as Kea 2.2 + kea-dhcp-ddns"
+    if ! diff -u "$LAB_TMP/kea-$step.txt" "$LAB_TMP/kea-kahu-$step.txt"; then
+        fail "zones differ after step $step (Kea 2.2 + kea-dhcp-ddns vs kahu-dhcp4 + kea-dhcp-ddns)"
+    fi
+    log "ok: $step: kahu-dhcp4 + kea-dhcp-ddns leave the same records as Kea 2.2 + kea-dhcp-ddns"
 done
 assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-kahu-4-dns-down.txt")" \
     "tries of a remove with the DNS server down (Kea, all Kahu)"

@@ -187,7 +187,24 @@ void D2Server::workerLoop() {
             cfg = config_;
         }
         try {
-            Updater(cfg, *transport_).process(ncr);
+            Updater updater(cfg, *transport_);
+            if (updater.process(ncr)) {
+                holdSeconds_ = 0;
+            } else if (updater.unreachable()) {
+                // No DNS server of the domain answers (down, unreachable): unlike Kea, which
+                // drops the request, keep it at the head of the queue and try again later,
+                // so nothing is lost while the DNS is away. Requests behind it wait.
+                holdSeconds_ = holdSeconds_ ? std::min(holdSeconds_ * 2, kMaxHoldSeconds) : 1;
+                KAHU_WARN(mainLog(), "DHCP_DDNS_REQUEST_HELD",
+                          "no DNS server answers {}: it is held with {} request(s) behind it "
+                          "and tried again in {} s",
+                          ncr.describe(), queueSize(), holdSeconds_);
+                Statistics::instance().add("ncr-held", 1);
+                std::unique_lock lock(queueMutex_);
+                queue_.push_front(std::move(ncr));
+                queueCv_.wait_for(lock, std::chrono::seconds(holdSeconds_),
+                                  [this] { return stopping_.load(); });
+            }
         } catch (const std::exception& e) {
             KAHU_ERROR(mainLog(), "DHCP_DDNS_TRANS_PROCESS_EXCEPTION",
                        "exception while processing {}: {}", ncr.describe(), e.what());

@@ -66,6 +66,11 @@ private:
     mutable std::mutex queueMutex_;
     std::condition_variable queueCv_;
     std::deque<NameChangeRequest> queue_;
+    /// Seconds the request at the head waits before its next try while no DNS server
+    /// answers (1, 2, 4, ... kMaxHoldSeconds); 0 when the last request went through. Worker
+    /// thread only.
+    uint32_t holdSeconds_ = 0;
+    static constexpr uint32_t kMaxHoldSeconds = 16;
 
     std::atomic<int> ncrFd_{-1};
     std::atomic<bool> stopping_{false};

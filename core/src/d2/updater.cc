@@ -245,6 +245,7 @@ Updater::Decision Updater::decide(Step step, int rc, const NameChangeRequest& n,
 bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, Step first) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     const std::string zone = domain.name;
+    bool answered = false; // some server answered, even wrongly: not merely unreachable
     for (const auto& server : domain.servers) {
         const std::string keyName = server.keyName.empty() ? domain.keyName : server.keyName;
         const TsigKey* key = nullptr;
@@ -309,6 +310,9 @@ bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, St
             default:
                 bump("update-error", keyName);
             }
+            if (r.status == ExchangeStatus::InvalidResponse) {
+                answered = true;
+            }
             if (r.status != ExchangeStatus::Success) {
                 const char* kind =
                     r.status == ExchangeStatus::InvalidResponse ? "RESP_CORRUPT" : "IO_ERROR";
@@ -321,6 +325,16 @@ bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, St
                     std::string("DHCP_DDNS_") + stem(static_cast<int>(step)) + "_" + kind;
                 dnsLog()->error("{} update of {} with DNS server {} failed (try {} of {}): {}", id,
                                 n.fqdn, serverText(server), tries, kTriesPerServer, r.detail);
+                continue;
+            }
+            if (resp.rcode == rcode::kServFail) {
+                // The server could not process it now (a zone still loading after a
+                // restart, ...): a try like a timeout, so a request the DNS could not take
+                // while it was away is held rather than given up (Kea fails it at once).
+                dnsLog()->error("DHCP_DDNS_{}_REJECTED DNS server {} could not process the update "
+                                "of {} (try {} of {}): rcode SERVFAIL",
+                                stem(static_cast<int>(step)), serverText(server), n.fqdn, tries,
+                                kTriesPerServer);
                 continue;
             }
             Decision d = decide(step, resp.rcode, n, server);
@@ -336,6 +350,7 @@ bool Updater::direction(const NameChangeRequest& n, const DdnsDomain& domain, St
     }
     KAHU_ERROR(dnsLog(), "DHCP_DDNS_NO_MORE_SERVERS",
                "no DNS server of domain {} answered the update of {}", zone, n.fqdn);
+    unreachable_ = !answered;
     return false;
 }
 
@@ -380,6 +395,9 @@ bool Updater::process(const NameChangeRequest& n) {
         ok = direction(n, *rev, first);
     }
     const auto lg = log::get("kahu-dhcp-ddns.d2-to-dns");
+    if (!ok && unreachable_) {
+        return false; // the caller holds it (DHCP_DDNS_REQUEST_HELD), not a failure yet
+    }
     if (add) {
         if (ok) {
             KAHU_INFO(lg, "DHCP_DDNS_ADD_SUCCEEDED", "DHCP_DDNS request {} succeeded",

@@ -43,6 +43,10 @@ public:
 
     /// Carries out the request; true when every change it asked for is done.
     bool process(const NameChangeRequest& ncr);
+    /// After a false process(): every server of a domain timed out or could not be reached
+    /// (none answered, not even wrongly). The request should wait and be tried again; nothing
+    /// was logged as failed.
+    bool unreachable() const noexcept { return unreachable_; }
 
     /// Builders, public for the tests (ID 0; the caller sets one).
     static UpdateMessage addForward(const NameChangeRequest& n, const std::string& zone);
@@ -84,6 +88,7 @@ private:
     std::shared_ptr<const D2Config> config_;
     DnsTransport& transport_;
     std::function<uint64_t()> clock_;
+    bool unreachable_ = false;
 };
 
 } // namespace kahu::d2

@@ -613,6 +613,13 @@ TEST(D2Updater, ThreeTriesPerServerThenTheNext) {
     EXPECT_EQ(s.get("update-timeout") - timeouts, 6);
     EXPECT_TRUE(dns.has("host.example.com.", rrtype::kA));
     EXPECT_FALSE(dns.has("10.2.0.192.in-addr.arpa.", rrtype::kPtr));
+    EXPECT_TRUE(u.unreachable()) << "no reverse server answered: the request is to be held";
+    // Once the server is back the same request goes through (the forward part again).
+    dns.downUntil["192.0.2.1"] = 0;
+    Updater again(twoServerConfig(false), dns);
+    EXPECT_TRUE(again.process(ncr(0, "0001AA")));
+    EXPECT_FALSE(again.unreachable());
+    EXPECT_TRUE(dns.has("10.2.0.192.in-addr.arpa.", rrtype::kPtr));
 }
 
 TEST(D2Updater, SignedExchangeAndRefusedKey) {

@@ -14,8 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-// Kea 2.2's global defaults that Kahu's parser accepts (others, e.g. the DDNS family, are not
-// added: Kahu refuses most of them, and config-get's output must go back into config-set).
+// Kea 2.2's global defaults that Kahu's parser accepts (others are not added: Kahu refuses
+// them, and config-get's output must go back into config-set).
 const json& globalDefaults() {
     static const json kDefaults = {
         {"valid-lifetime", 7200},
@@ -34,6 +34,16 @@ const json& globalDefaults() {
         {"reservations-in-subnet", true},
         {"reservations-out-of-pool", false},
         {"parked-packet-limit", 256},
+        {"ddns-send-updates", true},
+        {"ddns-override-no-update", false},
+        {"ddns-override-client-update", false},
+        {"ddns-replace-client-name", "never"},
+        {"ddns-generated-prefix", "myhost"},
+        {"ddns-qualifying-suffix", ""},
+        {"ddns-update-on-renew", false},
+        {"ddns-use-conflict-resolution", true},
+        {"hostname-char-set", "[^A-Za-z0-9.-]"},
+        {"hostname-char-replacement", ""},
         {"statistic-default-sample-count", 20},
         {"statistic-default-sample-age", 0},
         {"host-reservation-identifiers", {"hw-address", "duid", "circuit-id", "client-id"}},
@@ -47,6 +57,38 @@ const json& globalDefaults() {
 }
 
 void addMissing(json& map, const json& defaults);
+
+// Kea 2.2's dhcp-ddns map as its config-get writes it, whether the file has one or not.
+void addDhcpDdns(json& dhcp4) {
+    static const json kDefaults = {{"enable-updates", false}, {"server-ip", "127.0.0.1"},
+                                   {"server-port", 53001},    {"sender-ip", "0.0.0.0"},
+                                   {"sender-port", 0},        {"max-queue-size", 1024},
+                                   {"ncr-protocol", "UDP"},   {"ncr-format", "JSON"}};
+    json& d = dhcp4["dhcp-ddns"];
+    if (!d.is_object()) {
+        d = json::object();
+    }
+    // Kea 2.2 moves the deprecated behaviour keys to the global level when it parses (unless
+    // the global level sets them): its config-get shows them there, and so must this one, or
+    // the answer fed back to config-set would lose them to the global defaults.
+    static const std::pair<const char*, const char*> kMoved[] = {
+        {"override-no-update", "ddns-override-no-update"},
+        {"override-client-update", "ddns-override-client-update"},
+        {"replace-client-name", "ddns-replace-client-name"},
+        {"generated-prefix", "ddns-generated-prefix"},
+        {"qualifying-suffix", "ddns-qualifying-suffix"},
+        {"hostname-char-set", "hostname-char-set"},
+        {"hostname-char-replacement", "hostname-char-replacement"}};
+    for (const auto& [old, global] : kMoved) {
+        if (d.contains(old)) {
+            if (!dhcp4.contains(global)) {
+                dhcp4[global] = d[old];
+            }
+            d.erase(old);
+        }
+    }
+    addMissing(d, kDefaults);
+}
 
 // Kea 2.2 turns the deprecated reservation-mode into the reservations-* flags when it parses,
 // so its config-get never shows it; the answer must also go back into config-set, which
@@ -124,6 +166,7 @@ void addMissing(json& map, const json& defaults) {
 json configToJson(const ServerConfig& config) {
     json dhcp4 = config.json.is_object() ? config.json : json::object();
     moveReservationMode(dhcp4);
+    addDhcpDdns(dhcp4);
     addMissing(dhcp4, globalDefaults());
     // The parsed subnets keep the file's order: top-level subnet4 first, then each shared
     // network's (ids may be absent in the file and assigned by the parser).

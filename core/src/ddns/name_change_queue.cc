@@ -8,9 +8,11 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -54,7 +56,17 @@ std::string label(const Lease4& l) {
 
 } // namespace
 
-NameChangeQueue::NameChangeQueue() : thread_([this] { run(); }) {}
+NameChangeQueue::NameChangeQueue() {
+    // The sender thread takes no signals: the process handles SIGHUP, SIGTERM and SIGINT on
+    // its own thread, and a signal delivered here would get its default action (exit). It is
+    // created with every signal blocked (a new thread inherits the mask), which leaves no
+    // moment where one could arrive.
+    sigset_t all, saved;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &saved);
+    thread_ = std::thread([this] { run(); });
+    ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+}
 
 NameChangeQueue::~NameChangeQueue() {
     {

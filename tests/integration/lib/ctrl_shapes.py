@@ -15,24 +15,6 @@ KEA_SOCK, KAHU_SOCK, TMP = sys.argv[1:4]
 # A key path names a key present on one side only; "[]" stands for the elements of a list.
 # Reasons starting "KAHU BUG" are Kahu defects kept visible here until fixed.
 ALLOWED = {
-    ('config-get', 'arguments.Dhcp4.ddns-generated-prefix'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-override-client-update'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-override-no-update'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-qualifying-suffix'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-replace-client-name'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-send-updates'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-update-on-renew'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.ddns-use-conflict-resolution'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
-    ('config-get', 'arguments.Dhcp4.dhcp-ddns'):
-        'DDNS is not supported by Kahu (docs/compatibility.md: dhcp-ddns only with enable-updates false)',
     ('config-get', 'arguments.Dhcp4.dhcp-queue-control'):
         'Kahu does not support dhcp-queue-control (refused when set)',
     ('config-get', 'arguments.Dhcp4.dhcp4o6-port'):
@@ -47,10 +29,6 @@ ALLOWED = {
         'Kahu stores no extended lease info',
     ('config-get', 'arguments.Dhcp4.subnet4[].store-extended-info'):
         'Kahu stores no extended lease info',
-    ('config-get', 'arguments.Dhcp4.hostname-char-replacement'):
-        'Kea 2.2 writes this global default; Kahu does not support the key (refused by name in a config, so config-get leaves it out)',
-    ('config-get', 'arguments.Dhcp4.hostname-char-set'):
-        'Kea 2.2 writes this global default; Kahu does not support the key (refused by name in a config, so config-get leaves it out)',
     ('config-get', 'arguments.Dhcp4.ip-reservations-unique'):
         'Kea 2.2 writes this global default; Kahu does not support the key (refused by name in a config, so config-get leaves it out)',
     ('config-get', 'arguments.Dhcp4.early-global-reservations-lookup'):

@@ -45,8 +45,10 @@ configure_file(${kahu_src}/core/src/sdk_fingerprint.h.in
 # What the fuzzers reach of the core: everything but the sockets, the server loop, the agent
 # and the control transports (the fuzzers call the command layer directly). A static library:
 # each fuzzer links only the objects it uses.
-set(kahu_fuzz_core_dirs alloc command config control dhcp dhcp4 eval fs hooks http json lease log metrics stats)
-set(kahu_fuzz_core_sources ${kahu_src}/core/src/server/build_report.cc)
+set(kahu_fuzz_core_dirs alloc command config control ddns dhcp dhcp4 eval fs hooks http json lease log metrics stats)
+# The DHCP server's DDNS sends Kea's NameChangeRequests, whose codec lives with the D2.
+set(kahu_fuzz_core_sources ${kahu_src}/core/src/server/build_report.cc
+                           ${kahu_src}/core/src/d2/ncr.cc ${kahu_src}/core/src/d2/dns_message.cc)
 foreach(d ${kahu_fuzz_core_dirs})
   file(GLOB s CONFIGURE_DEPENDS ${kahu_src}/core/src/${d}/*.cc)
   list(APPEND kahu_fuzz_core_sources ${s})

@@ -129,6 +129,7 @@ void NameChangeQueue::configure(const DhcpDdnsConfig& c) {
     }
     fd_ = fd;
     config_ = c;
+    toSockaddr(c.serverIp, c.serverPort, server_, serverLen_);
     enabled_ = c.enableUpdates;
     if (fd_ >= 0) {
         KAHU_INFO(log::dhcpsrv(), "DHCPSRV_DHCP_DDNS_SENDER_STARTED",
@@ -187,11 +188,8 @@ NameChangeQueue::Result NameChangeQueue::queue(bool add, const Lease4& lease, co
         if (pending_.empty() && !sending_ && fd_ >= 0) {
             // Nothing ahead of it: one non-blocking datagram from the calling thread, which
             // spares a thread wake-up per request. A full socket buffer queues it instead.
-            sockaddr_storage server{};
-            socklen_t len = 0;
-            toSockaddr(config_.serverIp, config_.serverPort, server, len);
             ssize_t n = ::sendto(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT,
-                                 reinterpret_cast<const sockaddr*>(&server), len);
+                                 reinterpret_cast<const sockaddr*>(&server_), serverLen_);
             if (n == static_cast<ssize_t>(datagram.size())) {
                 ++sent_;
                 lock.unlock();
@@ -214,6 +212,12 @@ NameChangeQueue::Result NameChangeQueue::queue(bool add, const Lease4& lease, co
     return Result::Queued;
 }
 
+NameChangeQueue::Result NameChangeQueue::queue(bool add, const Lease4& lease,
+                                               const ServerConfig& config) {
+    const Subnet* s = config.subnetById(lease.subnetId);
+    return queue(add, lease, s ? s->ddns : config.ddns);
+}
+
 void NameChangeQueue::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -225,9 +229,8 @@ void NameChangeQueue::run() {
         pending_.pop_front();
         sending_ = true;
         const int fd = fd_;
-        sockaddr_storage server{};
-        socklen_t len = 0;
-        toSockaddr(config_.serverIp, config_.serverPort, server, len);
+        const sockaddr_storage server = server_;
+        const socklen_t len = serverLen_;
         lock.unlock();
         ssize_t n = ::sendto(fd, datagram.data(), datagram.size(), 0,
                              reinterpret_cast<const sockaddr*>(&server), len);

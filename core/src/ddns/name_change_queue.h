@@ -13,6 +13,7 @@
 #include <kahu/server_access.h>
 #include <mutex>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,9 @@ public:
     /// lease has no host name or neither direction; a full queue drops it (logged). Any
     /// thread, never blocks on the network.
     Result queue(bool add, const Lease4& lease, const DdnsParams& params);
+    /// The same with the ddns-* values of the lease's subnet in `config` (the global ones
+    /// when the subnet is gone): what the DHCP path, reclamation and the commands use.
+    Result queue(bool add, const Lease4& lease, const ServerConfig& config);
 
     /// Waits until the queue is empty or `ms` passed (tests, shutdown).
     bool drain(int ms);
@@ -60,6 +64,8 @@ private:
     bool stop_ = false;
     int fd_ = -1;
     DhcpDdnsConfig config_;
+    sockaddr_storage server_{}; ///< config_'s server-ip and server-port, resolved once
+    socklen_t serverLen_ = 0;
     std::atomic<bool> enabled_{false};
     std::atomic<uint64_t> sent_{0}, dropped_{0};
     std::thread thread_;

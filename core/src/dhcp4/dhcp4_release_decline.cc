@@ -21,8 +21,7 @@ void queueNameChange(const MessageContext& m, bool add, const Lease4& lease) {
     if (!m.ddns || !m.ddns->enabled()) {
         return;
     }
-    const Subnet* s = m.config.subnetById(lease.subnetId);
-    m.ddns->queue(add, lease, s ? s->ddns : m.config.ddns);
+    m.ddns->queue(add, lease, m.config);
 }
 
 void processRelease(const MessageContext& m, Exchange& ex) {

@@ -231,8 +231,7 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
     LeaseReclaimer::Hooks reclaimHooks;
     reclaimHooks.removeNames = [this, config](const Lease4& lease) {
         if (ddns_.enabled()) {
-            const Subnet* s = config->subnetById(lease.subnetId);
-            ddns_.queue(false, lease, s ? s->ddns : config->ddns);
+            ddns_.queue(false, lease, *config);
         }
     };
     if (gen->hooks) {

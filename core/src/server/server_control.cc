@@ -109,8 +109,7 @@ ServerAccess::NameChange Server::queueNameChange(bool add, const Lease4& lease) 
     if (!cfg || !ddns_.enabled()) {
         return NameChange::Disabled;
     }
-    const Subnet* s = cfg->subnetById(lease.subnetId);
-    return ddns_.queue(add, lease, s ? s->ddns : cfg->ddns);
+    return ddns_.queue(add, lease, *cfg);
 }
 
 nlohmann::json Server::socketStatus() const {

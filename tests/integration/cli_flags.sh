@@ -111,6 +111,22 @@ if [[ $KAHU_SERVER == kahu ]]; then
     assert_eq 0 "$RC" "kahu-ctrl-agent -t kahu-ctrl-agent.conf exit status ($(head -c 300 "$TMP/err"))"
 fi
 
+# kahu-ctrl-agent and kahu-dhcp-ddns read the same flags (main/daemon_flags.cc), each with its
+# own set: -v prints the same version, a flag it lacks or no -c gives its usage and 1.
+server_bin=$BIN
+for daemon in kahu-ctrl-agent kahu-dhcp-ddns; do
+    BIN=$KAHU_BUILD/core/$daemon
+    run -v
+    assert_eq "0 $version" "$RC $OUT" "$daemon -v"
+    run -p 67 -c "$TMP/none.conf"
+    assert_eq 1 "$RC" "$daemon -p (kahu-dhcp4's flag only)"
+    assert_match "Usage: $daemon" "$ERR" "$daemon usage after -p"
+    run -d
+    assert_eq 1 "$RC" "$daemon without -c"
+    assert_match 'configuration file not specified' "$ERR" "$daemon message without -c"
+done
+BIN=$server_bin
+
 # -t with -d says so (Kea: "Syntax check OK").
 run -d -t "$KAHU_SOURCE/config/kahu-dhcp4-standalone.conf"
 assert_eq 0 "$RC" "-d -t exit status"

@@ -6,6 +6,7 @@
 #include "agent/command_forwarder.h"
 #include "control/http_listener.h"
 #include "log/logging.h"
+#include "main/daemon_flags.h"
 #include "main/entry.h"
 #include "server/build_report.h"
 #include "server/privileges.h"
@@ -26,20 +27,17 @@
 
 namespace {
 
-[[noreturn]] void usage(const char* reason = nullptr) {
-    if (reason) {
-        std::cerr << reason << "\n";
-    }
-    std::cerr << "Usage: kahu-ctrl-agent -[v|V|W] [-d] [-{c|t} cfgfile] [-u user[:group]]\n"
-              << "  -v: print version number and exit\n"
-              << "  -V: print extended version and exit\n"
-              << "  -W: display the configuration report and exit\n"
-              << "  -d: debug mode with extra verbosity (former -v)\n"
-              << "  -c <config file name> : mandatory, specify name of configuration file\n"
-              << "  -t <config file name> : check the configuration file and exit\n"
-              << "  -u user[:group] : started as root, run as this user with no capabilities\n";
-    std::exit(EXIT_FAILURE);
-}
+const kahu::DaemonUsage kUsage{
+    "dvVWc:t:u:",
+    "Usage: kahu-ctrl-agent -[v|V|W] [-d] [-{c|t} cfgfile] [-u user[:group]]\n"
+    "  -v: print version number and exit\n"
+    "  -V: print extended version and exit\n"
+    "  -W: display the configuration report and exit\n"
+    "  -d: debug mode with extra verbosity (former -v)\n"
+    "  -c <config file name> : mandatory, specify name of configuration file\n"
+    "  -t <config file name> : check the configuration file and exit\n"
+    "  -u user[:group] : started as root, run as this user with no capabilities\n",
+    "configuration file not specified"};
 
 std::atomic<bool> gShutdownCommand{false};
 
@@ -47,45 +45,11 @@ std::atomic<bool> gShutdownCommand{false};
 
 extern "C" KAHU_ENTRY int kahu_ctrl_agent_main(int argc, char** argv) {
     ::umask(kahu::kFileCreationMask); // nothing it creates is world-readable (Kea 2.6.3)
-    std::string file;
-    bool check = false;
-    bool debug = false;
-    const char* runAs = nullptr;
-    int ch;
-    while ((ch = getopt(argc, argv, "dvVWc:t:u:")) != -1) {
-        switch (ch) {
-        case 'd':
-            debug = true;
-            break;
-        case 'v':
-            std::cout << kahu::versionText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'V':
-            std::cout << kahu::extendedVersionText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'W':
-            std::cout << kahu::buildReportText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'c':
-            file = optarg;
-            break;
-        case 't':
-            file = optarg;
-            check = true;
-            break;
-        case 'u':
-            runAs = optarg;
-            break;
-        default:
-            usage();
-        }
-    }
-    if (optind < argc) {
-        usage((std::string("extraneous command line information: ") + argv[optind]).c_str());
-    }
-    if (file.empty()) {
-        usage("configuration file not specified");
-    }
+    const kahu::DaemonFlags flags = kahu::parseDaemonFlags(argc, argv, kUsage);
+    const std::string& file = flags.configFile;
+    const bool check = flags.mode == kahu::DaemonFlags::Mode::Check;
+    const bool debug = flags.debug;
+    const char* runAs = flags.runAs;
     if (runAs != nullptr && !check) {
         // The agent needs no privilege at all: it listens on an unprivileged port (a port
         // below 1024 needs systemd's AmbientCapabilities=CAP_NET_BIND_SERVICE instead) and

@@ -5,6 +5,7 @@
 #include "d2/d2_config.h"
 #include "d2/d2_server.h"
 #include "log/logging.h"
+#include "main/daemon_flags.h"
 #include "main/entry.h"
 #include "server/build_report.h"
 
@@ -24,59 +25,24 @@
 
 namespace {
 
-[[noreturn]] void usage(const char* reason = nullptr) {
-    if (reason) {
-        std::cerr << reason << "\n";
-    }
-    std::cerr << "Usage: kahu-dhcp-ddns -[v|V|W] [-d] [-{c|t} cfgfile]\n"
-              << "  -v: print version number and exit\n"
-              << "  -V: print extended version and exit\n"
-              << "  -W: display the configuration report and exit\n"
-              << "  -d: debug mode with extra verbosity (former -v)\n"
-              << "  -c <config file name> : mandatory, specify name of configuration file\n"
-              << "  -t <config file name> : check the configuration file and exit\n";
-    std::exit(EXIT_FAILURE);
-}
+const kahu::DaemonUsage kUsage{
+    "dvVWc:t:",
+    "Usage: kahu-dhcp-ddns -[v|V|W] [-d] [-{c|t} cfgfile]\n"
+    "  -v: print version number and exit\n"
+    "  -V: print extended version and exit\n"
+    "  -W: display the configuration report and exit\n"
+    "  -d: debug mode with extra verbosity (former -v)\n"
+    "  -c <config file name> : mandatory, specify name of configuration file\n"
+    "  -t <config file name> : check the configuration file and exit\n",
+    "configuration file not specified"};
 
 } // namespace
 
 extern "C" KAHU_ENTRY int kahu_dhcp_ddns_main(int argc, char** argv) {
     ::umask(kahu::kFileCreationMask);
-    std::string file;
-    bool check = false;
-    bool debug = false;
-    int ch;
-    while ((ch = getopt(argc, argv, "dvVWc:t:")) != -1) {
-        switch (ch) {
-        case 'd':
-            debug = true;
-            break;
-        case 'v':
-            std::cout << kahu::versionText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'V':
-            std::cout << kahu::extendedVersionText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'W':
-            std::cout << kahu::buildReportText() << std::endl;
-            return EXIT_SUCCESS;
-        case 'c':
-            file = optarg;
-            break;
-        case 't':
-            file = optarg;
-            check = true;
-            break;
-        default:
-            usage();
-        }
-    }
-    if (optind < argc) {
-        usage((std::string("extraneous command line information: ") + argv[optind]).c_str());
-    }
-    if (file.empty()) {
-        usage("configuration file not specified");
-    }
+    const kahu::DaemonFlags flags = kahu::parseDaemonFlags(argc, argv, kUsage);
+    const std::string& file = flags.configFile;
+    const bool debug = flags.debug;
     auto lg = kahu::log::get("kahu-dhcp-ddns.dhcpddns");
     std::shared_ptr<const kahu::d2::D2Config> cfg;
     try {
@@ -86,7 +52,7 @@ extern "C" KAHU_ENTRY int kahu_dhcp_ddns_main(int argc, char** argv) {
         std::cerr << "kahu-dhcp-ddns: configuration error: " << e.what() << std::endl;
         return EXIT_FAILURE;
     }
-    if (check) {
+    if (flags.mode == kahu::DaemonFlags::Mode::Check) {
         if (debug) {
             std::cout << "Syntax check OK" << std::endl;
         }

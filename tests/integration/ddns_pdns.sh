@@ -7,7 +7,8 @@
 # the DNS; a second client asking for the same name does not take it; after the release they
 # are gone; a lease that expires without its client (dhclient stopped, no release) is
 # reclaimed and its records go too; lease4-resend-ddns puts them back; an update signed with
-# a wrong key is refused by PowerDNS and nothing is added.
+# a wrong key is refused by PowerDNS and nothing is added; ddns-* keys set in client classes
+# (a Kahu extension) name a class's clients their own way or keep them out of the DNS.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
@@ -33,6 +34,7 @@ lab_oasis
 lab_client_ns cli-a 02:00:00:0a:00:41
 lab_client_ns cli-b 02:00:00:0a:00:42
 lab_client_ns cli-c 02:00:00:0a:00:43
+lab_client_ns cli-d 02:00:00:0a:00:44
 start_relay 172.18.20.20
 
 # PowerDNS in the server namespace, on its loopback, zones in SQLite.
@@ -112,6 +114,10 @@ cat >"$LAB_TMP/dhcp4.json" <<DHCP
     "dhcp-ddns": { "enable-updates": true, "server-ip": "127.0.0.1", "server-port": 53001 },
     "ddns-qualifying-suffix": "$ZONE.",
     "ddns-override-client-update": true,
+    "client-classes": [
+        { "name": "lab", "test": "pkt4.mac == 0x0200000a0044",
+          "ddns-replace-client-name": "always", "ddns-generated-prefix": "lab" },
+        { "name": "quiet", "test": "option[12].text == 'quiet'", "ddns-send-updates": false } ],
     "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ],
                    "severity": "DEBUG", "debuglevel": 55 } ] } }
 DHCP
@@ -178,7 +184,30 @@ assert_eq "NCR generated for: $b, hostname: beta.$ZONE." "$(jq -r .text <<<"$res
 wait_for 15 "A record of beta after lease4-resend-ddns" has_record "beta.$ZONE." A
 assert_eq "$b" "$(answer "beta.$ZONE." A)" "A of beta"
 
-# 6. A wrong key: PowerDNS refuses the update, nothing is added.
+# 6. ddns-* keys in client classes: the "lab" class (cli-d's MAC) gets names generated with
+# its own prefix in place of the one sent; the "quiet" class (host name quiet) no updates.
+client_prepare cli-d laptop
+run_dhclient cli-d || fail "cli-d got no lease"
+d=$(client_var cli-d new_ip_address)
+dname="lab-${d//./-}.$ZONE."
+wait_for 15 "A record of $dname" has_record "$dname" A
+assert_eq "$d" "$(answer "$dname" A)" "A of the lab class's client"
+assert_eq "$dname" "$(answer "$(reverse_of "$d")" PTR)" "PTR of the lab class's client"
+has_record "laptop.$ZONE." A && fail "the lab class's client kept the name it sent"
+client_prepare cli-c quiet
+seen=$(wc -l <"$SERVER_LOG_srv1")
+run_dhclient cli-c || fail "cli-c got no lease (quiet)"
+q=$(client_var cli-c new_ip_address)
+qlease=$(ctrl "{\"command\": \"lease4-get\", \"arguments\": {\"ip-address\": \"$q\"}}")
+assert_eq "false false" "$(jq -r '.arguments | "\(.["fqdn-fwd"]) \(.["fqdn-rev"])"' <<<"$qlease")" \
+    "the quiet class's lease asks for no DNS update"
+tail -n +$((seen + 1)) "$SERVER_LOG_srv1" | grep -q "DHCPSRV_DHCP_DDNS_NCR_SENT.*\"ip-address\":\"$q\"" &&
+    fail "a NameChangeRequest went out for the quiet class's client"
+has_record "quiet.$ZONE." A && fail "the quiet class's client is in the DNS"
+log "ok: classes: lab -> $dname; quiet -> no update"
+dhclient_stop cli-c
+
+# 7. A wrong key: PowerDNS refuses the update, nothing is added.
 stop_pid "$D2_PID"
 mv "$LAB_TMP/d2.log" "$LAB_TMP/d2-right-key.log" # what follows is the wrong key's
 start_d2 "$WRONG"
@@ -191,4 +220,5 @@ grep -qE 'DHCP_DDNS_(INVALID_RESPONSE|[A-Z_]+_REJECTED)' "$LAB_TMP/d2.log" ||
 log "ok: wrong key refused: $(grep -m1 -oE 'DHCP_DDNS_(INVALID_RESPONSE|[A-Z_]+_REJECTED).{0,90}' "$LAB_TMP/d2.log")"
 dhclient_stop cli-a
 dhclient_stop cli-b
+dhclient_stop cli-d
 pass

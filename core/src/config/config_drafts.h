@@ -126,6 +126,8 @@ void applyUtilizationAlerts(ParseContext& ctx, const nlohmann::json& userContext
 
 /// Applies one ddns-* or hostname-char-* key (its global name) at `n` onto `out`.
 void parseDdnsKey(ParseContext& ctx, const Node& n, const std::string& key, DdnsDraft& out);
+/// The ddns-* and hostname-char-* keys parseDdnsKey reads.
+const std::vector<std::string>& ddnsKeyNames();
 
 /// The DDNS values of a subnet: its own level's, else its shared network's, else the global
 /// ones, else Kea's defaults; the sanitizer compiled (config_resolve.cc).

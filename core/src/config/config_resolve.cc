@@ -104,6 +104,26 @@ void checkSubnet(ParseContext& ctx, SubnetDraft& d) {
     }
 }
 
+/// hostname-char-set and -replacement compiled, null for an empty set. One compiled
+/// expression per distinct pair: thousands of subnets usually share one.
+std::shared_ptr<const HostnameSanitizer> sanitizerFor(const std::string& set,
+                                                      const std::string& replacement) {
+    if (set.empty()) {
+        return nullptr;
+    }
+    static std::mutex mutex;
+    static std::map<std::pair<std::string, std::string>, std::weak_ptr<const HostnameSanitizer>>
+        cache;
+    std::lock_guard lock(mutex);
+    auto& slot = cache[{set, replacement}];
+    auto compiled = slot.lock();
+    if (!compiled) {
+        compiled = std::make_shared<const HostnameSanitizer>(set, replacement);
+        slot = compiled;
+    }
+    return compiled;
+}
+
 } // namespace
 
 DdnsParams resolveDdns(const DdnsDraft& s, const DdnsDraft& n, const DdnsDraft& g) {
@@ -125,20 +145,7 @@ DdnsParams resolveDdns(const DdnsDraft& s, const DdnsDraft& n, const DdnsDraft& 
     p.hostnameCharSet = pick(s.charSet, n.charSet, g.charSet, p.hostnameCharSet);
     p.hostnameCharReplacement =
         pick(s.charReplacement, n.charReplacement, g.charReplacement, p.hostnameCharReplacement);
-    if (!p.hostnameCharSet.empty()) {
-        // One compiled expression per distinct pair: thousands of subnets usually share one.
-        static std::mutex mutex;
-        static std::map<std::pair<std::string, std::string>, std::weak_ptr<const HostnameSanitizer>>
-            cache;
-        std::lock_guard lock(mutex);
-        auto& slot = cache[{p.hostnameCharSet, p.hostnameCharReplacement}];
-        p.sanitizer = slot.lock();
-        if (!p.sanitizer) {
-            p.sanitizer = std::make_shared<const HostnameSanitizer>(p.hostnameCharSet,
-                                                                    p.hostnameCharReplacement);
-            slot = p.sanitizer;
-        }
-    }
+    p.sanitizer = sanitizerFor(p.hostnameCharSet, p.hostnameCharReplacement);
     return p;
 }
 
@@ -146,6 +153,17 @@ void resolveSubnets(ParseContext& ctx, GlobalDraft& draft) {
     ServerConfig& cfg = draft.cfg;
     // dhcp-ddns's deprecated keys count where the global level is silent.
     cfg.ddns = resolveDdns(draft.inh.ddns, {}, draft.movedDdns);
+    // A class that sets one of hostname-char-set and -replacement takes the other from the
+    // global level.
+    for (ClientClass& k : cfg.clientClasses) {
+        if (k.ddns && (k.ddns->hostnameCharSet || k.ddns->hostnameCharReplacement)) {
+            DdnsOverrides& o = *k.ddns;
+            o.hostnameCharSet = o.hostnameCharSet.value_or(cfg.ddns.hostnameCharSet);
+            o.hostnameCharReplacement =
+                o.hostnameCharReplacement.value_or(cfg.ddns.hostnameCharReplacement);
+            o.sanitizer = sanitizerFor(*o.hostnameCharSet, *o.hostnameCharReplacement);
+        }
+    }
     const DdnsDraft& g = draft.inh.ddns;
     const DdnsDraft& m = draft.movedDdns;
     DdnsDraft merged = g;

@@ -16,6 +16,7 @@ struct ClassDraft {
     ClientClass cls;
     /// The class's own option-def, layered over the global ones (parsed before option-data).
     std::shared_ptr<OptionDefinitions> defs;
+    DdnsDraft ddns; ///< the class's ddns-* keys
 };
 
 std::shared_ptr<const eval::Expression> parseExpression(ParseContext& c, const Node& n,
@@ -48,65 +49,112 @@ struct ClassScope {
     }
 };
 
+/// The ddns-* keys of a class (a Kahu extension), as DdnsOverrides; none when it sets none.
+std::optional<DdnsOverrides> ddnsOverrides(const DdnsDraft& d) {
+    DdnsOverrides o;
+    o.sendUpdates = d.sendUpdates;
+    o.overrideNoUpdate = d.overrideNoUpdate;
+    o.overrideClientUpdate = d.overrideClientUpdate;
+    o.updateOnRenew = d.updateOnRenew;
+    o.replaceClientName = d.replace;
+    o.generatedPrefix = d.prefix;
+    o.qualifyingSuffix = d.suffix;
+    o.ttl = d.ttl;
+    o.ttlMin = d.ttlMin;
+    o.ttlMax = d.ttlMax;
+    o.ttlPercent = d.ttlPercent;
+    o.hostnameCharSet = d.charSet;
+    o.hostnameCharReplacement = d.charReplacement;
+    const bool any = o.sendUpdates || o.overrideNoUpdate || o.overrideClientUpdate ||
+                     o.updateOnRenew || o.replaceClientName || o.generatedPrefix ||
+                     o.qualifyingSuffix || o.ttl || o.ttlMin || o.ttlMax || o.ttlPercent ||
+                     o.hostnameCharSet || o.hostnameCharReplacement;
+    return any ? std::optional<DdnsOverrides>(std::move(o)) : std::nullopt;
+}
+
+void addClassDdnsKeys(KeyTable<ClassDraft>& t) {
+    for (const std::string& key : ddnsKeyNames()) {
+        if (key == "ddns-conflict-resolution-mode" || key == "ddns-use-conflict-resolution") {
+            t.push_back({key, [key](ParseContext& c, const Node& n, ClassDraft&) {
+                             c.fail(n, key + " cannot be set for a client class: the records of "
+                                             "a lease that expires are removed with no query to "
+                                             "classify, so the mode is the subnet's (set it at "
+                                             "subnet, shared-network or global level)");
+                         }});
+        } else {
+            t.push_back({key, [key](ParseContext& c, const Node& n, ClassDraft& d) {
+                             parseDdnsKey(c, n, key, d.ddns);
+                         }});
+        }
+    }
+}
+
 const KeyTable<ClassDraft>& classKeys() {
-    static const KeyTable<ClassDraft> t = {
-        {"name", [](auto& c, auto& n, auto& d) { d.cls.name = getString(c, n, false); }},
-        // option-def before option-data and the tests: both read the class's definitions.
-        {"option-def",
-         [](auto& c, auto& n, auto& d) {
-             d.defs = std::make_shared<OptionDefinitions>(*c.optionDefs);
-             auto global = c.optionDefs;
-             c.optionDefs = d.defs;
-             try {
-                 parseOptionDefs(c, n);
-             } catch (...) {
-                 c.optionDefs = global;
-                 throw;
-             }
-             c.optionDefs = global;
-         },
-         &optionDefInfo},
-        {"option-data",
-         [](auto& c, auto& n, auto& d) {
-             auto global = c.optionDefs;
-             if (d.defs) {
+    static const KeyTable<ClassDraft> t = [] {
+        KeyTable<ClassDraft> table = {
+            {"name", [](auto& c, auto& n, auto& d) { d.cls.name = getString(c, n, false); }},
+            // option-def before option-data and the tests: both read the class's definitions.
+            {"option-def",
+             [](auto& c, auto& n, auto& d) {
+                 d.defs = std::make_shared<OptionDefinitions>(*c.optionDefs);
+                 auto global = c.optionDefs;
                  c.optionDefs = d.defs;
-             }
-             try {
-                 d.cls.options = parseOptionData(c, n);
-             } catch (...) {
+                 try {
+                     parseOptionDefs(c, n);
+                 } catch (...) {
+                     c.optionDefs = global;
+                     throw;
+                 }
                  c.optionDefs = global;
-                 throw;
-             }
-             c.optionDefs = global;
-         },
-         &optionDataInfo},
-        {"test", [](auto& c, auto& n, auto& d) { d.cls.test = getString(c, n); }},
-        {"template-test", [](auto& c, auto& n, auto& d) { d.cls.templateTest = getString(c, n); }},
-        {"only-if-required",
-         [](auto& c, auto& n, auto& d) { d.cls.onlyIfRequired = getBool(c, n); }},
-        {"only-in-additional-list",
-         [](auto& c, auto& n, auto& d) { d.cls.onlyIfRequired = getBool(c, n); }},
-        {"next-server", [](auto& c, auto& n, auto& d) { d.cls.nextServer = getIpv4(c, n); }},
-        {"server-hostname",
-         [](auto& c, auto& n, auto& d) {
-             d.cls.serverHostname = getString(c, n);
-             if (d.cls.serverHostname->size() > 63) {
-                 c.fail(n, "server-hostname must be at most 63 characters (the sname field)");
-             }
-         }},
-        {"boot-file-name",
-         [](auto& c, auto& n, auto& d) {
-             d.cls.bootFileName = getString(c, n);
-             if (d.cls.bootFileName->size() > 127) {
-                 c.fail(n, "boot-file-name must be at most 127 characters (the file field)");
-             }
-         }},
-        {"valid-lifetime", [](auto& c, auto& n, auto& d) { d.cls.valid = getU32(c, n); }},
-        {"min-valid-lifetime", [](auto& c, auto& n, auto& d) { d.cls.minValid = getU32(c, n); }},
-        {"max-valid-lifetime", [](auto& c, auto& n, auto& d) { d.cls.maxValid = getU32(c, n); }},
-        {"user-context", [](auto&, auto& n, auto& d) { d.cls.userContext = n.value; }},
-    };
+             },
+             &optionDefInfo},
+            {"option-data",
+             [](auto& c, auto& n, auto& d) {
+                 auto global = c.optionDefs;
+                 if (d.defs) {
+                     c.optionDefs = d.defs;
+                 }
+                 try {
+                     d.cls.options = parseOptionData(c, n);
+                 } catch (...) {
+                     c.optionDefs = global;
+                     throw;
+                 }
+                 c.optionDefs = global;
+             },
+             &optionDataInfo},
+            {"test", [](auto& c, auto& n, auto& d) { d.cls.test = getString(c, n); }},
+            {"template-test",
+             [](auto& c, auto& n, auto& d) { d.cls.templateTest = getString(c, n); }},
+            {"only-if-required",
+             [](auto& c, auto& n, auto& d) { d.cls.onlyIfRequired = getBool(c, n); }},
+            {"only-in-additional-list",
+             [](auto& c, auto& n, auto& d) { d.cls.onlyIfRequired = getBool(c, n); }},
+            {"next-server", [](auto& c, auto& n, auto& d) { d.cls.nextServer = getIpv4(c, n); }},
+            {"server-hostname",
+             [](auto& c, auto& n, auto& d) {
+                 d.cls.serverHostname = getString(c, n);
+                 if (d.cls.serverHostname->size() > 63) {
+                     c.fail(n, "server-hostname must be at most 63 characters (the sname field)");
+                 }
+             }},
+            {"boot-file-name",
+             [](auto& c, auto& n, auto& d) {
+                 d.cls.bootFileName = getString(c, n);
+                 if (d.cls.bootFileName->size() > 127) {
+                     c.fail(n, "boot-file-name must be at most 127 characters (the file field)");
+                 }
+             }},
+            {"valid-lifetime", [](auto& c, auto& n, auto& d) { d.cls.valid = getU32(c, n); }},
+            {"min-valid-lifetime",
+             [](auto& c, auto& n, auto& d) { d.cls.minValid = getU32(c, n); }},
+            {"max-valid-lifetime",
+             [](auto& c, auto& n, auto& d) { d.cls.maxValid = getU32(c, n); }},
+            {"user-context", [](auto&, auto& n, auto& d) { d.cls.userContext = n.value; }},
+        };
+        addClassDdnsKeys(table);
+        return table;
+    }();
     return t;
 }
 
@@ -175,6 +223,7 @@ std::vector<ClientClass> parseClientClasses(ParseContext& ctx, const Node& n) {
                                    return dependsOnKnown(probe, out);
                                }());
         d.cls.optionDefs = d.defs;
+        d.cls.ddns = ddnsOverrides(d.ddns);
         out.push_back(std::move(d.cls));
     });
     return out;

@@ -109,24 +109,44 @@ template <class T> void addDdnsKeys(KeyTable<T>& t) {
 
 } // namespace
 
-void parseDdnsKey(ParseContext& c, const Node& n, const std::string& key, DdnsDraft& out) {
-    struct One {
-        Inheritable inh;
-    };
-    static const KeyTable<One> table = [] {
-        KeyTable<One> t;
+namespace {
+
+struct OneDdnsKey {
+    Inheritable inh;
+};
+
+const KeyTable<OneDdnsKey>& ddnsKeyTable() {
+    static const KeyTable<OneDdnsKey> table = [] {
+        KeyTable<OneDdnsKey> t;
         addDdnsKeys(t);
         return t;
     }();
-    One one;
+    return table;
+}
+
+} // namespace
+
+void parseDdnsKey(ParseContext& c, const Node& n, const std::string& key, DdnsDraft& out) {
+    OneDdnsKey one;
     one.inh.ddns = out;
-    for (const auto& h : table) {
+    for (const auto& h : ddnsKeyTable()) {
         if (h.key == key) {
             h.handle(c, n, one);
             out = one.inh.ddns;
             return;
         }
     }
+}
+
+const std::vector<std::string>& ddnsKeyNames() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v;
+        for (const auto& h : ddnsKeyTable()) {
+            v.emplace_back(h.key);
+        }
+        return v;
+    }();
+    return names;
 }
 
 template <class T> void addInheritable(KeyTable<T>& t) {

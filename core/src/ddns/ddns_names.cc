@@ -148,6 +148,78 @@ std::string generateName(Ipv4Address address, const DdnsParams& p, bool trailing
     return qualifyName(p.generatedPrefix + "-" + dashed, p, trailingDot);
 }
 
+namespace {
+
+template <class V> void takeFirst(std::optional<V>& into, const std::optional<V>& from) {
+    if (!into && from) {
+        into = from;
+    }
+}
+
+template <class V> void overlay(V& value, const std::optional<V>& over) {
+    if (over) {
+        value = *over;
+    }
+}
+
+} // namespace
+
+const DdnsParams& paramsFor(const ServerConfig& config, const Subnet& s,
+                            const std::vector<std::string>& classes,
+                            std::optional<DdnsParams>& own) {
+    own.reset();
+    if (config.clientClasses.empty()) {
+        return s.ddns;
+    }
+    DdnsOverrides o; // per key, the first class's value
+    bool any = false;
+    for (const auto& name : classes) {
+        const ClientClass* k = config.clientClass(name);
+        if (!k || !k->ddns) {
+            continue;
+        }
+        const DdnsOverrides& c = *k->ddns;
+        any = true;
+        takeFirst(o.sendUpdates, c.sendUpdates);
+        takeFirst(o.overrideNoUpdate, c.overrideNoUpdate);
+        takeFirst(o.overrideClientUpdate, c.overrideClientUpdate);
+        takeFirst(o.updateOnRenew, c.updateOnRenew);
+        takeFirst(o.replaceClientName, c.replaceClientName);
+        takeFirst(o.generatedPrefix, c.generatedPrefix);
+        takeFirst(o.qualifyingSuffix, c.qualifyingSuffix);
+        takeFirst(o.ttl, c.ttl);
+        takeFirst(o.ttlMin, c.ttlMin);
+        takeFirst(o.ttlMax, c.ttlMax);
+        takeFirst(o.ttlPercent, c.ttlPercent);
+        if (!o.hostnameCharSet && c.hostnameCharSet) { // the pair goes together
+            o.hostnameCharSet = c.hostnameCharSet;
+            o.hostnameCharReplacement = c.hostnameCharReplacement;
+            o.sanitizer = c.sanitizer;
+        }
+    }
+    if (!any) {
+        return s.ddns;
+    }
+    DdnsParams& p = own.emplace(s.ddns);
+    overlay(p.sendUpdates, o.sendUpdates);
+    overlay(p.overrideNoUpdate, o.overrideNoUpdate);
+    overlay(p.overrideClientUpdate, o.overrideClientUpdate);
+    overlay(p.updateOnRenew, o.updateOnRenew);
+    overlay(p.replaceClientName, o.replaceClientName);
+    overlay(p.generatedPrefix, o.generatedPrefix);
+    overlay(p.qualifyingSuffix, o.qualifyingSuffix);
+    p.ttl = o.ttl ? o.ttl : p.ttl;
+    p.ttlMin = o.ttlMin ? o.ttlMin : p.ttlMin;
+    p.ttlMax = o.ttlMax ? o.ttlMax : p.ttlMax;
+    p.ttlPercent = o.ttlPercent ? o.ttlPercent : p.ttlPercent;
+    if (o.hostnameCharSet) {
+        p.hostnameCharSet = *o.hostnameCharSet;
+        p.hostnameCharReplacement = *o.hostnameCharReplacement;
+        p.sanitizer = o.sanitizer;
+    }
+    return p;
+}
+
 ClientName resolveClientName(const ClientNameOptions& sent, const Reservation* reservation,
                              const DdnsParams& p, bool enabled, Ipv4Address address) {
     ClientName out;

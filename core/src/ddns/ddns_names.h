@@ -60,6 +60,13 @@ std::string qualifyName(const std::string& name, const DdnsParams& p, bool trail
 /// Kea's generateFqdn: "<prefix>-a-b-c-d", qualified.
 std::string generateName(Ipv4Address address, const DdnsParams& p, bool trailingDot);
 
+/// The ddns-* values for a query in subnet `s`: the subnet's, with each key that one of the
+/// query's classes sets (the first class in evaluation order wins). Returns `s.ddns` itself
+/// when no class of the query sets one, else the merged values, kept in `own`.
+const DdnsParams& paramsFor(const ServerConfig& config, const Subnet& s,
+                            const std::vector<std::string>& classes,
+                            std::optional<DdnsParams>& own);
+
 /// Kea's processClientName and postAllocateNameUpdate for a lease at `address`: option 81
 /// when sent, else option 12; a reserved host name comes first; `enabled` is dhcp-ddns
 /// enable-updates and ddns-send-updates together.

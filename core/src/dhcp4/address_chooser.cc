@@ -269,8 +269,9 @@ Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, Exc
         KAHU_DEBUG(log::ddns(), 50, "DHCP4_CLIENT_HOSTNAME_PROCESS",
                    "{}: processing client's Hostname option", ex.query.label());
     }
-    ex.name = ddns::resolveClientName(ex.client.name, ex.reservation, s.ddns,
-                                      config.dhcpDdns.enableUpdates && s.ddns.sendUpdates, a);
+    const DdnsParams& names = ddns::paramsFor(config, s, ex.query.classes(), ex.ownDdns);
+    ex.name = ddns::resolveClientName(ex.client.name, ex.reservation, names,
+                                      config.dhcpDdns.enableUpdates && names.sendUpdates, a);
     l.hostname = ex.name.hostname;
     // Kea 2.2's built-in class SKIP_DDNS: the client keeps its name, DNS is not updated.
     const bool skip = ex.query.inClass("SKIP_DDNS");

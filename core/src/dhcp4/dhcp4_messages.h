@@ -26,9 +26,10 @@ struct MessageContext {
     NameChangeQueue* ddns; ///< where NameChangeRequests go; null = no DDNS (tests, tools)
 };
 
-/// Queues a NameChangeRequest for `lease` with the ddns-* values of its subnet (Kea's
-/// queueNCR); nothing without DDNS.
-void queueNameChange(const MessageContext& m, bool add, const Lease4& lease);
+/// Queues a NameChangeRequest for `lease` (Kea's queueNCR) with `params`, or the ddns-*
+/// values of its subnet when null; nothing without DDNS.
+void queueNameChange(const MessageContext& m, bool add, const Lease4& lease,
+                     const DdnsParams* params = nullptr);
 
 /// DISCOVER: an OFFER, or a drop. May park at lease4_select; `done` runs once, maybe later.
 void processDiscover(const MessageContext& m, const ExchangePtr& ex, const ExchangeDone& done);

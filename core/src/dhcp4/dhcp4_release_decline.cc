@@ -17,11 +17,16 @@ std::string hexOrNone(const uint8_t* data, size_t size) {
 
 } // namespace
 
-void queueNameChange(const MessageContext& m, bool add, const Lease4& lease) {
+void queueNameChange(const MessageContext& m, bool add, const Lease4& lease,
+                     const DdnsParams* params) {
     if (!m.ddns || !m.ddns->enabled()) {
         return;
     }
-    m.ddns->queue(add, lease, m.config);
+    if (params) {
+        m.ddns->queue(add, lease, *params);
+    } else {
+        m.ddns->queue(add, lease, m.config);
+    }
 }
 
 void processRelease(const MessageContext& m, Exchange& ex) {

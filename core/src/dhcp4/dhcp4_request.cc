@@ -40,11 +40,11 @@ void nameChangesForAck(const MessageContext& m, const Exchange& x,
     if (atAddress) {
         consider(*atAddress);
     }
-    if (!previous || x.subnet->ddns.updateOnRenew || !ddns::identicalFqdn(lease, *previous)) {
+    if (!previous || x.ddnsParams().updateOnRenew || !ddns::identicalFqdn(lease, *previous)) {
         if (previous) {
             queueNameChange(m, false, *previous);
         }
-        queueNameChange(m, true, lease);
+        queueNameChange(m, true, lease, &x.ddnsParams());
     }
 }
 

@@ -56,14 +56,20 @@ struct Exchange {
     std::shared_ptr<hooks::HookSet> hooks;         ///< null when no library is loaded
     std::shared_ptr<hooks::PacketContext> context; ///< per-library storage, with hooks
     std::shared_ptr<const void> keepAlive;         ///< the configuration generation
-    Lease4 candidate;               ///< the lease lease4_select / lease4_renew may change
-    ddns::ClientName name;          ///< the candidate's name and how the answer carries it
+    Lease4 candidate;      ///< the lease lease4_select / lease4_renew may change
+    ddns::ClientName name; ///< the candidate's name and how the answer carries it
+    /// The candidate's ddns-* values when the query's classes change the subnet's (none = the
+    /// subnet's as they are); see ddnsParams().
+    std::optional<DdnsParams> ownDdns;
     std::optional<Lease4> existing; ///< the client's lease found before allocation
     bool skipCommit = false;        ///< a callout took over the lease write (Skip)
     std::vector<uint8_t> flexId;    ///< host4_identifier result, for flex-id reservations
     /// The store's row at `storedAt` as REQUEST's address check read it (none = no row).
     std::optional<Ipv4Address> storedAt;
     std::optional<Lease4> stored;
+
+    /// The ddns-* values the candidate's name was decided with. Needs `subnet`.
+    const DdnsParams& ddnsParams() const { return ownDdns ? *ownDdns : subnet->ddns; }
 
     void markDrop(const char* reason) noexcept {
         drop = true;

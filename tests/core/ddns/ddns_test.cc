@@ -262,6 +262,54 @@ TEST(DdnsConfig, KeaRefusalsAndDeprecatedKeys) {
         << all;
 }
 
+TEST(DdnsConfig, ClassesOverrideTheSubnetKeyByKey) {
+    auto c = loadText(R"({"Dhcp4": {
+        "ddns-qualifying-suffix": "example.org", "hostname-char-set": "[^a-z.-]",
+        "client-classes": [
+            {"name": "lab", "ddns-qualifying-suffix": "lab.example.org", "ddns-ttl": 300},
+            {"name": "printers", "ddns-qualifying-suffix": "prn.example.org",
+             "ddns-generated-prefix": "prn", "ddns-send-updates": false,
+             "hostname-char-replacement": "x"},
+            {"name": "plain", "valid-lifetime": 60}],
+        "subnet4": [{"id": 1, "subnet": "10.0.1.0/24", "ddns-generated-prefix": "host",
+                     "ddns-update-on-renew": true}]}})");
+    ASSERT_TRUE(c);
+    const Subnet& s = *c->subnetById(1);
+    std::optional<DdnsParams> own;
+    EXPECT_EQ(&ddns::paramsFor(*c, s, {}, own), &s.ddns) << "no class: the subnet's own";
+    EXPECT_EQ(&ddns::paramsFor(*c, s, {"plain", "ALL"}, own), &s.ddns)
+        << "classes without ddns-* keys change nothing";
+    EXPECT_FALSE(own);
+
+    const DdnsParams& both = ddns::paramsFor(*c, s, {"lab", "printers"}, own);
+    ASSERT_TRUE(own);
+    EXPECT_EQ(both.qualifyingSuffix, "lab.example.org") << "the first class that sets it wins";
+    EXPECT_EQ(both.generatedPrefix, "prn") << "keys the first class leaves come from the next";
+    EXPECT_FALSE(both.sendUpdates);
+    EXPECT_EQ(both.ttl, 300u);
+    EXPECT_TRUE(both.updateOnRenew) << "keys no class sets stay the subnet's";
+    ASSERT_TRUE(both.sanitizer);
+    EXPECT_EQ(both.sanitizer->scrub("a_B1"), "axxx")
+        << "the class's replacement with the global char-set";
+    EXPECT_EQ(s.ddns.sanitizer->scrub("a_B1"), "a") << "the subnet's pair is untouched";
+
+    const DdnsParams& printers = ddns::paramsFor(*c, s, {"printers", "lab"}, own);
+    EXPECT_EQ(printers.qualifyingSuffix, "prn.example.org");
+    EXPECT_EQ(printers.ttl, 300u);
+
+    // ddns-* keys in a class are checked as at any other level; the conflict mode is refused.
+    EXPECT_NE(errorOf(R"({"Dhcp4": {"client-classes": [{"name": "a",
+        "ddns-replace-client-name": "sometimes"}]}})")
+                  .find("Dhcp4.client-classes[0].ddns-replace-client-name"),
+              std::string::npos);
+    const std::string mode = errorOf(R"({"Dhcp4": {"client-classes": [{"name": "a",
+        "ddns-conflict-resolution-mode": "no-check-with-dhcid"}]}})");
+    EXPECT_NE(mode.find("t.json:2:9: Dhcp4.client-classes[0].ddns-conflict-resolution-mode: "
+                        "ddns-conflict-resolution-mode cannot be set for a client class"),
+              std::string::npos)
+        << mode;
+}
+
 /// A DDNS daemon's UDP socket on loopback.
 class Receiver {
 public:
@@ -301,8 +349,11 @@ private:
 
 class DdnsPacketPath : public ::testing::Test {
 protected:
-    void SetUp() override {
-        config_ = loadText(R"({"Dhcp4": {
+    void SetUp() override { start(""); }
+
+    /// `extra`: more global keys, each followed by a comma.
+    void start(const std::string& extra) {
+        config_ = loadText(R"({"Dhcp4": {)" + extra + R"(
             "valid-lifetime": 3600, "ddns-qualifying-suffix": "example.org",
             "dhcp-ddns": {"enable-updates": true, "server-port": )" +
                            std::to_string(rx_.port()) + R"(},
@@ -434,6 +485,40 @@ TEST_F(DdnsPacketPath, UpdatesOffSendNothingAndAnswerN) {
     ASSERT_TRUE(ack.get(81));
     EXPECT_EQ(ack.get(81)->data[0], kFlagN | kFlagO | kFlagE);
     EXPECT_FALSE(store_->get(ack.yiaddr)->fqdnFwd);
+    EXPECT_TRUE(rx_.take(200).empty());
+}
+
+TEST_F(DdnsPacketPath, AClassNamesItsClientsItsOwnWay) {
+    start(R"("client-classes": [{"name": "lab", "test": "pkt4.mac == 0x020000000005",
+        "ddns-qualifying-suffix": "lab.example.org", "ddns-ttl": 300,
+        "ddns-update-on-renew": true},
+        {"name": "quiet", "test": "pkt4.mac == 0x020000000006", "ddns-send-updates": false}],)");
+    Packet4 ack = dora(5, 1000);
+    auto sent = rx_.take();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].fqdn, "pc.lab.example.org.");
+    EXPECT_EQ(sent[0].leaseLength, 300u);
+    EXPECT_EQ(store_->get(ack.yiaddr)->hostname, "pc.lab.example.org.");
+
+    // The class's ddns-update-on-renew: a renewal with the same name sends the records again.
+    Packet4 renew = query(MessageType::Request, 5);
+    renew.ciaddr = ack.yiaddr;
+    ASSERT_TRUE(proc_->process(renew, 1500).response);
+    sent = rx_.take();
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[0].changeType, d2::ChangeType::Remove);
+    EXPECT_EQ(sent[1].changeType, d2::ChangeType::Add);
+    EXPECT_EQ(sent[1].fqdn, "pc.lab.example.org.");
+
+    dora(7, 1000);
+    sent = rx_.take();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].fqdn, "pc.example.org.") << "a client in no class: the subnet's values";
+
+    Packet4 quiet = dora(6, 1000);
+    ASSERT_TRUE(quiet.get(81));
+    EXPECT_EQ(quiet.get(81)->data[0], kFlagN | kFlagO | kFlagE);
+    EXPECT_FALSE(store_->get(quiet.yiaddr)->fqdnFwd);
     EXPECT_TRUE(rx_.take(200).empty());
 }
 

@@ -116,6 +116,23 @@ struct DdnsParams {
     std::shared_ptr<const HostnameSanitizer> sanitizer; ///< null when hostnameCharSet is ""
 };
 
+/// The ddns-* and hostname-char-* keys a client class sets (a Kahu extension: Kea reads them
+/// at global, shared-network and subnet level). For a query in the class, each key set here
+/// replaces the subnet's value; when several of the query's classes set one, the first in
+/// evaluation order wins, as for valid-lifetime. ddns-conflict-resolution-mode is not among
+/// them: a removal after expiry has no query to classify, so it must match the subnet's.
+struct DdnsOverrides {
+    std::optional<bool> sendUpdates, overrideNoUpdate, overrideClientUpdate, updateOnRenew;
+    std::optional<ReplaceClientName> replaceClientName;
+    std::optional<std::string> generatedPrefix, qualifyingSuffix;
+    std::optional<uint32_t> ttl, ttlMin, ttlMax;
+    std::optional<double> ttlPercent;
+    /// hostname-char-set and -replacement go as a pair: set when the class sets either (the
+    /// other one then comes from the global level), with the pair compiled (null for "").
+    std::optional<std::string> hostnameCharSet, hostnameCharReplacement;
+    std::shared_ptr<const HostnameSanitizer> sanitizer;
+};
+
 /// The "dhcp-ddns" map: where NameChangeRequests go (Kea's D2 client).
 struct DhcpDdnsConfig {
     bool enableUpdates = false;
@@ -213,6 +230,7 @@ struct ClientClass {
     std::optional<std::string> serverHostname;
     std::optional<std::string> bootFileName;
     std::optional<uint32_t> valid, minValid, maxValid;
+    std::optional<DdnsOverrides> ddns; ///< none = the class sets no ddns-* key
     nlohmann::json userContext;
 };
 

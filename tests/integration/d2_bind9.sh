@@ -10,7 +10,8 @@
 # Kea 2.2's kea-dhcp-ddns, and the zones (dig AXFR with the TTLs, the SOA left out) must be
 # the same at every step. Two more runs put kahu-dhcp4 in front of kahu-dhcp-ddns and in front
 # of Kea's kea-dhcp-ddns: their zones must match Kea 2.2's kea-dhcp4 + kea-dhcp-ddns at every
-# step too.
+# step too. Last, Kea 2.6's conflict-resolution-mode values check-exists-with-dhcid and
+# no-check-without-dhcid, sent straight to kahu-dhcp-ddns, against BIND.
 set -euo pipefail
 source "$(dirname "$0")/lib/netns.bash"
 
@@ -294,4 +295,53 @@ for step in 1-lease 2-conflict 3-release; do
 done
 assert_eq "$(cat "$LAB_TMP/kea-4-dns-down.txt")" "$(cat "$LAB_TMP/kahu-kahu-4-dns-down.txt")" \
     "tries of a remove with the DNS server down (Kea, all Kahu)"
+
+# Kea 2.6's two other modes, as kahu-dhcp4 sends them (conflict-resolution-mode in the NCR).
+send_ncr() { # change-type fqdn address dhcid mode
+    local j
+    j=$(jq -cn --argjson t "$1" --arg f "$2" --arg a "$3" --arg d "$4" --arg m "$5" \
+        '{"change-type": $t, "forward-change": true, "reverse-change": true, "fqdn": $f,
+          "ip-address": $a, "dhcid": $d, "lease-expires-on": "20301204010203",
+          "lease-length": 1200, "use-conflict-resolution": ($m | startswith("check")),
+          "conflict-resolution-mode": $m}')
+    nsx srv1 python3 -c 'import socket, struct, sys
+d = sys.argv[1].encode()
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(struct.pack("!H", len(d)) + d, ("127.0.0.1", 53001))' "$j"
+}
+done_count() { grep -cE "DHCP_DDNS_(ADD|REMOVE)_(SUCCEEDED|FAILED)" "$D2_LOG" || true; }
+send_and_wait() { # send_ncr's arguments: waits until kahu-dhcp-ddns has finished the request
+    local before
+    before=$(done_count)
+    send_ncr "$@"
+    wait_for 15 "kahu-dhcp-ddns finishing the request for $2" bash -c "(( \$(grep -cE 'DHCP_DDNS_(ADD|REMOVE)_(SUCCEEDED|FAILED)' '$D2_LOG') > $before ))"
+}
+DHCID_A=000101$(printf 'aa%.0s' $(seq 32))
+DHCID_B=000101$(printf 'bb%.0s' $(seq 32))
+start_named modes
+start_d2 kahu "$SECRET" modes
+mode=check-exists-with-dhcid
+send_and_wait 0 "dual.$ZONE." 172.18.10.120 "$DHCID_A" $mode
+assert_eq 172.18.10.120 "$(nsx srv1 dig +short @127.0.0.1 "dual.$ZONE." A)" "A of dual ($mode)"
+# Another identifier of the same host (another DHCID): the name has a DHCID, so it moves.
+send_and_wait 0 "dual.$ZONE." 172.18.10.121 "$DHCID_B" $mode
+assert_eq 172.18.10.121 "$(nsx srv1 dig +short @127.0.0.1 "dual.$ZONE." A)" "A of dual taken over ($mode)"
+# A name without a DHCID (ns., from the zone file) is not taken.
+send_and_wait 0 "ns.$ZONE." 172.18.10.122 "$DHCID_A" $mode
+assert_eq 127.0.0.1 "$(nsx srv1 dig +short @127.0.0.1 "ns.$ZONE." A)" "A of ns. kept ($mode)"
+send_and_wait 1 "dual.$ZONE." 172.18.10.121 "$DHCID_A" $mode
+has_record "dual.$ZONE." A && fail "dual's A still there after its remove ($mode)"
+has_record "dual.$ZONE." DHCID && fail "dual's DHCID still there after its remove ($mode)"
+log "ok: $mode: a name with any DHCID moves, a static name stays, the remove clears it"
+mode=no-check-without-dhcid
+send_and_wait 0 "bare.$ZONE." 172.18.10.123 "$DHCID_A" $mode
+assert_eq 172.18.10.123 "$(nsx srv1 dig +short @127.0.0.1 "bare.$ZONE." A)" "A of bare ($mode)"
+assert_eq "bare.$ZONE." "$(nsx srv1 dig +short @127.0.0.1 123.10.18.172.in-addr.arpa. PTR)" "PTR of bare ($mode)"
+has_record "bare.$ZONE." DHCID && fail "a DHCID record was written for bare ($mode)"
+has_record 123.10.18.172.in-addr.arpa. DHCID && fail "a DHCID record was written for 172.18.10.123 ($mode)"
+send_and_wait 1 "bare.$ZONE." 172.18.10.123 "$DHCID_B" $mode
+has_record "bare.$ZONE." A && fail "bare's A still there after its remove ($mode)"
+has_record 123.10.18.172.in-addr.arpa. PTR && fail "bare's PTR still there after its remove ($mode)"
+log "ok: $mode: A and PTR without DHCID, removed without one"
+stop_pid "$D2_PID"
+stop_pid "$NAMED_PID"
 pass

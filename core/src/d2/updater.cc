@@ -158,8 +158,81 @@ UpdateMessage Updater::simpleRemoveReverse(const NameChangeRequest& n, const std
     return m;
 }
 
+namespace {
+
+// check-exists-with-dhcid, Kea's CheckExistsAddTransaction: the name is in use and holds a
+// DHCID, whoever's -> its address and DHCID are replaced.
+UpdateMessage existsReplaceForward(const NameChangeRequest& n, const std::string& zone) {
+    UpdateMessage m;
+    m.zone = zone;
+    m.prerequisites.push_back(rr(n.fqdn, rrtype::kDhcid, rrclass::kAny));
+    m.updates.push_back(rr(n.fqdn, rrtype::kA, rrclass::kAny));
+    m.updates.push_back(rr(n.fqdn, rrtype::kDhcid, rrclass::kAny));
+    m.updates.push_back(rr(n.fqdn, rrtype::kA, rrclass::kIn, n.leaseLength, addressRdata(n)));
+    m.updates.push_back(rr(n.fqdn, rrtype::kDhcid, rrclass::kIn, n.leaseLength, n.dhcid));
+    return m;
+}
+
+// Kea's CheckExistsRemoveTransaction: our address goes when the name holds a DHCID ...
+UpdateMessage existsRemoveForwardAddress(const NameChangeRequest& n, const std::string& zone) {
+    UpdateMessage m;
+    m.zone = zone;
+    m.prerequisites.push_back(rr(n.fqdn, rrtype::kDhcid, rrclass::kAny));
+    m.updates.push_back(rr(n.fqdn, rrtype::kA, rrclass::kNone, 0, addressRdata(n)));
+    return m;
+}
+
+// ... then its DHCID, once no address is left (other records on the name stay).
+UpdateMessage existsRemoveForwardRrs(const NameChangeRequest& n, const std::string& zone) {
+    UpdateMessage m;
+    m.zone = zone;
+    m.prerequisites.push_back(rr(n.fqdn, rrtype::kA, rrclass::kNone));
+    m.prerequisites.push_back(rr(n.fqdn, rrtype::kAaaa, rrclass::kNone));
+    m.updates.push_back(rr(n.fqdn, rrtype::kDhcid, rrclass::kAny));
+    return m;
+}
+
+// no-check-without-dhcid, Kea's SimpleAddWithoutDHCIDTransaction and
+// SimpleRemoveWithoutDHCIDTransaction: the A or PTR replaced or removed, no prerequisite.
+UpdateMessage bareForward(const NameChangeRequest& n, const std::string& zone, bool add) {
+    UpdateMessage m;
+    m.zone = zone;
+    m.updates.push_back(rr(n.fqdn, rrtype::kA, rrclass::kAny));
+    if (add) {
+        m.updates.push_back(rr(n.fqdn, rrtype::kA, rrclass::kIn, n.leaseLength, addressRdata(n)));
+    }
+    return m;
+}
+
+UpdateMessage bareReverse(const NameChangeRequest& n, const std::string& zone, bool add) {
+    const std::string rev = D2Config::reverseName(n.ipAddress);
+    UpdateMessage m;
+    m.zone = zone;
+    m.updates.push_back(rr(rev, rrtype::kPtr, rrclass::kAny));
+    if (add) {
+        m.updates.push_back(rr(rev, rrtype::kPtr, rrclass::kIn, n.leaseLength, nameToWire(n.fqdn)));
+    }
+    return m;
+}
+
+} // namespace
+
 UpdateMessage Updater::build(Step step, const NameChangeRequest& n, const std::string& zone) const {
     switch (step) {
+    case Step::ExistsReplaceFwd:
+        return existsReplaceForward(n, zone);
+    case Step::ExistsRemoveFwdAddr:
+        return existsRemoveForwardAddress(n, zone);
+    case Step::ExistsRemoveFwdRrs:
+        return existsRemoveForwardRrs(n, zone);
+    case Step::BareFwd:
+        return bareForward(n, zone, true);
+    case Step::BareRev:
+        return bareReverse(n, zone, true);
+    case Step::BareRemoveFwd:
+        return bareForward(n, zone, false);
+    case Step::BareRemoveRev:
+        return bareReverse(n, zone, false);
     case Step::AddFwd:
         return addForward(n, zone);
     case Step::ReplaceFwd:
@@ -187,9 +260,10 @@ namespace {
 /// Kea's message ID stem of each step ("DHCP_DDNS_<stem>_REJECTED", "_IO_ERROR", ...).
 const char* stem(int step) {
     static const char* const stems[] = {
-        "FORWARD_ADD",     "FORWARD_REPLACE",      "FORWARD_REPLACE",
-        "REVERSE_REPLACE", "FORWARD_REMOVE_ADDRS", "FORWARD_REMOVE_RRS",
-        "REVERSE_REMOVE",  "FORWARD_REMOVE_RRS",   "REVERSE_REMOVE"};
+        "FORWARD_ADD",          "FORWARD_REPLACE",    "FORWARD_REPLACE",      "REVERSE_REPLACE",
+        "FORWARD_REMOVE_ADDRS", "FORWARD_REMOVE_RRS", "REVERSE_REMOVE",       "FORWARD_REMOVE_RRS",
+        "REVERSE_REMOVE",       "FORWARD_REPLACE",    "FORWARD_REMOVE_ADDRS", "FORWARD_REMOVE_RRS",
+        "FORWARD_REPLACE",      "REVERSE_REPLACE",    "FORWARD_REMOVE_RRS",   "REVERSE_REMOVE"};
     return stems[step];
 }
 
@@ -204,10 +278,13 @@ Updater::Decision Updater::decide(Step step, int rc, const NameChangeRequest& n,
             return {Verdict::Done, step};
         }
         if (rc == kYxDomain) {
-            return {Verdict::Next, Step::ReplaceFwd};
+            return {Verdict::Next, n.conflictResolutionMode == "check-exists-with-dhcid"
+                                       ? Step::ExistsReplaceFwd
+                                       : Step::ReplaceFwd};
         }
         break;
     case Step::ReplaceFwd:
+    case Step::ExistsReplaceFwd:
         if (rc == kNoError) {
             return {Verdict::Done, step};
         }
@@ -218,19 +295,26 @@ Updater::Decision Updater::decide(Step step, int rc, const NameChangeRequest& n,
         break;
     case Step::SimpleFwd:
     case Step::ReplaceRev:
+    case Step::BareFwd:
+    case Step::BareRev:
         if (rc == kNoError) {
             return {Verdict::Done, step};
         }
         break;
     case Step::RemoveFwdAddr:
+    case Step::ExistsRemoveFwdAddr:
         if (rc == kNoError || rc == kNxRrset) {
-            return {Verdict::Next, Step::RemoveFwdRrs};
+            return {Verdict::Next,
+                    step == Step::RemoveFwdAddr ? Step::RemoveFwdRrs : Step::ExistsRemoveFwdRrs};
         }
         break;
     case Step::RemoveFwdRrs:
     case Step::RemoveRev:
     case Step::SimpleRemoveFwd:
     case Step::SimpleRemoveRev:
+    case Step::ExistsRemoveFwdRrs:
+    case Step::BareRemoveFwd:
+    case Step::BareRemoveRev:
         if (rc == kNoError || rc == kNxDomain || rc == kNxRrset) {
             return {Verdict::Done, step};
         }
@@ -383,16 +467,25 @@ bool Updater::process(const NameChangeRequest& n) {
         return false;
     }
     const bool add = n.changeType == ChangeType::Add;
-    const bool cr = n.useConflictResolution;
+    // Kea's D2UpdateMgr::makeTransaction: one kind of transaction per conflict-resolution
+    // mode; without the mode, use-conflict-resolution picks the first two.
+    Step firstFwd = add ? Step::AddFwd : Step::RemoveFwdAddr;
+    Step firstRev = add ? Step::ReplaceRev : Step::RemoveRev;
+    if (n.conflictResolutionMode == "no-check-without-dhcid") {
+        firstFwd = add ? Step::BareFwd : Step::BareRemoveFwd;
+        firstRev = add ? Step::BareRev : Step::BareRemoveRev;
+    } else if (n.conflictResolutionMode == "check-exists-with-dhcid") {
+        firstFwd = add ? Step::AddFwd : Step::ExistsRemoveFwdAddr;
+    } else if (!n.useConflictResolution) {
+        firstFwd = add ? Step::SimpleFwd : Step::SimpleRemoveFwd;
+        firstRev = add ? Step::ReplaceRev : Step::SimpleRemoveRev;
+    }
     bool ok = true;
     if (fwd != nullptr) {
-        Step first = add ? (cr ? Step::AddFwd : Step::SimpleFwd)
-                         : (cr ? Step::RemoveFwdAddr : Step::SimpleRemoveFwd);
-        ok = direction(n, *fwd, first);
+        ok = direction(n, *fwd, firstFwd);
     }
     if (ok && rev != nullptr) {
-        Step first = add ? Step::ReplaceRev : (cr ? Step::RemoveRev : Step::SimpleRemoveRev);
-        ok = direction(n, *rev, first);
+        ok = direction(n, *rev, firstRev);
     }
     const auto lg = log::get("kahu-dhcp-ddns.d2-to-dns");
     if (!ok && unreachable_) {

@@ -72,7 +72,16 @@ private:
         RemoveFwdRrs,
         RemoveRev,
         SimpleRemoveFwd,
-        SimpleRemoveRev
+        SimpleRemoveRev,
+        // check-exists-with-dhcid (Kea 2.6): some DHCID on the name, not necessarily ours.
+        ExistsReplaceFwd,
+        ExistsRemoveFwdAddr,
+        ExistsRemoveFwdRrs,
+        // no-check-without-dhcid (Kea 2.6): the records alone, no DHCID written or removed.
+        BareFwd,
+        BareRev,
+        BareRemoveFwd,
+        BareRemoveRev
     };
     enum class Verdict { Done, Failed, Next };
     struct Decision {

@@ -454,6 +454,10 @@ public:
             if (r.klass == rrclass::kAny && r.type == rrtype::kAny && !nameInUse(r.name)) {
                 return rcode::kNxDomain;
             }
+            if (r.klass == rrclass::kAny && r.type != rrtype::kAny &&
+                !rrsetExists(r.name, r.type)) {
+                return rcode::kNxRrset; // RFC 2136 2.4.1: RRset exists (value independent)
+            }
             if (r.klass == rrclass::kNone && r.type != rrtype::kAny &&
                 rrsetExists(r.name, r.type)) {
                 return rcode::kYxRrset;
@@ -595,6 +599,66 @@ TEST(D2Updater, WithoutConflictResolutionTheLastWriterWins) {
     EXPECT_TRUE(dns.records.count(FakeDns::Key{"host.example.com.", rrtype::kDhcid, {0, 1, 0xbb}}));
     EXPECT_FALSE(dns.records.count(FakeDns::Key{"host.example.com.", rrtype::kA, {192, 0, 2, 10}}));
     ASSERT_TRUE(u.process(ncr(1, "0001CC", "192.0.2.11", false)));
+    EXPECT_FALSE(dns.has("host.example.com.", rrtype::kA));
+    EXPECT_FALSE(dns.has("11.2.0.192.in-addr.arpa.", rrtype::kPtr));
+}
+
+NameChangeRequest ncrMode(int type, const std::string& dhcid, const std::string& address,
+                          const std::string& mode) {
+    json j = goodNcr();
+    j["change-type"] = type;
+    j["dhcid"] = dhcid;
+    j["ip-address"] = address;
+    j["conflict-resolution-mode"] = mode;
+    return NameChangeRequest::fromJson(j);
+}
+
+TEST(D2Updater, CheckExistsWithDhcidTakesAnyDhcidNameButNoStaticOne) {
+    FakeDns dns;
+    Updater u(twoServerConfig(false), dns);
+    const std::string fwd = "host.example.com.";
+    const std::string mode = "check-exists-with-dhcid";
+    ASSERT_TRUE(u.process(ncrMode(0, "0001AA", "192.0.2.10", mode)));
+    // Another client's DHCID: the name holds a DHCID, so it is taken over (Kea 2.6's mode for
+    // a client that changes identifier, e.g. dual-stack).
+    ASSERT_TRUE(u.process(ncrMode(0, "0001BB", "192.0.2.11", mode)));
+    EXPECT_TRUE(dns.records.count(FakeDns::Key{fwd, rrtype::kA, {192, 0, 2, 11}}));
+    EXPECT_FALSE(dns.records.count(FakeDns::Key{fwd, rrtype::kA, {192, 0, 2, 10}}));
+    EXPECT_TRUE(dns.records.count(FakeDns::Key{fwd, rrtype::kDhcid, {0, 1, 0xbb}}));
+    EXPECT_FALSE(dns.records.count(FakeDns::Key{fwd, rrtype::kDhcid, {0, 1, 0xaa}}));
+
+    // The remove needs a DHCID on the name, any: the address and the DHCID go, a record of
+    // another type on the name stays.
+    dns.records[FakeDns::Key{fwd, 16, {3, 'a', 'b', 'c'}}] = 0; // TXT
+    ASSERT_TRUE(u.process(ncrMode(1, "0001CC", "192.0.2.11", mode)));
+    EXPECT_FALSE(dns.has(fwd, rrtype::kA));
+    EXPECT_FALSE(dns.has(fwd, rrtype::kDhcid));
+    EXPECT_TRUE(dns.has(fwd, 16));
+    EXPECT_FALSE(dns.has("11.2.0.192.in-addr.arpa.", rrtype::kPtr));
+
+    // A name an administrator put in (no DHCID) is not taken.
+    dns.records.clear();
+    dns.records[FakeDns::Key{"static.example.com.", rrtype::kA, {192, 0, 2, 99}}] = 0;
+    json j = goodNcr();
+    j["fqdn"] = "static.example.com.";
+    j["conflict-resolution-mode"] = mode;
+    EXPECT_FALSE(u.process(NameChangeRequest::fromJson(j)));
+    EXPECT_EQ(dns.records.size(), 1u);
+}
+
+TEST(D2Updater, NoCheckWithoutDhcidWritesNoDhcid) {
+    FakeDns dns;
+    Updater u(twoServerConfig(false), dns);
+    const std::string mode = "no-check-without-dhcid";
+    ASSERT_TRUE(u.process(ncrMode(0, "0001AA", "192.0.2.10", mode)));
+    ASSERT_TRUE(u.process(ncrMode(0, "0001BB", "192.0.2.11", mode)));
+    EXPECT_TRUE(dns.records.count(FakeDns::Key{"host.example.com.", rrtype::kA, {192, 0, 2, 11}}));
+    EXPECT_FALSE(dns.records.count(FakeDns::Key{"host.example.com.", rrtype::kA, {192, 0, 2, 10}}));
+    EXPECT_TRUE(dns.has("10.2.0.192.in-addr.arpa.", rrtype::kPtr));
+    for (const auto& [k, ttl] : dns.records) {
+        EXPECT_NE(k.type, rrtype::kDhcid) << k.name;
+    }
+    ASSERT_TRUE(u.process(ncrMode(1, "0001CC", "192.0.2.11", mode)));
     EXPECT_FALSE(dns.has("host.example.com.", rrtype::kA));
     EXPECT_FALSE(dns.has("11.2.0.192.in-addr.arpa.", rrtype::kPtr));
 }

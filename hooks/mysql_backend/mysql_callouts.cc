@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
-// libdhcp_mysql.so: registers the "mysql" lease-store type. The core loads this library by
-// itself when "lease-database" says "type": "mysql" and hooks-libraries does not list it.
+// libdhcp_mysql.so: registers the "mysql" lease-store and host-store types. The core loads this
+// library by itself when "lease-database" or a hosts-database entry says "type": "mysql" and
+// hooks-libraries does not list it.
+#include "mysql_host_store.h"
 #include "mysql_lease_store.h"
 #include "mysql_params.h"
 
@@ -28,6 +30,13 @@ void load(LoadContext& ctx) {
             return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly,
                                                             p.checkOnly ? nullptr : server);
         });
+    ctx.registerHostStoreFactory("mysql",
+                                 [logger, server = ctx.server()](const HostStoreParams& p) {
+                                     ParamReader reader(p);
+                                     auto params = mysql::MySqlParams::read(reader);
+                                     return std::make_unique<mysql::MySqlHostStore>(
+                                         std::move(params), logger, p.checkOnly ? nullptr : server);
+                                 });
 }
 
 void unload() {}

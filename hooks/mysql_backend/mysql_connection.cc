@@ -282,6 +282,36 @@ void MySqlConnection::run(const std::string& sql) {
     ResultHandle r(mysql_store_result(mysql_.get()));
 }
 
+std::vector<MySqlConnection::Row> MySqlConnection::select(const std::string& sql) {
+    if (mysql_real_query(mysql_.get(), sql.data(), sql.size())) {
+        fail("query failed");
+    }
+    ResultHandle r(mysql_store_result(mysql_.get()));
+    if (!r) {
+        if (mysql_field_count(mysql_.get()) != 0) {
+            fail("cannot read the result");
+        }
+        return {};
+    }
+    const unsigned n = mysql_num_fields(r.get());
+    std::vector<Row> rows;
+    while (MYSQL_ROW row = mysql_fetch_row(r.get())) {
+        const unsigned long* len = mysql_fetch_lengths(r.get());
+        Row out(n);
+        for (unsigned i = 0; i < n; ++i) {
+            if (row[i]) {
+                out[i] = std::string(row[i], len[i]);
+            }
+        }
+        rows.push_back(std::move(out));
+    }
+    return rows;
+}
+
+uint64_t MySqlConnection::lastInsertId() {
+    return mysql_insert_id(mysql_.get());
+}
+
 SchemaVersion MySqlConnection::schemaVersion() {
     static const std::string q = "SELECT version, minor FROM schema_version";
     if (mysql_real_query(mysql_.get(), q.data(), q.size())) {

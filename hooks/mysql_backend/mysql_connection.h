@@ -10,6 +10,7 @@
 #include <kahu/lease/lease4.h>
 #include <memory>
 #include <mysql.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,11 @@ public:
     uint64_t count();
     /// Runs one plain statement (no result). Throws DbError.
     void run(const std::string& sql);
+    /// Runs one plain SELECT; each row's columns as bytes (none = NULL). Throws DbError.
+    using Row = std::vector<std::optional<std::string>>;
+    std::vector<Row> select(const std::string& sql);
+    /// The AUTO_INCREMENT value the last INSERT made.
+    uint64_t lastInsertId();
 
     /// Binds one lease's columns (Insert order, and Update's SET list).
     void bindLease(Binds& b, const Lease4& l) const;

@@ -36,8 +36,8 @@ declare -A expect=(
     [all-keys-netconf.json]="'compatibility' is not supported"
     [hooks-radius.json]="'libdhcp_flex_id.so'"
     [with-ddns.json]=pass
-    [mysql-reservations.json]="'hosts-database' is not supported"
-    [pgsql-reservations.json]="'hosts-databases' is not supported"
+    [mysql-reservations.json]=pass
+    [pgsql-reservations.json]="type 'postgresql' is not supported yet"
     [dhcpv4-over-dhcpv6.json]="'4o6-interface' is not supported"
     [config-backend.json]="'config-control' is not supported"
 )

@@ -5,6 +5,7 @@
 #include <functional>
 #include <kahu/config/server_config.h>
 #include <kahu/export.h>
+#include <kahu/host/host_store.h>
 #include <kahu/lease/lease4.h>
 #include <memory>
 #include <optional>
@@ -137,6 +138,9 @@ public:
         (void)lease;
         return NameChange::Disabled;
     }
+    /// The host stores of hosts-database(s), in the configuration's order (empty when none).
+    /// Ask each time: a reload makes new ones.
+    virtual std::vector<std::shared_ptr<HostStore>> hostStores() const { return {}; }
     /// The server's name for logs and HA ("kahu-dhcp4").
     virtual std::string processName() const { return "kahu-dhcp4"; }
 };

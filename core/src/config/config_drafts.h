@@ -90,6 +90,7 @@ const MapInfo& optionDataInfo();
 const MapInfo& optionDefInfo();
 const MapInfo& interfacesInfo();
 const MapInfo& controlSocketInfo();
+const MapInfo& hostsDatabaseInfo();
 const MapInfo& leaseDatabaseInfo();
 const MapInfo& expiredLeasesInfo();
 const MapInfo& multiThreadingInfo();

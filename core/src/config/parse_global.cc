@@ -78,9 +78,9 @@ const KeyTable<HookLibraryConfig>& hookKeys() {
 
 // Kea keys of the Dhcp4 map that Kahu does not implement.
 const std::vector<std::string> kUnsupportedGlobalKeys = withUnsupportedInheritableKeys(
-    {"hosts-database", "hosts-databases", "config-control", "dhcp-queue-control", "compatibility",
-     "dhcp4o6-port", "early-global-reservations-lookup", "reservations-lookup-first",
-     "stash-agent-options", "server-id", "host-reservation-identifiers-v6", "dhcp-ddns-port"});
+    {"config-control", "dhcp-queue-control", "compatibility", "dhcp4o6-port",
+     "early-global-reservations-lookup", "reservations-lookup-first", "stash-agent-options",
+     "server-id", "host-reservation-identifiers-v6", "dhcp-ddns-port"});
 
 IdentifierType identifierType(ParseContext& c, const Node& n) {
     auto s = getEnum(c, n, {"hw-address", "duid", "circuit-id", "client-id", "flex-id"});
@@ -120,6 +120,25 @@ const KeyTable<GlobalDraft>& globalKeys() {
              &controlSocketInfo},
             {"lease-database", [](auto& c, auto& n, G& g) { parseLeaseDatabase(c, n, g.cfg); },
              &leaseDatabaseInfo},
+            // Kea 2.2 takes either form; both at once would leave the order unclear.
+            {"hosts-database",
+             [](auto& c, auto& n, G& g) {
+                 if (!g.cfg.hostsDatabases.empty()) {
+                     c.fail(n, "use either hosts-database or hosts-databases, not both");
+                 }
+                 g.cfg.hostsDatabases.push_back(parseHostsDatabase(c, n));
+             },
+             &hostsDatabaseInfo},
+            {"hosts-databases",
+             [](auto& c, auto& n, G& g) {
+                 if (!g.cfg.hostsDatabases.empty()) {
+                     c.fail(n, "use either hosts-database or hosts-databases, not both");
+                 }
+                 forEachElement(c, n, [&](const Node& e, size_t) {
+                     g.cfg.hostsDatabases.push_back(parseHostsDatabase(c, e));
+                 });
+             },
+             &hostsDatabaseInfo},
             {"expired-leases-processing",
              [](auto& c, auto& n, G& g) { parseExpiredLeases(c, n, g.cfg); }, &expiredLeasesInfo},
             {"multi-threading", [](auto& c, auto& n, G& g) { parseMultiThreading(c, n, g.cfg); },

@@ -107,6 +107,9 @@ const KeyTable<LeaseDatabaseConfig>& leaseDatabaseKeys() {
             {"type",
              [](auto& c, auto& n, auto& d) {
                  d.type = getEnum(c, n, {"memfile", "mysql", "postgresql"});
+                 if (d.type == "postgresql") {
+                     c.fail(n, "type 'postgresql' is not supported yet (memfile and mysql are)");
+                 }
              }},
             {"name", [](auto& c, auto& n, auto& d) { d.name = getString(c, n, false); }},
             {"persist", [](auto& c, auto& n, auto& d) { d.persist = getBool(c, n); }},
@@ -132,6 +135,45 @@ const KeyTable<LeaseDatabaseConfig>& leaseDatabaseKeys() {
                                  c.fail(n, "expected a string, number or boolean");
                              }
                          }});
+        }
+        return k;
+    }();
+    return t;
+}
+
+/// A hosts-database entry: Kea's database keys; the store that type names checks their
+/// values again when it opens (kahu/host/host_store.h).
+const KeyTable<HostDatabaseConfig>& hostsDatabaseKeys() {
+    static const KeyTable<HostDatabaseConfig> t = [] {
+        KeyTable<HostDatabaseConfig> k = {
+            {"type",
+             [](auto& c, auto& n, auto& d) {
+                 d.type = getEnum(c, n, {"mysql", "postgresql"});
+                 if (d.type == "postgresql") {
+                     c.fail(n, "type 'postgresql' is not supported yet (mysql is)");
+                 }
+             }},
+            {"name", [](auto& c, auto& n, auto&) { getString(c, n, false); }},
+            {"readonly", [](auto& c, auto& n, auto& d) { d.readOnly = getBool(c, n); }},
+            {"port", [](auto& c, auto& n, auto&) { getU32(c, n, 0, 65535); }},
+            {"on-fail",
+             [](auto& c, auto& n, auto&) {
+                 getEnum(c, n, {"stop-retry-exit", "serve-retry-exit", "serve-retry-continue"});
+             }},
+            {"connect-timeout", [](auto& c, auto& n, auto&) { getU32(c, n, 1); }},
+        };
+        for (const auto& key : kDatabaseOnlyKeys) {
+            bool typed = false;
+            for (const auto& h : k) {
+                typed = typed || h.key == key;
+            }
+            if (!typed) {
+                k.push_back({key, [](auto& c, auto& n, auto&) {
+                                 if (!n.value.is_primitive() || n.value.is_null()) {
+                                     c.fail(n, "expected a string, number or boolean");
+                                 }
+                             }});
+            }
         }
         return k;
     }();
@@ -242,6 +284,10 @@ const MapInfo& leaseDatabaseInfo() {
     static const MapInfo i = makeMapInfo("lease-database", leaseDatabaseKeys(), {});
     return i;
 }
+const MapInfo& hostsDatabaseInfo() {
+    static const MapInfo i = makeMapInfo("hosts-database", hostsDatabaseKeys(), {});
+    return i;
+}
 const MapInfo& expiredLeasesInfo() {
     static const MapInfo i = makeMapInfo("expired-leases-processing", expiredKeys(), {});
     return i;
@@ -299,6 +345,21 @@ void parseLeaseDatabase(ParseContext& c, const Node& n, ServerConfig& cfg) {
     } else if (db.name.empty()) {
         c.fail(n, "must specify a name for the database");
     }
+}
+
+HostDatabaseConfig parseHostsDatabase(ParseContext& c, const Node& n) {
+    HostDatabaseConfig db;
+    applyMap(c, n, hostsDatabaseKeys(), hostsDatabaseInfo(), db);
+    db.raw = n.value;
+    db.source = c.sourceMap(n.path);
+    db.path = n.path;
+    if (!n.value.contains("type")) {
+        c.fail(n, "missing 'type'");
+    }
+    if (!n.value.contains("name")) {
+        c.fail(n, "must specify a name for the database");
+    }
+    return db;
 }
 
 void parseExpiredLeases(ParseContext& c, const Node& n, ServerConfig& cfg) {

@@ -11,6 +11,7 @@ namespace kahu::config {
 void parseInterfaces(ParseContext& c, const Node& n, ServerConfig& cfg);
 ControlSocketConfig parseControlSocket(ParseContext& c, const Node& n);
 void parseLeaseDatabase(ParseContext& c, const Node& n, ServerConfig& cfg);
+HostDatabaseConfig parseHostsDatabase(ParseContext& c, const Node& n);
 void parseExpiredLeases(ParseContext& c, const Node& n, ServerConfig& cfg);
 void parseMultiThreading(ParseContext& c, const Node& n, ServerConfig& cfg);
 void parseSanityChecks(ParseContext& c, const Node& n, ServerConfig& cfg);

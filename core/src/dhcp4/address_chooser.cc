@@ -62,13 +62,13 @@ bool AddressChooser::reservedForAnother(const Subnet& s, Ipv4Address a,
         return false;
     }
     if (s.reservationsInSubnet && (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, a))) {
-        const Reservation* owner = hosts_.byAddress(s.id, a);
+        const auto owner = hosts_.byAddress(s.id, a);
         if (owner && !HostIndex::names(*owner, c.hostIds)) {
             return true;
         }
     }
     if (s.reservationsGlobal) {
-        const Reservation* owner = hosts_.byAddress(0, a);
+        const auto owner = hosts_.byAddress(0, a);
         if (owner && !HostIndex::names(*owner, c.hostIds)) {
             return true;
         }
@@ -92,12 +92,13 @@ bool AddressChooser::addressFree(const Subnet& s, Ipv4Address a, const ClientIde
            lease->state == LeaseState::ExpiredReclaimed;
 }
 
-const Reservation* AddressChooser::reservationFor(const Subnet& s, const Exchange& ex) const {
+HostIndex::ReservationPtr AddressChooser::reservationFor(const Subnet& s,
+                                                         const Exchange& ex) const {
     if (hosts_.empty()) {
         return nullptr;
     }
     if (s.reservationsInSubnet) {
-        if (const Reservation* r = hosts_.find(s.id, ex.client.hostIds)) {
+        if (auto r = hosts_.find(s.id, ex.client.hostIds)) {
             return r;
         }
     }
@@ -113,13 +114,13 @@ std::optional<Ipv4Address> AddressChooser::reservedAddress(const Subnet& s,
         return std::nullopt;
     }
     if (s.reservationsGlobal) {
-        const Reservation* g = hosts_.find(0, ex.client.hostIds);
+        const auto g = hosts_.find(0, ex.client.hostIds);
         if (g && g->ipAddress && s.prefix.contains(*g->ipAddress)) {
             return g->ipAddress;
         }
     }
     if (s.reservationsInSubnet) {
-        const Reservation* r = hosts_.find(s.id, ex.client.hostIds);
+        const auto r = hosts_.find(s.id, ex.client.hostIds);
         if (r && r->ipAddress && s.prefix.contains(*r->ipAddress) &&
             (!s.reservationsOutOfPool || !LeaseManager::poolOf(s, *r->ipAddress))) {
             return r->ipAddress;
@@ -270,7 +271,7 @@ Lease4 makeLease(const ServerConfig& config, const Subnet& s, Ipv4Address a, Exc
                    "{}: processing client's Hostname option", ex.query.label());
     }
     const DdnsParams& names = ddns::paramsFor(config, s, ex.query.classes(), ex.ownDdns);
-    ex.name = ddns::resolveClientName(ex.client.name, ex.reservation, names,
+    ex.name = ddns::resolveClientName(ex.client.name, ex.reservation.get(), names,
                                       config.dhcpDdns.enableUpdates && names.sendUpdates, a);
     l.hostname = ex.name.hostname;
     // Kea 2.2's built-in class SKIP_DDNS: the client keeps its name, DNS is not updated.

@@ -29,7 +29,7 @@ public:
                                           const ClientIdentity& c) const;
     /// The client's reservation in a subnet (Kea's current host): the subnet's own when
     /// reservations-in-subnet, else the global one when reservations-global.
-    const Reservation* reservationFor(const Subnet& s, const Exchange& ex) const;
+    HostIndex::ReservationPtr reservationFor(const Subnet& s, const Exchange& ex) const;
     /// The address reserved for the client in a subnet, as Kea picks it: a global
     /// reservation's address inside the subnet first, then the subnet's own reservation's,
     /// which reservations-out-of-pool limits to addresses outside the pools.

@@ -34,9 +34,11 @@ Counter& receivedCounter(std::optional<MessageType> type) {
 } // namespace
 
 Dhcp4Processor::Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
-                               std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns)
+                               std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns,
+                               std::vector<std::shared_ptr<HostStore>> hostStores)
     : config_(std::move(config)), leases_(leases), interfaces_(std::move(interfaces)),
-      hosts_(*config_), selector_(*config_), addresses_(*config_, leases_, hosts_, selector_),
+      hosts_(*config_, std::move(hostStores)), selector_(*config_),
+      addresses_(*config_, leases_, hosts_, selector_),
       replies_(*config_, interfaces_), messages_{*config_,   leases_,  selector_,
                                                  addresses_, replies_, ddns} {
     auto collect = [this](const OptionSet& set) {
@@ -245,8 +247,8 @@ void Dhcp4Processor::selectSubnet(const ExchangePtr& ex, const Done& done,
 bool Dhcp4Processor::classifyKnown(Exchange& ex) const {
     // Kea's steps 8 to 10: KNOWN or UNKNOWN from the reservation in the selected subnet, then
     // the classes that depend on them, then DROP once more.
-    const Reservation* r = ex.subnet ? addresses_.reservationFor(*ex.subnet, ex) : nullptr;
-    Classifier(*config_).afterHostLookup(ex.query, r);
+    const auto r = ex.subnet ? addresses_.reservationFor(*ex.subnet, ex) : nullptr;
+    Classifier(*config_).afterHostLookup(ex.query, r.get());
     if (Classifier::dropped(ex.query)) {
         dropAsClassDrop(ex);
         return false;

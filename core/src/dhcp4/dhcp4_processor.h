@@ -34,8 +34,10 @@ public:
     /// interfaces: the host's interfaces and their IPv4 addresses (server identifier, subnet
     /// selection for directly connected clients).
     /// ddns: where NameChangeRequests go (null = none); it must outlive the processor.
+    /// hostStores: hosts-database(s), asked after the configuration's reservations.
     Dhcp4Processor(std::shared_ptr<const ServerConfig> config, LeaseManager& leases,
-                   std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns = nullptr);
+                   std::vector<InterfaceAddresses> interfaces, NameChangeQueue* ddns = nullptr,
+                   std::vector<std::shared_ptr<HostStore>> hostStores = {});
     Dhcp4Processor(const Dhcp4Processor&) = delete;
     Dhcp4Processor& operator=(const Dhcp4Processor&) = delete;
 

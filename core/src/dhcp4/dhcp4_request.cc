@@ -198,7 +198,7 @@ void processRequest(const MessageContext& m, const ExchangePtr& ex, const Exchan
         return unknownAddress();
     }
     // The client's own reservation decides when it has a free reserved address.
-    const Reservation* res = m.addresses.reservationFor(*target, x);
+    const auto res = m.addresses.reservationFor(*target, x);
     auto reserved = m.addresses.reservedAddress(*target, x);
     bool reservedHere = reserved && *reserved == *requested;
     if (!reservedHere && m.addresses.reservedForAnother(*target, *requested, x.client)) {

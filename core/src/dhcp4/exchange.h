@@ -45,7 +45,9 @@ struct Exchange {
     std::optional<Packet4> response; ///< empty = no answer (DECLINE, RELEASE, drop)
     ClientIdentity client;
     const Subnet* subnet = nullptr;
-    const Reservation* reservation = nullptr;
+    /// The client's reservation in its subnet (null = none); owns it when a host store
+    /// returned it, points into the configuration (kept alive by keepAlive) otherwise.
+    std::shared_ptr<const Reservation> reservation;
     std::vector<Lease4> leases;        ///< new or updated by this exchange
     std::vector<Lease4> deletedLeases; ///< removed (or released) by this exchange
     bool drop = false;

@@ -5,7 +5,17 @@
 
 namespace kahu {
 
-HostIndex::HostIndex(const ServerConfig& config) : order_(config.hostReservationIdentifiers) {
+namespace {
+
+/// A pointer to a reservation the configuration owns: no reference count of its own.
+HostIndex::ReservationPtr borrowed(const Reservation* r) {
+    return r ? HostIndex::ReservationPtr(HostIndex::ReservationPtr(), r) : nullptr;
+}
+
+} // namespace
+
+HostIndex::HostIndex(const ServerConfig& config, std::vector<std::shared_ptr<HostStore>> stores)
+    : order_(config.hostReservationIdentifiers), stores_(std::move(stores)) {
     for (const auto& r : config.globalReservations) {
         add(0, r);
     }
@@ -98,13 +108,20 @@ HostIdentifiers HostIndex::identifiers(const Packet4& query,
     return out;
 }
 
-const Reservation* HostIndex::find(SubnetId subnet, const HostIdentifiers& ids) const {
-    if (byId_.empty()) {
+HostIndex::ReservationPtr HostIndex::find(SubnetId subnet, const HostIdentifiers& ids) const {
+    if (empty()) {
         return nullptr;
     }
     for (const auto& id : ids) {
-        if (auto it = byId_.find(key(subnet, id.type, id.bytes)); it != byId_.end()) {
-            return it->second;
+        if (!byId_.empty()) {
+            if (auto it = byId_.find(key(subnet, id.type, id.bytes)); it != byId_.end()) {
+                return borrowed(it->second);
+            }
+        }
+        for (const auto& store : stores_) {
+            if (auto h = store->get(subnet, id.type, id.bytes)) {
+                return std::move(h->host);
+            }
         }
     }
     return nullptr;
@@ -119,9 +136,16 @@ bool HostIndex::names(const Reservation& r, const HostIdentifiers& ids) {
     return false;
 }
 
-const Reservation* HostIndex::byAddress(SubnetId subnet, Ipv4Address a) const {
-    auto it = byAddress_.find({subnet, a.value()});
-    return it == byAddress_.end() ? nullptr : it->second;
+HostIndex::ReservationPtr HostIndex::byAddress(SubnetId subnet, Ipv4Address a) const {
+    if (auto it = byAddress_.find({subnet, a.value()}); it != byAddress_.end()) {
+        return borrowed(it->second);
+    }
+    for (const auto& store : stores_) {
+        if (auto h = store->getByAddress(subnet, a)) {
+            return std::move(h->host);
+        }
+    }
+    return nullptr;
 }
 
 } // namespace kahu

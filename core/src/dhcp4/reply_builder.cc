@@ -127,7 +127,7 @@ void ReplyBuilder::finishReply(Exchange& ex, Packet4& r, const Subnet& s,
     const auto classes = classifier.definitionsOf(ex.query);
     // Fixed fields: the reservation's, else the first of the query's classes that sets one,
     // else the subnet's (Kea's setFixedFields).
-    const Reservation* res = ex.reservation;
+    const Reservation* res = ex.reservation.get();
     r.siaddr = s.nextServer;
     const std::string* sname = &s.serverHostname;
     const std::string* file = &s.bootFileName;

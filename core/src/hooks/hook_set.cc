@@ -121,6 +121,30 @@ void LoadContext::registerLeaseStoreFactory(const std::string& type, LeaseStoreF
     set_.storeOwners_.emplace(type, index_);
 }
 
+void LoadContext::registerHostStoreFactory(const std::string& type, HostStoreFactory factory) {
+    auto& entry = *set_.libraries_[index_];
+    if (type.empty() || !factory) {
+        throw HookError("a host store factory needs a type and a function");
+    }
+    if (auto it = set_.hostStoreOwners_.find(type); it != set_.hostStoreOwners_.end()) {
+        throw HookError("host store type '" + type + "' is already registered by hook library " +
+                        set_.libraries_[it->second]->describe());
+    }
+    // The store's code is the library's: the store's owner keeps the library mapped until
+    // the store is destroyed (the deleter runs the library's destructor first).
+    HookSet::SharedHostStoreFactory wrapped =
+        [keep = entry.dl,
+         f = std::move(factory)](const HostStoreParams& p) -> std::shared_ptr<HostStore> {
+        std::unique_ptr<HostStore> made = f(p);
+        if (!made) {
+            return nullptr;
+        }
+        return std::shared_ptr<HostStore>(made.release(), [keep](HostStore* s) { delete s; });
+    };
+    set_.hostStoreFactories_.emplace(type, std::move(wrapped));
+    set_.hostStoreOwners_.emplace(type, index_);
+}
+
 ServerAccess* LoadContext::server() const noexcept {
     return set_.options_.server;
 }
@@ -203,6 +227,7 @@ HookSet::~HookSet() {
     }
     commands_.clear();
     storeFactories_.clear();
+    hostStoreFactories_.clear();
 }
 
 uint32_t HookSet::parkedCount() const noexcept {
@@ -212,6 +237,12 @@ uint32_t HookSet::parkedCount() const noexcept {
 const LeaseStoreFactory* HookSet::leaseStoreFactory(const std::string& type) const noexcept {
     auto it = storeFactories_.find(type);
     return it == storeFactories_.end() ? nullptr : &it->second;
+}
+
+const HookSet::SharedHostStoreFactory*
+HookSet::hostStoreFactory(const std::string& type) const noexcept {
+    auto it = hostStoreFactories_.find(type);
+    return it == hostStoreFactories_.end() ? nullptr : &it->second;
 }
 
 std::size_t HookSet::calloutCount(HookPoint point) const noexcept {

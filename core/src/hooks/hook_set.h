@@ -89,6 +89,11 @@ public:
     const std::map<std::string, LeaseStoreFactory>& leaseStoreFactories() const noexcept {
         return storeFactories_;
     }
+    /// The factory of a host-store type registered by a library of this set, or nullptr. The
+    /// stores it makes keep the library mapped.
+    using SharedHostStoreFactory =
+        std::function<std::shared_ptr<HostStore>(const HostStoreParams&)>;
+    const SharedHostStoreFactory* hostStoreFactory(const std::string& type) const noexcept;
     /// Callouts registered for a hook point.
     std::size_t calloutCount(HookPoint point) const noexcept;
 
@@ -130,6 +135,8 @@ private:
     std::map<std::string, std::size_t> commandOwners_;
     std::map<std::string, LeaseStoreFactory> storeFactories_;
     std::map<std::string, std::size_t> storeOwners_;
+    std::map<std::string, SharedHostStoreFactory> hostStoreFactories_;
+    std::map<std::string, std::size_t> hostStoreOwners_;
     std::shared_ptr<HookTimers> timers_ = std::make_shared<HookTimers>();
     /// What libraries made through their LoadContext (HTTP servers and clients): stopped at
     /// unload, before the libraries are unloaded and unmapped.

@@ -155,6 +155,14 @@ ParamReader::ParamReader(const LoadContext& ctx)
 ParamReader::ParamReader(const LeaseStoreParams& params)
     : tree_(makeTree(params.config, storeSource(params))) {}
 
+ParamReader::ParamReader(const HostStoreParams& params)
+    : tree_(makeTree(
+          params.config, params.source ? params.source : [&] {
+              auto s = std::make_shared<SourceMap>();
+              s->path = params.path.empty() ? "Dhcp4.hosts-database" : params.path;
+              return std::shared_ptr<const SourceMap>(s);
+          }())) {}
+
 ParamReader::ParamReader(const nlohmann::json& value, SourceMap source)
     : tree_(makeTree(value, std::make_shared<const SourceMap>(std::move(source)))) {}
 

@@ -14,18 +14,24 @@ std::string libraryForStoreType(std::string_view type) {
 
 std::vector<HookLibraryConfig> librariesToLoad(const ServerConfig& cfg, std::string& notice) {
     std::vector<HookLibraryConfig> libs = cfg.hooksLibraries;
-    std::string needed = libraryForStoreType(cfg.leaseDatabase.type);
-    if (needed.empty()) {
-        return libs;
-    }
-    for (const auto& l : libs) {
-        if (std::filesystem::path(l.library).filename() == needed) {
-            return libs;
+    auto need = [&](const std::string& type, const std::string& where) {
+        std::string needed = libraryForStoreType(type);
+        if (needed.empty()) {
+            return;
         }
+        for (const auto& l : libs) {
+            if (std::filesystem::path(l.library).filename() == needed) {
+                return;
+            }
+        }
+        libs.push_back(HookLibraryConfig{needed, nullptr, where});
+        notice += (notice.empty() ? "" : "; ") + where + " type '" + type + "' needs " + needed +
+                  ", which hooks-libraries does not list: loading it from the hooks directory";
+    };
+    need(cfg.leaseDatabase.type, "lease-database");
+    for (const auto& h : cfg.hostsDatabases) {
+        need(h.type, h.path.substr(h.path.find('.') + 1));
     }
-    libs.push_back(HookLibraryConfig{needed, nullptr, "lease-database"});
-    notice = "lease-database type '" + cfg.leaseDatabase.type + "' needs " + needed +
-             ", which hooks-libraries does not list: loading it from the hooks directory";
     return libs;
 }
 

@@ -91,6 +91,35 @@ std::unique_ptr<LeaseStore> openStore(const ServerConfig& cfg, bool checkOnly,
     return LeaseStoreFactories::instance().create(cfg.leaseDatabase.type, params);
 }
 
+/// hosts-database(s): one store per entry, made by the library that registered its type.
+std::vector<std::shared_ptr<HostStore>> openHostStores(const ServerConfig& cfg, bool checkOnly,
+                                                       const hooks::HookSet* staging) {
+    std::vector<std::shared_ptr<HostStore>> stores;
+    for (const auto& db : cfg.hostsDatabases) {
+        const auto* factory = staging ? staging->hostStoreFactory(db.type) : nullptr;
+        if (!factory) {
+            throw ConfigError(db.path + ": no loaded hook library provides hosts-database type '" +
+                              db.type + "'");
+        }
+        HostStoreParams params;
+        params.config = db.raw;
+        params.checkOnly = checkOnly;
+        params.source = db.source;
+        params.path = db.path;
+        try {
+            auto store = (*factory)(params);
+            if (!store) {
+                throw Error("the library made no store");
+            }
+            stores.push_back(std::move(store));
+        } catch (const std::exception& e) {
+            // As for lease stores: a core copy while the library is still mapped.
+            throw ConfigError(db.path + ": " + e.what());
+        }
+    }
+    return stores;
+}
+
 /// dhcp4_srv_configured: a callout may refuse the new configuration.
 void runConfigured(hooks::HookSet& set, const ServerConfig& cfg) {
     std::string error;
@@ -145,6 +174,7 @@ int Server::checkConfig(const std::string& file, bool withHooks, bool verbose) {
             *result.config, withHooks ? hooks::LoadMode::Load : hooks::LoadMode::Validate, nullptr);
         if (withHooks) {
             openStore(*result.config, true, set.get());
+            openHostStores(*result.config, true, set.get());
             runConfigured(*set, *result.config);
         }
         set->unload();
@@ -175,6 +205,7 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
     if (!store_ || storeConfig != storeConfig_) {
         store = openStore(*config, false, staging.get());
     }
+    auto hostStores = openHostStores(*config, false, staging.get());
     auto sockets = std::make_shared<net::SocketSet>();
     const auto& ifc = config->interfaces;
     for (uint32_t attempt = 0;; ++attempt) {
@@ -226,8 +257,14 @@ void Server::applyConfig(const std::shared_ptr<const ServerConfig>& config, bool
     gen->config = config;
     gen->hooks = staging->size() ? staging : nullptr;
     gen->leases = leases_;
-    gen->processor =
-        std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses(), &ddns_);
+    for (const auto& h : hostStores) {
+        KAHU_INFO(log::get("kahu-dhcp4.hosts"), "DHCPSRV_HOSTS_DB",
+                  "opening {} hosts database: {}{}", h->type(), h->description(),
+                  h->readOnly() ? " (read-only)" : "");
+    }
+    gen->hostStores = hostStores;
+    gen->processor = std::make_unique<Dhcp4Processor>(config, *leases_, interfaceAddresses(),
+                                                      &ddns_, std::move(hostStores));
     LeaseReclaimer::Hooks reclaimHooks;
     reclaimHooks.removeNames = [this, config](const Lease4& lease) {
         if (ddns_.enabled()) {

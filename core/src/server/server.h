@@ -80,12 +80,14 @@ public:
     void requestShutdown(int exitCode) override { shutdown(exitCode); }
     std::string applyConfig(const nlohmann::json& top) override { return applyJson(top, false); }
     NameChange queueNameChange(bool add, const Lease4& lease) override;
+    std::vector<std::shared_ptr<HostStore>> hostStores() const override;
 
 private:
     struct Generation {
         std::shared_ptr<const ServerConfig> config;
         std::shared_ptr<hooks::HookSet> hooks; ///< null when no library is configured
         std::shared_ptr<LeaseManager> leases;  ///< kept while a packet of this generation runs
+        std::vector<std::shared_ptr<HostStore>> hostStores; ///< hosts-database(s), in order
         std::unique_ptr<Dhcp4Processor> processor;
         std::unique_ptr<LeaseReclaimer> reclaimer;
     };

@@ -104,6 +104,11 @@ int64_t Server::secondsSinceReload() const {
     return nowSeconds() - configuredAt_;
 }
 
+std::vector<std::shared_ptr<HostStore>> Server::hostStores() const {
+    auto gen = gen_.load();
+    return gen ? gen->hostStores : std::vector<std::shared_ptr<HostStore>>{};
+}
+
 ServerAccess::NameChange Server::queueNameChange(bool add, const Lease4& lease) {
     auto cfg = config();
     if (!cfg || !ddns_.enabled()) {

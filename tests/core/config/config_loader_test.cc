@@ -267,6 +267,49 @@ TEST(ConfigInterfaces, OutboundInterfaceUseRoutingIsAcceptedAndSameAsInboundIsTh
               std::string::npos);
 }
 
+TEST(ConfigHostsDatabases, EitherFormInOrderWithItsPath) {
+    auto one = parseConfigText(R"({"Dhcp4": {"hosts-database": {"type": "mysql",
+        "name": "kea", "user": "kea", "password": "secret", "host": "127.0.0.1",
+        "readonly": true}}})",
+                               "t.json")
+                   .config;
+    ASSERT_EQ(one->hostsDatabases.size(), 1u);
+    EXPECT_EQ(one->hostsDatabases[0].type, "mysql");
+    EXPECT_TRUE(one->hostsDatabases[0].readOnly);
+    EXPECT_EQ(one->hostsDatabases[0].path, "Dhcp4.hosts-database");
+    EXPECT_EQ(one->hostsDatabases[0].raw["user"], "kea");
+    ASSERT_TRUE(one->hostsDatabases[0].source);
+
+    auto two = parseConfigText(R"({"Dhcp4": {"hosts-databases": [
+        {"type": "mysql", "name": "a"}, {"type": "mysql", "name": "b", "host": "db2"}]}})",
+                               "t.json")
+                   .config;
+    ASSERT_EQ(two->hostsDatabases.size(), 2u);
+    EXPECT_EQ(two->hostsDatabases[1].type, "mysql");
+    EXPECT_FALSE(two->hostsDatabases[1].readOnly);
+    EXPECT_EQ(two->hostsDatabases[1].path, "Dhcp4.hosts-databases[1]");
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "postgresql", "name": "a"}}})")
+                  .find("Dhcp4.hosts-database.type: type 'postgresql' is not supported yet"),
+              std::string::npos);
+
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "mysql", "name": "a"},
+        "hosts-databases": [{"type": "mysql", "name": "b"}]}})")
+                  .find("use either hosts-database or hosts-databases"),
+              std::string::npos);
+    EXPECT_EQ(errorOfText(R"({"Dhcp4": {"hosts-database": {"name": "a"}}})"),
+              "t.json:1:12: Dhcp4.hosts-database: missing 'type'");
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "memfile", "name": "a"}}})")
+                  .find("Dhcp4.hosts-database.type"),
+              std::string::npos);
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "mysql"}}})")
+                  .find("must specify a name for the database"),
+              std::string::npos);
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "mysql", "name": "a",
+        "readonly": "yes"}}})")
+                  .find("Dhcp4.hosts-database.readonly"),
+              std::string::npos);
+}
+
 TEST(ConfigMessages, UnknownKeyNamesPathAndWhereItBelongs) {
     EXPECT_EQ(errorOfText("{\"Dhcp4\": {\"subnet4\": [{\"subnet\": \"10.0.0.0/8\",\n"
                           "  \"lease-checks\": \"warn\"}]}}"),

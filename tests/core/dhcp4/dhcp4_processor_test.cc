@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/dhcp4_processor.h"
+#include "fake_host_store.h"
 #include "fake_lease_store.h"
 
 #include <algorithm>
@@ -604,6 +605,42 @@ protected:
         return ack->yiaddr.str();
     }
 };
+
+TEST_F(Dhcp4ReservationTest, AHostStoreReservationIsServedAndKeptFromOthers) {
+    auto hosts = std::make_shared<test::FakeHostStore>();
+    Reservation r;
+    r.hwAddress = HwAddr::fromText("02:00:00:00:00:50");
+    r.ipAddress = ip("172.18.10.150");
+    r.hostname = "db-host";
+    hosts->add(10, r);
+    InterfaceAddresses ens18{"ens18", 2, {{ip("172.18.20.20"), 24}}};
+    proc_ =
+        std::make_unique<Dhcp4Processor>(config_, *leases_, std::vector<InterfaceAddresses>{ens18},
+                                         nullptr, std::vector<std::shared_ptr<HostStore>>{hosts});
+    auto ack = doraWith(reservedQuery(MessageType::Discover));
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->messageType(), MessageType::Ack);
+    EXPECT_EQ(ack->yiaddr.str(), "172.18.10.150");
+    const Option* name = ack->get(opt::kHostName);
+    ASSERT_TRUE(name);
+    EXPECT_EQ(std::string(name->data.begin(), name->data.end()), "db-host")
+        << "the store's reservation lives as long as the exchange needs it";
+    EXPECT_GT(hosts->lookups, 0);
+
+    // Another client asking for the reserved address is refused.
+    Packet4 req = query(MessageType::Request, 0x51);
+    req.setAddress(opt::kRequestedAddress, ip("172.18.10.150"));
+    req.setAddress(opt::kServerId, ip("172.18.20.20"));
+    auto nak = proc_->process(req, 1000);
+    ASSERT_TRUE(nak.response);
+    EXPECT_EQ(nak.response->messageType(), MessageType::Nak);
+
+    // The database gone: the query is dropped, not served as a client without reservation.
+    hosts->failing = true;
+    auto dropped = proc_->process(query(MessageType::Discover, 0x52), 1000);
+    EXPECT_FALSE(dropped.response);
+    EXPECT_TRUE(dropped.drop);
+}
 
 TEST_F(Dhcp4ReservationTest, CircuitIdReservationIsGrantedThroughTheRelay) {
     reserve("172.18.10.150").circuitId = bytes("br10");

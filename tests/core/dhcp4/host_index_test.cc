@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "dhcp4/host_index.h"
+#include "fake_host_store.h"
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,48 @@ TEST(HostIndex, ShortOrUntypedClientIdIsNoDuid) {
     EXPECT_TRUE(index.identifiers(q).empty());
     q.set(opt::kClientId, {1, 0, 1, 0, 1, 0xaa, 0xbb});
     EXPECT_TRUE(index.identifiers(q).empty());
+}
+
+TEST(HostIndex, StoresComeAfterTheConfigurationForEachIdentifierInTurn) {
+    Packet4 q = relayedQuery();
+    q.hlen = 6;
+    auto store = std::make_shared<test::FakeHostStore>();
+    Reservation inStore;
+    inStore.circuitId = bytes("br10");
+    inStore.ipAddress = Ipv4Address::fromText("10.0.0.9");
+    inStore.hostname = "from-the-database";
+    store->add(10, inStore);
+    Reservation mac;
+    mac.hwAddress = HwAddr::fromText("02:00:00:00:00:50");
+    mac.ipAddress = Ipv4Address::fromText("10.0.0.8");
+    store->add(10, mac);
+
+    // circuit-id first: the configuration has a circuit-id reservation, so it wins.
+    ServerConfig circuitFirst = configWith({IdentifierType::CircuitId, IdentifierType::Duid});
+    EXPECT_EQ(HostIndex(circuitFirst, {store}).find(10, q)->ipAddress->str(), "10.0.0.1");
+    // hw-address first: the configuration has none for it, the store has: the store's wins
+    // before the configuration's duid reservation is even looked at (Kea's order).
+    ServerConfig hwFirst = configWith({IdentifierType::HwAddress, IdentifierType::Duid});
+    HostIndex index(hwFirst, {store});
+    auto found = index.find(10, q);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->ipAddress->str(), "10.0.0.8");
+    EXPECT_EQ(index.byAddress(10, *Ipv4Address::fromText("10.0.0.9"))->hostname,
+              "from-the-database");
+    EXPECT_EQ(index.byAddress(10, *Ipv4Address::fromText("10.0.0.1"))->circuitId, bytes("br10"))
+        << "an address the configuration reserves";
+    EXPECT_EQ(index.byAddress(11, *Ipv4Address::fromText("10.0.0.9")), nullptr);
+
+    // Only stores, no reservation in the file: lookups still happen.
+    ServerConfig none;
+    none.hostReservationIdentifiers = {IdentifierType::HwAddress};
+    HostIndex onlyStore(none, {store});
+    EXPECT_FALSE(onlyStore.empty());
+    EXPECT_EQ(onlyStore.find(10, q)->ipAddress->str(), "10.0.0.8");
+
+    // A store that fails makes the lookup fail (the query is dropped), not "no reservation".
+    store->failing = true;
+    EXPECT_THROW(onlyStore.find(10, q), StoreError);
 }
 
 } // namespace

@@ -53,6 +53,8 @@ TEST_F(MySqlLibrary, RegistersTheMysqlStoreTypeAndUnloadsCleanly) {
             loadHookSet({{"libdhcp_mysql.so", nullptr, "test.json:1:1"}}, LoadMode::Load, true);
         EXPECT_NE(nullptr, set->leaseStoreFactory("mysql"));
         EXPECT_EQ(nullptr, set->leaseStoreFactory("postgresql"));
+        EXPECT_NE(nullptr, set->hostStoreFactory("mysql"));
+        EXPECT_EQ(nullptr, set->hostStoreFactory("postgresql"));
         EXPECT_TRUE(mapped());
         set->unload();
     }
@@ -65,6 +67,18 @@ TEST_F(MySqlLibrary, FactoryRefusesBadParametersByName) {
               "Dhcp4.lease-database: unknown key 'hots'");
     EXPECT_EQ(factoryError(*set, {{"type", "mysql"}}),
               "Dhcp4.lease-database: must specify a name for the database ('name')");
+    // The host store reads the same keys and names its own entry.
+    HostStoreParams hp;
+    hp.config = {{"type", "mysql"}, {"name", "kea"}, {"hots", "db"}};
+    hp.path = "Dhcp4.hosts-databases[1]";
+    hp.checkOnly = true;
+    std::string error = "no error";
+    try {
+        (*set->hostStoreFactory("mysql"))(hp);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    EXPECT_EQ(error, "Dhcp4.hosts-databases[1]: unknown key 'hots'");
     set->unload();
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# Runs kahu_mysql_store_tests against a throw-away MariaDB: once on a schema 22.0 database
-# made by kahu-admin, once on a schema 14.0 database made by Debian's kea-admin 2.2.
+# Runs kahu_mysql_store_tests (the lease store and the host store) against a throw-away
+# MariaDB: once on a schema 22.0 database made by kahu-admin, once on a schema 14.0 database
+# made by Debian's kea-admin 2.2.
 # Usage: mysql_store_test.sh <kahu_mysql_store_tests> <kahu-admin>
 set -euo pipefail
 LAB_SCRIPT_NAME=mysql_store_test.sh

@@ -261,6 +261,17 @@ struct LeaseDatabaseConfig {
     std::shared_ptr<const SourceMap> source = nullptr; ///< where raw's keys were written
 };
 
+/// One "hosts-database" entry (or one of "hosts-databases"): reservations a hook library's
+/// store keeps (kahu/host/host_store.h). The core reads only "type" and "readonly"; the store
+/// checks the rest.
+struct HostDatabaseConfig {
+    std::string type;
+    bool readOnly = false;
+    nlohmann::json raw;                                ///< the whole map
+    std::shared_ptr<const SourceMap> source = nullptr; ///< where raw's keys were written
+    std::string path; ///< "Dhcp4.hosts-database" or "Dhcp4.hosts-databases[<i>]"
+};
+
 struct ExpiredLeasesProcessing {
     uint32_t reclaimTimerWaitTime = 10;
     uint32_t flushReclaimedTimerWaitTime = 25;
@@ -322,6 +333,9 @@ struct ServerConfig {
     InterfacesConfig interfaces;
     std::vector<ControlSocketConfig> controlSockets;
     LeaseDatabaseConfig leaseDatabase;
+    /// hosts-database / hosts-databases, in order: asked after the configuration's own
+    /// reservations, the first store that has one winning.
+    std::vector<HostDatabaseConfig> hostsDatabases;
     ExpiredLeasesProcessing expiredLeases;
     MultiThreadingConfig multiThreading;
 

@@ -11,6 +11,7 @@
 #include <kahu/hooks/hook_args.h>
 #include <kahu/hooks/hook_point.h>
 #include <kahu/hooks/verdict.h>
+#include <kahu/host/host_store.h>
 #include <kahu/http/client.h>
 #include <kahu/http/server.h>
 #include <kahu/lease/lease_store.h>
@@ -91,6 +92,9 @@ public:
     /// Registers a lease-store type for "lease-database": {"type": type}. Throws
     /// kahu::HookError on a duplicate type. Stores it makes keep the library mapped.
     void registerLeaseStoreFactory(const std::string& type, LeaseStoreFactory factory);
+    /// Registers a host-store type for "hosts-database(s)": {"type": type}. Throws
+    /// kahu::HookError on a duplicate type. Stores it makes keep the library mapped.
+    void registerHostStoreFactory(const std::string& type, HostStoreFactory factory);
 
     /// Runs `fn` every `interval` on a thread owned by the hook set, from activation until
     /// unload. Keep it short; exceptions are logged. Timers of one set share one thread.

@@ -15,7 +15,8 @@
 
 namespace kahu {
 struct LeaseStoreParams;
-}
+struct HostStoreParams;
+} // namespace kahu
 
 namespace kahu::hooks {
 
@@ -65,6 +66,8 @@ public:
     explicit ParamReader(const LoadContext& ctx);
     /// The "lease-database" map a store factory gets, with its positions.
     explicit ParamReader(const LeaseStoreParams& params);
+    /// A hosts-database entry, with its positions (HostStoreParams::source).
+    explicit ParamReader(const HostStoreParams& params);
     /// Any map, named `source.path` in messages, with `source`'s positions (none: messages
     /// start with the key path). Throws ConfigError when `value` is not a map.
     ParamReader(const nlohmann::json& value, SourceMap source);

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "mysql_host_store.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <kahu/error.h>
+#include <kahu/log.h>
+#include <map>
+
+namespace kahu::mysql {
+
+namespace {
+
+/// X'..': any bytes as an SQL literal, with nothing to escape.
+std::string hexLiteral(std::string_view bytes) {
+    static const char* const digits = "0123456789abcdef";
+    std::string out = "X'";
+    out.reserve(bytes.size() * 2 + 3);
+    for (unsigned char c : bytes) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    out.push_back('\'');
+    return out;
+}
+
+std::string hexLiteral(const std::vector<uint8_t>& bytes) {
+    return hexLiteral(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+uint64_t number(const std::optional<std::string>& v) {
+    return v ? std::strtoull(v->c_str(), nullptr, 10) : 0;
+}
+
+// The columns select() reads, in order.
+constexpr const char* kColumns =
+    "SELECT h.host_id, h.dhcp_identifier, h.dhcp_identifier_type, h.dhcp4_subnet_id, "
+    "h.ipv4_address, h.hostname, h.dhcp4_client_classes, h.dhcp4_next_server, "
+    "h.dhcp4_server_hostname, h.dhcp4_boot_file_name, h.user_context, o.code, o.value, "
+    "o.formatted_value, o.space, o.persistent "
+    "FROM hosts AS h LEFT JOIN dhcp4_options AS o ON o.host_id = h.host_id AND o.scope_id = 3 ";
+
+std::string subnetCondition(std::optional<SubnetId> subnet) {
+    return subnet ? " AND h.dhcp4_subnet_id = " + std::to_string(*subnet) : "";
+}
+
+const std::vector<uint8_t>* identifierOf(const Reservation& r, IdentifierType t) {
+    switch (t) {
+    case IdentifierType::HwAddress:
+        return r.hwAddress ? &r.hwAddress->bytes : nullptr;
+    case IdentifierType::Duid:
+        return r.duid ? &*r.duid : nullptr;
+    case IdentifierType::CircuitId:
+        return r.circuitId ? &*r.circuitId : nullptr;
+    case IdentifierType::ClientIdentifier:
+        return r.clientId ? &*r.clientId : nullptr;
+    case IdentifierType::FlexId:
+        return r.flexId ? &*r.flexId : nullptr;
+    }
+    return nullptr;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ",") + n;
+    }
+    return out;
+}
+
+} // namespace
+
+int MySqlHostStore::identifierCode(IdentifierType t) noexcept {
+    switch (t) {
+    case IdentifierType::HwAddress:
+        return 0;
+    case IdentifierType::Duid:
+        return 1;
+    case IdentifierType::CircuitId:
+        return 2;
+    case IdentifierType::ClientIdentifier:
+        return 3;
+    case IdentifierType::FlexId:
+        return 4;
+    }
+    return 0;
+}
+
+MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
+                               ServerAccess* server)
+    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
+    auto c = std::make_unique<MySqlConnection>(params_);
+    try {
+        c->select("SELECT host_id FROM hosts LIMIT 0");
+    } catch (const DbError& e) {
+        throw Error("hosts-database " + params_.describe() +
+                    ": the hosts table cannot be read (create the schema with 'kahu-admin "
+                    "db-init mysql' or Kea's kea-admin): " +
+                    e.what());
+    }
+    pool_.push_back(std::move(c));
+}
+
+std::string MySqlHostStore::description() const {
+    return params_.describe();
+}
+
+template <class F> auto MySqlHostStore::withConnection(F&& fn) const {
+    std::unique_ptr<MySqlConnection> c;
+    {
+        std::lock_guard lock(poolMutex_);
+        if (!pool_.empty()) {
+            c = std::move(pool_.back());
+            pool_.pop_back();
+        }
+    }
+    if (!c) {
+        c = std::make_unique<MySqlConnection>(params_);
+    }
+    try {
+        auto result = fn(*c);
+        std::lock_guard lock(poolMutex_);
+        pool_.push_back(std::move(c));
+        return result;
+    } catch (const DbError& e) {
+        if (!e.lost()) {
+            std::lock_guard lock(poolMutex_);
+            pool_.push_back(std::move(c));
+        }
+        throw;
+    }
+}
+
+std::vector<StoredHost> MySqlHostStore::select(const std::string& where,
+                                               const std::string& tail) const {
+    const std::string sql =
+        std::string(kColumns) + "WHERE " + where + " ORDER BY h.host_id, o.option_id" + tail;
+    auto rows = withConnection([&](MySqlConnection& c) { return c.select(sql); });
+    std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
+    const OptionDefinitions& defs =
+        cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
+    std::vector<StoredHost> out;
+    std::shared_ptr<Reservation> r;
+    for (const auto& row : rows) {
+        const uint64_t id = number(row[0]);
+        if (!r || out.back().id != id) {
+            r = std::make_shared<Reservation>();
+            StoredHost h;
+            h.id = id;
+            h.subnet = static_cast<SubnetId>(number(row[3]));
+            const std::string& ident = row[1].value_or(std::string());
+            std::vector<uint8_t> bytes(ident.begin(), ident.end());
+            switch (number(row[2])) {
+            case 0:
+                r->hwAddress = HwAddr{1, bytes};
+                break;
+            case 1:
+                r->duid = bytes;
+                break;
+            case 2:
+                r->circuitId = bytes;
+                break;
+            case 3:
+                r->clientId = bytes;
+                break;
+            case 4:
+                r->flexId = bytes;
+                break;
+            default:
+                break;
+            }
+            if (row[4] && number(row[4]) != 0) {
+                r->ipAddress = Ipv4Address(static_cast<uint32_t>(number(row[4])));
+            }
+            r->hostname = row[5].value_or(std::string());
+            if (row[6] && !row[6]->empty()) {
+                std::string list = *row[6];
+                size_t start = 0;
+                while (start <= list.size()) {
+                    size_t comma = list.find(',', start);
+                    std::string name = list.substr(start, comma - start);
+                    name.erase(0, name.find_first_not_of(' '));
+                    name.erase(name.find_last_not_of(' ') + 1);
+                    if (!name.empty()) {
+                        r->clientClasses.push_back(name);
+                    }
+                    if (comma == std::string::npos) {
+                        break;
+                    }
+                    start = comma + 1;
+                }
+            }
+            if (row[7] && number(row[7]) != 0) {
+                r->nextServer = Ipv4Address(static_cast<uint32_t>(number(row[7])));
+            }
+            if (row[8] && !row[8]->empty()) {
+                r->serverHostname = *row[8];
+            }
+            if (row[9] && !row[9]->empty()) {
+                r->bootFileName = *row[9];
+            }
+            if (row[10] && !row[10]->empty()) {
+                r->userContext = nlohmann::json::parse(*row[10], nullptr, false);
+                if (r->userContext.is_discarded()) {
+                    r->userContext = nullptr;
+                }
+            }
+            h.host = r;
+            out.push_back(std::move(h));
+        }
+        if (!row[11]) {
+            continue; // no option (the LEFT JOIN's NULL row)
+        }
+        OptionData o;
+        o.code = static_cast<uint8_t>(number(row[11]));
+        o.space = row[14] && !row[14]->empty() ? *row[14] : "dhcp4";
+        o.alwaysSend = number(row[15]) != 0;
+        const OptionDefinition* def = defs.byCode(o.code, o.space);
+        o.name = def ? def->name : "";
+        try {
+            if (row[13] && !row[13]->empty()) {
+                o.text = *row[13];
+                o.csvFormat = true;
+                o.data = encodeOptionData(def, o.text, true);
+            } else {
+                const std::string& v = row[12].value_or(std::string());
+                o.data.assign(v.begin(), v.end());
+                o.csvFormat = false;
+            }
+        } catch (const std::exception& e) {
+            KAHU_ERROR(logger_, "MYSQL_HOST_OPTION_INVALID",
+                       "host {} in {}: option {} left out: {}", id, params_.describe(), o.code,
+                       e.what());
+            continue;
+        }
+        r->options.push_back(std::move(o));
+    }
+    return out;
+}
+
+std::optional<StoredHost> MySqlHostStore::get(SubnetId subnet, IdentifierType type,
+                                              const std::vector<uint8_t>& identifier) const {
+    auto hosts = select("h.dhcp4_subnet_id = " + std::to_string(subnet) +
+                        " AND h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +
+                        " AND h.dhcp_identifier = " + hexLiteral(identifier));
+    return hosts.empty() ? std::nullopt : std::optional<StoredHost>(std::move(hosts.front()));
+}
+
+std::optional<StoredHost> MySqlHostStore::getByAddress(SubnetId subnet, Ipv4Address a) const {
+    auto hosts = select("h.dhcp4_subnet_id = " + std::to_string(subnet) +
+                        " AND h.ipv4_address = " + std::to_string(a.value()));
+    return hosts.empty() ? std::nullopt : std::optional<StoredHost>(std::move(hosts.front()));
+}
+
+std::vector<StoredHost> MySqlHostStore::getAll(SubnetId subnet) const {
+    return select("h.dhcp4_subnet_id = " + std::to_string(subnet));
+}
+
+std::vector<StoredHost> MySqlHostStore::getPage(std::optional<SubnetId> subnet, uint64_t after,
+                                                size_t limit) const {
+    // The limit counts hosts, not option rows: pick the page's host ids first.
+    const std::string page = "SELECT host_id FROM (SELECT h.host_id FROM hosts AS h WHERE "
+                             "h.host_id > " +
+                             std::to_string(after) + " AND h.dhcp4_subnet_id IS NOT NULL" +
+                             subnetCondition(subnet) + " ORDER BY h.host_id LIMIT " +
+                             std::to_string(limit) + ") AS page";
+    return select("h.host_id IN (" + page + ")");
+}
+
+std::vector<StoredHost> MySqlHostStore::getByHostname(std::string_view hostname,
+                                                      std::optional<SubnetId> subnet) const {
+    return select("LOWER(h.hostname) = LOWER(CONVERT(" + hexLiteral(hostname) +
+                  " USING utf8mb4)) AND h.dhcp4_subnet_id IS NOT NULL" + subnetCondition(subnet));
+}
+
+std::vector<StoredHost> MySqlHostStore::getById(IdentifierType type,
+                                                const std::vector<uint8_t>& identifier) const {
+    return select("h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +
+                  " AND h.dhcp_identifier = " + hexLiteral(identifier) +
+                  " AND h.dhcp4_subnet_id IS NOT NULL");
+}
+
+std::vector<StoredHost> MySqlHostStore::getAllByAddress(Ipv4Address a,
+                                                        std::optional<SubnetId> subnet) const {
+    return select("h.ipv4_address = " + std::to_string(a.value()) + subnetCondition(subnet));
+}
+
+void MySqlHostStore::writable() const {
+    if (params_.readonly) {
+        throw Error("the hosts database " + params_.describe() + " is read-only");
+    }
+}
+
+void MySqlHostStore::add(SubnetId subnet, const Reservation& host) {
+    writable();
+    IdentifierType type = IdentifierType::HwAddress;
+    const std::vector<uint8_t>* ident = nullptr;
+    for (IdentifierType t :
+         {IdentifierType::HwAddress, IdentifierType::Duid, IdentifierType::CircuitId,
+          IdentifierType::ClientIdentifier, IdentifierType::FlexId}) {
+        if ((ident = identifierOf(host, t))) {
+            type = t;
+            break;
+        }
+    }
+    if (!ident) {
+        throw Error("a reservation needs an identifier");
+    }
+    const std::string sid = std::to_string(subnet);
+    std::string clash = "h.dhcp4_subnet_id = " + sid +
+                        " AND (h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +
+                        " AND h.dhcp_identifier = " + hexLiteral(*ident);
+    if (host.ipAddress) {
+        clash += " OR h.ipv4_address = " + std::to_string(host.ipAddress->value());
+    }
+    clash += ")";
+    if (!select(clash).empty()) {
+        throw Error("Database duplicate entry error: subnet " + sid +
+                    " already has a reservation for this identifier or address");
+    }
+    auto text = [](const std::string& s) { return hexLiteral(s); };
+    auto optText = [&](const std::optional<std::string>& s) {
+        return s ? text(*s) : std::string("NULL");
+    };
+    std::string insert =
+        "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
+        "ipv4_address, hostname, dhcp4_client_classes, dhcp4_next_server, "
+        "dhcp4_server_hostname, dhcp4_boot_file_name, user_context) VALUES (" +
+        hexLiteral(*ident) + ", " + std::to_string(identifierCode(type)) + ", " + sid + ", " +
+        (host.ipAddress ? std::to_string(host.ipAddress->value()) : "NULL") + ", " +
+        (host.hostname.empty() ? "NULL" : text(host.hostname)) + ", " +
+        (host.clientClasses.empty() ? "NULL" : text(joined(host.clientClasses))) + ", " +
+        (host.nextServer ? std::to_string(host.nextServer->value()) : "NULL") + ", " +
+        optText(host.serverHostname) + ", " + optText(host.bootFileName) + ", " +
+        (host.userContext.is_null() ? "NULL" : text(host.userContext.dump())) + ")";
+    withConnection([&](MySqlConnection& c) {
+        c.run("START TRANSACTION");
+        try {
+            c.run(insert);
+            const std::string id = std::to_string(c.lastInsertId());
+            for (const auto& o : host.options) {
+                c.run("INSERT INTO dhcp4_options (code, value, formatted_value, space, "
+                      "persistent, host_id, scope_id) VALUES (" +
+                      std::to_string(o.code) + ", " +
+                      (o.csvFormat && !o.text.empty() ? "NULL" : hexLiteral(o.data)) + ", " +
+                      (o.csvFormat && !o.text.empty() ? text(o.text) : "NULL") + ", " +
+                      text(o.space) + ", " + (o.alwaysSend ? "1" : "0") + ", " + id + ", 3)");
+            }
+            c.run("COMMIT");
+        } catch (...) {
+            try {
+                c.run("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+        return 0;
+    });
+}
+
+namespace {
+
+bool removeWhere(const MySqlHostStore& store, MySqlConnection& c, const std::string& where) {
+    (void)store;
+    auto ids = c.select("SELECT h.host_id FROM hosts AS h WHERE " + where);
+    if (ids.empty()) {
+        return false;
+    }
+    std::string list;
+    for (const auto& row : ids) {
+        list += (list.empty() ? "" : ",") + row[0].value_or("0");
+    }
+    c.run("START TRANSACTION");
+    try {
+        c.run("DELETE FROM dhcp4_options WHERE host_id IN (" + list + ")");
+        c.run("DELETE FROM hosts WHERE host_id IN (" + list + ")");
+        c.run("COMMIT");
+    } catch (...) {
+        try {
+            c.run("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+    return true;
+}
+
+} // namespace
+
+bool MySqlHostStore::remove(SubnetId subnet, Ipv4Address address) {
+    writable();
+    const std::string where = "h.dhcp4_subnet_id = " + std::to_string(subnet) +
+                              " AND h.ipv4_address = " + std::to_string(address.value());
+    return withConnection([&](MySqlConnection& c) { return removeWhere(*this, c, where); });
+}
+
+bool MySqlHostStore::remove(SubnetId subnet, IdentifierType type,
+                            const std::vector<uint8_t>& identifier) {
+    writable();
+    const std::string where =
+        "h.dhcp4_subnet_id = " + std::to_string(subnet) +
+        " AND h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +
+        " AND h.dhcp_identifier = " + hexLiteral(identifier);
+    return withConnection([&](MySqlConnection& c) { return removeWhere(*this, c, where); });
+}
+
+} // namespace kahu::mysql

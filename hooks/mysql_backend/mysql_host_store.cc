@@ -94,8 +94,8 @@ MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logge
         c->select("SELECT host_id FROM hosts LIMIT 0");
     } catch (const DbError& e) {
         throw Error("hosts-database " + params_.describe() +
-                    ": the hosts table cannot be read (create the schema with 'kahu-admin "
-                    "db-init mysql' or Kea's kea-admin): " +
+                    ": the hosts table cannot be read ('kahu-admin db-upgrade mysql' adds the "
+                    "host tables to a database made by an earlier kahu-admin): " +
                     e.what());
     }
     pool_.push_back(std::move(c));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// kahu-admin: kea-admin's database commands for the MySQL/MariaDB lease store.
+// kahu-admin: kea-admin's database commands for the MySQL/MariaDB lease and host stores.
 //
 //   kahu-admin db-init|db-version|db-upgrade mysql [-h host] [-P port] [-u user] [-p password]
 //                                                  [-n name] [-x "extra mysql client args"]
@@ -186,6 +186,18 @@ int version(const Options& o, std::string& v) {
     return query(o, "SELECT CONCAT_WS('.', version, minor) FROM schema_version", v);
 }
 
+// The host tables (dhcpdb_hosts.mysql): created where missing, brought to 22.0 form where
+// older; run after every db-init and db-upgrade, as it changes nothing that is current.
+bool runHostsScript(const Options& o, const fs::path& dir) {
+    fs::path script = dir / "dhcpdb_hosts.mysql";
+    std::cout << "Processing host tables script " << script.string() << std::endl;
+    if (int rc = runScript(o, script); rc != 0) {
+        std::cerr << "kahu-admin: host tables script failed (mysql status " << rc << ")\n";
+        return false;
+    }
+    return true;
+}
+
 int dbInit(const Options& o) {
     fs::path dir = scriptsDir();
     std::string tables;
@@ -206,6 +218,9 @@ int dbInit(const Options& o) {
     if (rc != 0) {
         return EXIT_FAILURE;
     }
+    if (!runHostsScript(o, dir)) {
+        return EXIT_FAILURE;
+    }
     std::string v;
     version(o, v);
     std::cout << "Database version reported after initialization: " << v << std::endl;
@@ -221,8 +236,8 @@ int dbUpgrade(const Options& o) {
     }
     std::cout << "Database version reported before upgrade: " << v << std::endl;
     if (v == kCurrentVersion || v == "22.1" || v == "22.2") {
-        std::cout << "Nothing to do: the schema is current." << std::endl;
-        return EXIT_SUCCESS;
+        std::cout << "The lease schema is current." << std::endl;
+        return runHostsScript(o, dir) ? EXIT_SUCCESS : EXIT_FAILURE;
     }
     if (v != "14.0") {
         std::cerr << "kahu-admin: cannot upgrade schema version " << v
@@ -233,6 +248,9 @@ int dbUpgrade(const Options& o) {
     std::cout << "Processing upgrade script " << script.string() << std::endl;
     if (int rc = runScript(o, script); rc != 0) {
         std::cerr << "kahu-admin: upgrade script failed (mysql status " << rc << ")\n";
+        return EXIT_FAILURE;
+    }
+    if (!runHostsScript(o, dir)) {
         return EXIT_FAILURE;
     }
     v.clear();

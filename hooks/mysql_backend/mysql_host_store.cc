@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <kahu/error.h>
+#include <kahu/host/host_json.h>
 #include <kahu/log.h>
 #include <map>
 
@@ -42,22 +43,6 @@ constexpr const char* kColumns =
 
 std::string subnetCondition(std::optional<SubnetId> subnet) {
     return subnet ? " AND h.dhcp4_subnet_id = " + std::to_string(*subnet) : "";
-}
-
-const std::vector<uint8_t>* identifierOf(const Reservation& r, IdentifierType t) {
-    switch (t) {
-    case IdentifierType::HwAddress:
-        return r.hwAddress ? &r.hwAddress->bytes : nullptr;
-    case IdentifierType::Duid:
-        return r.duid ? &*r.duid : nullptr;
-    case IdentifierType::CircuitId:
-        return r.circuitId ? &*r.circuitId : nullptr;
-    case IdentifierType::ClientIdentifier:
-        return r.clientId ? &*r.clientId : nullptr;
-    case IdentifierType::FlexId:
-        return r.flexId ? &*r.flexId : nullptr;
-    }
-    return nullptr;
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -293,19 +278,12 @@ void MySqlHostStore::writable() const {
 
 void MySqlHostStore::add(SubnetId subnet, const Reservation& host) {
     writable();
-    IdentifierType type = IdentifierType::HwAddress;
-    const std::vector<uint8_t>* ident = nullptr;
-    for (IdentifierType t :
-         {IdentifierType::HwAddress, IdentifierType::Duid, IdentifierType::CircuitId,
-          IdentifierType::ClientIdentifier, IdentifierType::FlexId}) {
-        if ((ident = identifierOf(host, t))) {
-            type = t;
-            break;
-        }
-    }
-    if (!ident) {
+    auto identType = identifierTypeOf(host);
+    if (!identType) {
         throw Error("a reservation needs an identifier");
     }
+    const IdentifierType type = *identType;
+    const std::vector<uint8_t>* ident = identifierOf(host, type);
     const std::string sid = std::to_string(subnet);
     std::string clash = "h.dhcp4_subnet_id = " + sid +
                         " AND (h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +

@@ -19,7 +19,7 @@ LAB_SCRIPT_NAME=package-installed
 version=$(dpkg-parsechangelog -l "$KAHU_SOURCE/debian/changelog" -S Version)
 pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-dhcp-ddns kahu-admin kahu-hook-ha kahu-hook-lease-cmds
       kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-bootp
-      kahu-hook-class-cmds kahu-hook-stat-cmds kahu-hook-legal-log kahu-hook-run-script libkahu-dev)
+      kahu-hook-class-cmds kahu-hook-host-cmds kahu-hook-stat-cmds kahu-hook-legal-log kahu-hook-run-script libkahu-dev)
 mapfile -t debs < <(ls "$dist"/*_"${version}"_*.deb 2>/dev/null)
 ((${#debs[@]} == ${#pkgs[@]})) ||
     fail "expected ${#pkgs[@]} packages of $version in $dist (tools/package), found ${#debs[@]}"
@@ -72,7 +72,7 @@ done
 assert_eq "root:_kahu 750" "$(stat -c '%U:%G %a' /usr/share/kahu/scripts)" \
     "/usr/share/kahu/scripts (kahu-hook-run-script)"
 for lib in libdhcp_ha.so libdhcp_lease_cmds.so libdhcp_flex_option.so libdhcp_flex_id.so \
-    libdhcp_mysql.so libdhcp_bootp.so libdhcp_class_cmds.so libdhcp_stat_cmds.so \
+    libdhcp_mysql.so libdhcp_bootp.so libdhcp_class_cmds.so libdhcp_host_cmds.so libdhcp_stat_cmds.so \
     libdhcp_legal_log.so libdhcp_run_script.so; do
     [[ -f $hooks/$lib ]] || fail "$hooks/$lib not installed"
 done

@@ -113,6 +113,8 @@ OptionSet parseOptionData(ParseContext& ctx, const Node& n);
 void parseSubnetList(ParseContext& ctx, const Node& n, std::vector<SubnetDraft>& out);
 void parseSharedNetworks(ParseContext& ctx, const Node& n, std::vector<NetworkDraft>& out);
 std::vector<Reservation> parseReservations(ParseContext& ctx, const Node& n);
+/// One reservation map (exactly one identifier), without the list's duplicate checks.
+Reservation parseReservation(ParseContext& ctx, const Node& n);
 /// "client-classes": the definitions, tests parsed (parse_classes.cc).
 std::vector<ClientClass> parseClientClasses(ParseContext& ctx, const Node& n);
 /// A list of class names (require-client-classes), repeats dropped.

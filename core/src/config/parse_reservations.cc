@@ -76,20 +76,25 @@ const MapInfo& reservationInfo() {
     return i;
 }
 
+Reservation parseReservation(ParseContext& ctx, const Node& n) {
+    Reservation r;
+    applyMap(ctx, n, reservationKeys(), reservationInfo(), r);
+    int ids = 0;
+    for (const char* k : {"hw-address", "duid", "circuit-id", "client-id", "flex-id"}) {
+        ids += n.value.contains(k) ? 1 : 0;
+    }
+    if (ids != 1) {
+        ctx.fail(n, "a reservation needs exactly one of hw-address, duid, circuit-id, "
+                    "client-id, flex-id");
+    }
+    return r;
+}
+
 std::vector<Reservation> parseReservations(ParseContext& ctx, const Node& n) {
     std::vector<Reservation> out;
     std::vector<std::string> identities;
     forEachElement(ctx, n, [&](const Node& e, size_t) {
-        Reservation r;
-        applyMap(ctx, e, reservationKeys(), reservationInfo(), r);
-        int ids = 0;
-        for (const char* k : {"hw-address", "duid", "circuit-id", "client-id", "flex-id"}) {
-            ids += e.value.contains(k) ? 1 : 0;
-        }
-        if (ids != 1) {
-            ctx.fail(e, "a reservation needs exactly one of hw-address, duid, circuit-id, "
-                        "client-id, flex-id");
-        }
+        Reservation r = parseReservation(ctx, e);
         auto identity = identityKey(r);
         for (size_t i = 0; i < out.size(); ++i) {
             if (identities[i] == identity) {

@@ -2,6 +2,7 @@
 #include "dhcp4/host_index.h"
 
 #include <algorithm>
+#include <kahu/host/host_json.h>
 
 namespace kahu {
 
@@ -40,23 +41,6 @@ namespace {
 constexpr IdentifierType kAllTypes[] = {IdentifierType::HwAddress, IdentifierType::Duid,
                                         IdentifierType::CircuitId, IdentifierType::ClientIdentifier,
                                         IdentifierType::FlexId};
-
-// The reservation's identifier of one type, or null when it has none of that type.
-const std::vector<uint8_t>* identifierOf(const Reservation& r, IdentifierType t) {
-    switch (t) {
-    case IdentifierType::HwAddress:
-        return r.hwAddress ? &r.hwAddress->bytes : nullptr;
-    case IdentifierType::Duid:
-        return r.duid ? &*r.duid : nullptr;
-    case IdentifierType::CircuitId:
-        return r.circuitId ? &*r.circuitId : nullptr;
-    case IdentifierType::ClientIdentifier:
-        return r.clientId ? &*r.clientId : nullptr;
-    case IdentifierType::FlexId:
-        return r.flexId ? &*r.flexId : nullptr;
-    }
-    return nullptr;
-}
 
 } // namespace
 

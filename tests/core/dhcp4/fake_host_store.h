@@ -2,7 +2,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <kahu/error.h>
+#include <kahu/host/host_json.h>
 #include <kahu/host/host_store.h>
 #include <mutex>
 
@@ -23,7 +25,7 @@ public:
     std::optional<StoredHost> get(SubnetId subnet, IdentifierType type,
                                   const std::vector<uint8_t>& id) const override {
         return first([&](const StoredHost& h) {
-            return h.subnet == subnet && identifierOf(*h.host, type) == id;
+            return h.subnet == subnet && bytesOf(*h.host, type) == id;
         });
     }
     std::optional<StoredHost> getByAddress(SubnetId subnet, Ipv4Address a) const override {
@@ -44,12 +46,19 @@ public:
     std::vector<StoredHost> getByHostname(std::string_view name,
                                           std::optional<SubnetId> subnet) const override {
         return all([&](const StoredHost& h) {
-            return h.host->hostname == name && (!subnet || h.subnet == *subnet);
+            // case-insensitive, as HostStore promises
+            auto lower = [](std::string_view v) {
+                std::string s(v);
+                std::transform(s.begin(), s.end(), s.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                return s;
+            };
+            return lower(h.host->hostname) == lower(name) && (!subnet || h.subnet == *subnet);
         });
     }
     std::vector<StoredHost> getById(IdentifierType type,
                                     const std::vector<uint8_t>& id) const override {
-        return all([&](const StoredHost& h) { return identifierOf(*h.host, type) == id; });
+        return all([&](const StoredHost& h) { return bytesOf(*h.host, type) == id; });
     }
     std::vector<StoredHost> getAllByAddress(Ipv4Address a,
                                             std::optional<SubnetId> subnet) const override {
@@ -68,25 +77,14 @@ public:
     }
     bool remove(SubnetId subnet, IdentifierType type, const std::vector<uint8_t>& id) override {
         return erase([&](const StoredHost& h) {
-            return h.subnet == subnet && identifierOf(*h.host, type) == id;
+            return h.subnet == subnet && bytesOf(*h.host, type) == id;
         });
     }
 
 private:
-    static std::vector<uint8_t> identifierOf(const Reservation& r, IdentifierType t) {
-        switch (t) {
-        case IdentifierType::HwAddress:
-            return r.hwAddress ? r.hwAddress->bytes : std::vector<uint8_t>{};
-        case IdentifierType::Duid:
-            return r.duid.value_or(std::vector<uint8_t>{});
-        case IdentifierType::CircuitId:
-            return r.circuitId.value_or(std::vector<uint8_t>{});
-        case IdentifierType::ClientIdentifier:
-            return r.clientId.value_or(std::vector<uint8_t>{});
-        case IdentifierType::FlexId:
-            return r.flexId.value_or(std::vector<uint8_t>{});
-        }
-        return {};
+    static std::vector<uint8_t> bytesOf(const Reservation& r, IdentifierType t) {
+        const auto* id = kahu::identifierOf(r, t);
+        return id ? *id : std::vector<uint8_t>{};
     }
     template <class P> std::optional<StoredHost> first(P match) const {
         auto v = all(match);

@@ -30,13 +30,13 @@ void load(LoadContext& ctx) {
             return std::make_unique<mysql::MySqlLeaseStore>(std::move(params), logger, !p.checkOnly,
                                                             p.checkOnly ? nullptr : server);
         });
-    ctx.registerHostStoreFactory("mysql",
-                                 [logger, server = ctx.server()](const HostStoreParams& p) {
-                                     ParamReader reader(p);
-                                     auto params = mysql::MySqlParams::read(reader);
-                                     return std::make_unique<mysql::MySqlHostStore>(
-                                         std::move(params), logger, p.checkOnly ? nullptr : server);
-                                 });
+    ctx.registerHostStoreFactory(
+        "mysql", [logger, server = ctx.server()](const HostStoreParams& p) {
+            ParamReader reader(p);
+            auto params = mysql::MySqlParams::read(reader, true);
+            return std::make_unique<mysql::MySqlHostStore>(
+                std::move(params), logger, p.checkOnly ? nullptr : server, !p.checkOnly);
+        });
 }
 
 void unload() {}

@@ -2,6 +2,8 @@
 #include "mysql_host_store.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <kahu/error.h>
 #include <kahu/host/host_json.h>
@@ -72,7 +74,7 @@ int MySqlHostStore::identifierCode(IdentifierType t) noexcept {
 }
 
 MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
-                               ServerAccess* server)
+                               ServerAccess* server, bool digest)
     : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
     auto c = std::make_unique<MySqlConnection>(params_);
     try {
@@ -83,7 +85,16 @@ MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logge
                     "host tables to a database made by an earlier kahu-admin): " +
                     e.what());
     }
+    if (digest && params_.digestRefreshTime > 0) {
+        digest_ = loadDigest(*c);
+        KAHU_INFO(logger_, "MYSQL_HOST_DIGEST_LOADED",
+                  "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
+                  digest_->identifiers.size(), params_.digestRefreshTime);
+    }
     pool_.push_back(std::move(c));
+    if (digest_) {
+        refresher_ = std::jthread([this](const std::stop_token& stop) { refreshLoop(stop); });
+    }
 }
 
 std::string MySqlHostStore::description() const {
@@ -113,6 +124,126 @@ template <class F> auto MySqlHostStore::withConnection(F&& fn) const {
             pool_.push_back(std::move(c));
         }
         throw;
+    }
+}
+
+std::string MySqlHostStore::digestKey(SubnetId subnet, int typeCode, std::string_view hex) {
+    std::string key = std::to_string(subnet);
+    key += ':';
+    key += std::to_string(typeCode);
+    key += ':';
+    key += hex;
+    return key;
+}
+
+std::string MySqlHostStore::digestVersion(MySqlConnection& c) const {
+    auto rows = c.select(
+        "SELECT (SELECT COUNT(*) FROM hosts), (SELECT COALESCE(MAX(host_id), 0) FROM hosts), "
+        "COALESCE(UPDATE_TIME, ''), COALESCE(UPDATE_TIME >= NOW() - INTERVAL 2 SECOND, 0) "
+        "FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+        "TABLE_NAME = 'hosts'");
+    if (rows.empty() || rows[0].size() < 4) {
+        return "?";
+    }
+    const auto& r = rows[0];
+    std::string v = r[0].value_or("") + "/" + r[1].value_or("") + "/" + r[2].value_or("");
+    if (r[3].value_or("0") != "0") {
+        // Changed within the last seconds: the update time may not move for the next change.
+        static std::atomic<uint64_t> unsettled{0};
+        v += "#" + std::to_string(++unsettled);
+    }
+    return v;
+}
+
+std::unique_ptr<MySqlHostStore::Digest> MySqlHostStore::loadDigest(MySqlConnection& c) const {
+    auto d = std::make_unique<Digest>();
+    d->version = digestVersion(c); // first: a change while reading shows at the next check
+    auto rows = c.select("SELECT dhcp4_subnet_id, dhcp_identifier_type, HEX(dhcp_identifier), "
+                         "ipv4_address FROM hosts WHERE dhcp4_subnet_id IS NOT NULL");
+    d->identifiers.reserve(rows.size());
+    for (const auto& row : rows) {
+        const auto subnet = static_cast<SubnetId>(number(row[0]));
+        d->identifiers.insert(
+            digestKey(subnet, static_cast<int>(number(row[1])), row[2].value_or("")));
+        if (row[3]) {
+            d->addresses.insert(uint64_t{subnet} << 32 | number(row[3]));
+        }
+    }
+    return d;
+}
+
+bool MySqlHostStore::mayHave(SubnetId subnet, IdentifierType type,
+                             const std::vector<uint8_t>& id) const {
+    std::shared_lock lock(digestMutex_);
+    return !digest_ ||
+           digest_->identifiers.count(digestKey(subnet, identifierCode(type),
+                                                identifierToText(IdentifierType::FlexId, id))) != 0;
+}
+
+bool MySqlHostStore::mayHave(SubnetId subnet, Ipv4Address address) const {
+    std::shared_lock lock(digestMutex_);
+    return !digest_ || digest_->addresses.count(uint64_t{subnet} << 32 | address.value()) != 0;
+}
+
+void MySqlHostStore::remember(SubnetId subnet, const Reservation& host) {
+    std::unique_lock lock(digestMutex_);
+    if (!digest_) {
+        return;
+    }
+    if (auto type = identifierTypeOf(host)) {
+        digest_->identifiers.insert(
+            digestKey(subnet, identifierCode(*type),
+                      identifierToText(IdentifierType::FlexId, *identifierOf(host, *type))));
+    }
+    if (host.ipAddress) {
+        digest_->addresses.insert(uint64_t{subnet} << 32 | host.ipAddress->value());
+    }
+}
+
+void MySqlHostStore::refreshLoop(const std::stop_token& stop) {
+    const std::chrono::milliseconds every(params_.digestRefreshTime);
+    bool failing = false;
+    for (;;) {
+        {
+            std::unique_lock lock(wakeMutex_);
+            wake_.wait_for(lock, stop, every, [] { return false; });
+        }
+        if (stop.stop_requested()) {
+            return;
+        }
+        try {
+            withConnection([&](MySqlConnection& c) {
+                const std::string version = digestVersion(c);
+                {
+                    std::shared_lock lock(digestMutex_);
+                    if (digest_->version == version) {
+                        return 0;
+                    }
+                }
+                auto fresh = loadDigest(c);
+                const size_t n = fresh->identifiers.size();
+                {
+                    std::unique_lock lock(digestMutex_);
+                    digest_ = std::move(fresh);
+                }
+                KAHU_DEBUG(logger_, 40, "MYSQL_HOST_DIGEST_RELOADED",
+                           "{}: the hosts table changed, {} host(s) known", params_.describe(), n);
+                return 0;
+            });
+            if (failing) {
+                KAHU_INFO(logger_, "MYSQL_HOST_DIGEST_RECOVERED", "{}: changes are checked again",
+                          params_.describe());
+            }
+            failing = false;
+        } catch (const std::exception& e) {
+            // The database is away: keep what is known; lookups of known hosts fail as before.
+            if (!failing) {
+                KAHU_WARN(logger_, "MYSQL_HOST_DIGEST_CHECK_FAILED",
+                          "{}: cannot check the hosts table for changes: {}", params_.describe(),
+                          e.what());
+            }
+            failing = true;
+        }
     }
 }
 
@@ -225,6 +356,9 @@ std::vector<StoredHost> MySqlHostStore::select(const std::string& where,
 
 std::optional<StoredHost> MySqlHostStore::get(SubnetId subnet, IdentifierType type,
                                               const std::vector<uint8_t>& identifier) const {
+    if (!mayHave(subnet, type, identifier)) {
+        return std::nullopt;
+    }
     auto hosts = select("h.dhcp4_subnet_id = " + std::to_string(subnet) +
                         " AND h.dhcp_identifier_type = " + std::to_string(identifierCode(type)) +
                         " AND h.dhcp_identifier = " + hexLiteral(identifier));
@@ -232,6 +366,9 @@ std::optional<StoredHost> MySqlHostStore::get(SubnetId subnet, IdentifierType ty
 }
 
 std::optional<StoredHost> MySqlHostStore::getByAddress(SubnetId subnet, Ipv4Address a) const {
+    if (!mayHave(subnet, a)) {
+        return std::nullopt;
+    }
     auto hosts = select("h.dhcp4_subnet_id = " + std::to_string(subnet) +
                         " AND h.ipv4_address = " + std::to_string(a.value()));
     return hosts.empty() ? std::nullopt : std::optional<StoredHost>(std::move(hosts.front()));
@@ -334,6 +471,7 @@ void MySqlHostStore::add(SubnetId subnet, const Reservation& host) {
         }
         return 0;
     });
+    remember(subnet, host);
 }
 
 namespace {

@@ -4,11 +4,17 @@
 #include "mysql_connection.h"
 #include "mysql_params.h"
 
+#include <condition_variable>
 #include <kahu/host/host_store.h>
 #include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <spdlog/logger.h>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace kahu::mysql {
@@ -22,13 +28,23 @@ namespace kahu::mysql {
 /// Threading: connections live in a small pool; each call borrows one. A lost connection is
 /// dropped and the next call opens a new one; the call that found it lost throws
 /// kahu::StoreError (the query is dropped, as Kea drops it).
+///
+/// The digest keeps the packet path's lookups off the database for clients that have no
+/// reservation: the set of (subnet, identifier type, identifier) and (subnet, address) of every
+/// host, read at start. get() and getByAddress() answer "none" from it without a query; a key
+/// the digest holds is always read from the database, so what a host says is never stale. A
+/// thread checks every digest-refresh-time ms whether the table changed (row count, highest
+/// host_id, InnoDB's update time) and reads the keys again when it did; this server's own
+/// add() enters its host at once. So a host another writer inserts is seen within one
+/// refresh; with digest-refresh-time 0 there is no digest and every lookup asks the database.
 class MySqlHostStore : public HostStore {
 public:
     /// Connects once to check the server and the schema (the hosts table must exist).
     /// `server` gives the option definitions for options stored as text (null for a check:
-    /// the standard ones). Throws kahu::Error.
-    MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
-                   ServerAccess* server);
+    /// the standard ones). `digest`: keep the digest (a configuration check does not).
+    /// Throws kahu::Error.
+    MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger, ServerAccess* server,
+                   bool digest = false);
 
     std::string type() const override { return "mysql"; }
     std::string description() const override;
@@ -62,11 +78,35 @@ private:
     template <class F> auto withConnection(F&& fn) const;
     void writable() const;
 
+    /// What the digest knows. The version is the change check's answer when it was read.
+    struct Digest {
+        std::unordered_set<std::string> identifiers; ///< digestKey()
+        std::unordered_set<uint64_t> addresses;      ///< subnet << 32 | address
+        std::string version;
+    };
+    static std::string digestKey(SubnetId subnet, int typeCode, std::string_view hex);
+    /// The change check: "count/max host_id/update time"; a table changed in the last second
+    /// gets a unique suffix so that the next check reads it again (the update time counts
+    /// whole seconds).
+    std::string digestVersion(MySqlConnection& c) const;
+    std::unique_ptr<Digest> loadDigest(MySqlConnection& c) const;
+    /// False when the digest rules the key out; true when it may be there (or no digest).
+    bool mayHave(SubnetId subnet, IdentifierType type, const std::vector<uint8_t>& id) const;
+    bool mayHave(SubnetId subnet, Ipv4Address address) const;
+    void remember(SubnetId subnet, const Reservation& host);
+    void refreshLoop(const std::stop_token& stop);
+
     MySqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
     ServerAccess* server_;
     mutable std::mutex poolMutex_;
     mutable std::vector<std::unique_ptr<MySqlConnection>> pool_;
+
+    mutable std::shared_mutex digestMutex_;
+    std::unique_ptr<Digest> digest_; ///< null: no digest (off, or a configuration check)
+    std::mutex wakeMutex_;
+    std::condition_variable_any wake_;
+    std::jthread refresher_; ///< last: stopped and joined before the rest goes
 };
 
 } // namespace kahu::mysql

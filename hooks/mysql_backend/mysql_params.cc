@@ -5,7 +5,7 @@
 
 namespace kahu::mysql {
 
-MySqlParams MySqlParams::read(hooks::ParamReader& r) {
+MySqlParams MySqlParams::read(hooks::ParamReader& r, bool hosts) {
     constexpr uint32_t kI32 = 0x7fffffff;
     MySqlParams p;
     r.string("type", "mysql"); // the core chose this store by it
@@ -37,6 +37,10 @@ MySqlParams MySqlParams::read(hooks::ParamReader& r) {
     r.integer<uint32_t>("lfc-interval", 0, 0xffffffff, 0);
     r.integer<uint32_t>("max-row-errors", 0, 0xffffffff, 0);
     r.integer<uint32_t>("tcp-user-timeout", 0, kI32, 0);
+    if (hosts) {
+        p.digestRefreshTime =
+            r.integer<uint32_t>("digest-refresh-time", 0, 3600000, p.digestRefreshTime);
+    }
     r.finish();
     if (p.name.empty()) {
         r.fail("must specify a name for the database ('name')");
@@ -48,9 +52,9 @@ MySqlParams MySqlParams::read(hooks::ParamReader& r) {
     return p;
 }
 
-MySqlParams MySqlParams::fromJson(const nlohmann::json& map) {
-    hooks::ParamReader r(map, SourceMap{"lease-database", {}, ""});
-    return read(r);
+MySqlParams MySqlParams::fromJson(const nlohmann::json& map, bool hosts) {
+    hooks::ParamReader r(map, SourceMap{hosts ? "hosts-database" : "lease-database", {}, ""});
+    return read(r, hosts);
 }
 
 std::string MySqlParams::describe() const {

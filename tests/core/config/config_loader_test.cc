@@ -2,6 +2,7 @@
 #include "config/config_loader.h"
 #include "config_test_util.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -571,6 +572,40 @@ TEST(UtilizationAlerts, ErrorsNameTheFileLineColumnAndKey) {
     EXPECT_NE(errorOfText(R"({"Dhcp4": {"user-context": {"utilization-alerts": {"warnng": 70}}}})")
                   .find("unknown key 'warnng'"),
               std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ConfigLoaderReservations, DuplicatesAreRefusedWithTheFirstHolder) {
+    EXPECT_EQ(errorOfText(R"({"Dhcp4": {"reservations": [
+        {"hw-address": "02:00:00:00:00:01"}, {"hw-address": "02:00:00:00:00:01"}]}})"),
+              "t.json:2:46: Dhcp4.reservations[1]: duplicate reservation for hw-address "
+              "02:00:00:00:00:01");
+    EXPECT_EQ(errorOfText(R"({"Dhcp4": {"reservations": [
+        {"hw-address": "02:00:00:00:00:01", "ip-address": "10.0.0.1"},
+        {"client-id": "01:02", "ip-address": "10.0.0.2"},
+        {"flex-id": "'x'", "ip-address": "10.0.0.1"}]}})"),
+              "t.json:4:9: Dhcp4.reservations[2]: address 10.0.0.1 is already reserved for "
+              "hw-address 02:00:00:00:00:01");
+}
+
+TEST(ConfigLoaderReservations, ManyAreReadInLinearTime) {
+    // 20,000 reservations: a quadratic duplicate check would take seconds here.
+    std::string text =
+        R"({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/8", "reservations": [)";
+    for (int i = 0; i < 20000; ++i) {
+        char entry[96];
+        std::snprintf(entry, sizeof entry,
+                      R"(%s{"hw-address": "02:00:00:00:%02x:%02x", "ip-address": "10.1.%d.%d"})",
+                      i ? "," : "", i >> 8, i & 255, i >> 8, i & 255);
+        text += entry;
+    }
+    text += "]}]}}";
+    auto cfg = parseConfigText(text, "t.json").config;
+    ASSERT_EQ(cfg->subnets[0].reservations.size(), 20000u);
+    EXPECT_EQ(cfg->subnets[0].reservations[19999].ipAddress->str(), "10.1.78.31");
 }
 
 } // namespace

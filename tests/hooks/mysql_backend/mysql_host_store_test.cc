@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MPL-2.0
 // The mysql host store against a real MariaDB (mysql_store_test.sh): on the kea-admin 2.2
-// database (schema 14.0, Kea's hosts tables); the kahu-admin 22.0 database has no hosts table
-// yet, which the store refuses with a clear message.
+// database (schema 14.0, Kea's hosts tables), on kahu-admin's 22.0 one and on a 2.2 one
+// upgraded by kahu-admin. Also the digest: misses answered without a query, other writers'
+// changes seen within a refresh, the store's own adds at once.
 #include "mysql_connection.h"
 #include "mysql_host_store.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <kahu/error.h>
 #include <kahu/log.h>
+#include <thread>
 
 using namespace kahu;
 using namespace kahu::mysql;
@@ -135,6 +138,71 @@ TEST_F(MySqlHostStoreTest, AReadOnlyStoreRefusesWrites) {
     EXPECT_TRUE(ro.readOnly());
     EXPECT_THROW(ro.add(10, host(150, "a")), Error);
     EXPECT_THROW(ro.remove(10, Ipv4Address(1)), Error);
+}
+
+// Statements the MariaDB server has run so far (every connection).
+uint64_t questions() {
+    MySqlConnection c(hostParams());
+    auto rows = c.select("SHOW GLOBAL STATUS LIKE 'Questions'");
+    return std::stoull(rows.at(0).at(1).value_or("0"));
+}
+
+/// Asks until `found` says yes or 10 s pass; true when it did.
+template <class F> bool eventually(F&& found) {
+    for (int i = 0; i < 200; ++i) {
+        if (found()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+TEST_F(MySqlHostStoreTest, TheDigestAnswersMissesWithoutAQuery) {
+    store_->add(10, host(150, "known"));
+    auto p = hostParams();
+    p.digestRefreshTime = 100;
+    MySqlHostStore digest(p, log::get("kahu-dhcp4.mysql-test"), nullptr, true);
+    ASSERT_TRUE(digest.get(10, IdentifierType::HwAddress, {0x02, 0, 0, 0x0a, 0, 150}))
+        << "a known host is read from the database";
+    const uint64_t before = questions();
+    for (uint8_t i = 0; i < 200; ++i) {
+        EXPECT_FALSE(digest.get(10, IdentifierType::HwAddress, {0x02, 0, 0, 0x0b, 0, i}));
+        EXPECT_FALSE(digest.getByAddress(10, Ipv4Address((10u << 24) | i)));
+        EXPECT_FALSE(digest.get(11, IdentifierType::HwAddress, {0x02, 0, 0, 0x0a, 0, 150}))
+            << "the subnet is part of the key";
+    }
+    // 600 misses; what ran meanwhile is the refresher's change check (3 statements a check at
+    // most every 100 ms) and questions() itself.
+    EXPECT_LT(questions() - before, 60u) << "misses went to the database";
+}
+
+TEST_F(MySqlHostStoreTest, TheDigestSeesOtherWritersWithinARefresh) {
+    auto p = hostParams();
+    p.digestRefreshTime = 100;
+    MySqlHostStore digest(p, log::get("kahu-dhcp4.mysql-test"), nullptr, true);
+    const std::vector<uint8_t> mac = {0x02, 0, 0, 0x0a, 0, 151};
+    EXPECT_FALSE(digest.get(10, IdentifierType::HwAddress, mac));
+
+    MySqlConnection c(hostParams());
+    c.run("INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
+          "ipv4_address) VALUES (X'02000000000a97', 0, 10, 2886863511)");
+    c.run("UPDATE hosts SET dhcp_identifier = X'0200000a0097' WHERE ipv4_address = 2886863511");
+    EXPECT_TRUE(eventually([&] { return digest.get(10, IdentifierType::HwAddress, mac); }))
+        << "a host inserted, then changed in place, by another writer";
+    EXPECT_TRUE(digest.getByAddress(10, Ipv4Address(2886863511u)));
+
+    // An in-place change of the identifier alone: neither the row count nor the highest
+    // host_id moves, only the table's update time.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    c.run("UPDATE hosts SET dhcp_identifier = X'0200000a0098' WHERE ipv4_address = 2886863511");
+    EXPECT_TRUE(eventually([&] {
+        return digest.get(10, IdentifierType::HwAddress, {0x02, 0, 0, 0x0a, 0, 152});
+    })) << "an identifier changed in place";
+
+    // The store's own add is known at once.
+    digest.add(10, host(160, "own"));
+    EXPECT_TRUE(digest.get(10, IdentifierType::HwAddress, {0x02, 0, 0, 0x0a, 0, 160}));
 }
 
 } // namespace

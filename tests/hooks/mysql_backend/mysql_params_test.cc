@@ -95,3 +95,20 @@ TEST(MySqlParams, DescriptionNeverShowsThePassword) {
         "password": "motdepasse"})"));
     EXPECT_EQ(std::string::npos, p.describe().find("motdepasse"));
 }
+
+TEST(MySqlParams, DigestRefreshTimeIsAHostsDatabaseKey) {
+    EXPECT_EQ(MySqlParams::fromJson(json::parse(R"({"name": "kea"})"), true).digestRefreshTime,
+              1000u);
+    EXPECT_EQ(
+        MySqlParams::fromJson(json::parse(R"({"name": "kea", "digest-refresh-time": 0})"), true)
+            .digestRefreshTime,
+        0u);
+    EXPECT_EQ(errorOf(json::parse(R"({"name": "kea", "digest-refresh-time": 100})")),
+              "lease-database: unknown key 'digest-refresh-time'");
+    try {
+        MySqlParams::fromJson(json::parse(R"({"name": "kea", "digest-refresh-time": -1})"), true);
+        FAIL() << "a negative refresh time is refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("digest-refresh-time"), std::string::npos);
+    }
+}

@@ -453,9 +453,17 @@ struct HostCmds {
             }
         }
         for (const auto& s : dbs) {
-            if (s->get(h.subnet, key.type, key.identifier)) {
+            if (auto old = s->get(h.subnet, key.type, key.identifier)) {
+                // A store has no update: remove and add, putting the old host back when the
+                // new one is refused (its address taken by another host, say), so that a
+                // refused update loses nothing.
                 s->remove(h.subnet, key.type, key.identifier);
-                s->add(h.subnet, h.host);
+                try {
+                    s->add(h.subnet, h.host);
+                } catch (...) {
+                    s->add(h.subnet, *old->host);
+                    throw;
+                }
                 updated = true;
             }
         }

@@ -297,6 +297,36 @@ TEST_F(HostCmdsTest, UpdateReplacesTheWholeHostWhereItIs) {
            "Host not updated (not found).");
 }
 
+TEST_F(HostCmdsTest, ARefusedUpdateLosesNothing) {
+    // A store that refuses a second host on an address, as the MySQL store does.
+    struct Unique : FakeHostStore {
+        void add(SubnetId subnet, const Reservation& r) override {
+            if (r.ipAddress && getByAddress(subnet, *r.ipAddress)) {
+                throw Error("Database duplicate entry error: address taken");
+            }
+            FakeHostStore::add(subnet, r);
+        }
+    };
+    auto db = std::make_shared<Unique>();
+    server_.stores.push_back(db);
+    db->add(1, reservationFromJson({{"hw-address", "02:00:00:00:0c:01"},
+                                    {"ip-address", "192.0.2.191"},
+                                    {"hostname", "first"}},
+                                   *server_.config_));
+    db->add(
+        1, reservationFromJson({{"hw-address", "02:00:00:00:0c:02"}, {"ip-address", "192.0.2.192"}},
+                               *server_.config_));
+    expect(
+        "reservation-update",
+        {{"reservation",
+          {{"subnet-id", 1}, {"hw-address", "02:00:00:00:0c:01"}, {"ip-address", "192.0.2.192"}}}},
+        1, "Database duplicate entry error: address taken");
+    auto kept = db->get(1, IdentifierType::HwAddress, {2, 0, 0, 0, 0x0c, 1});
+    ASSERT_TRUE(kept) << "the host is still there";
+    EXPECT_EQ(kept->host->ipAddress->str(), "192.0.2.191");
+    EXPECT_EQ(kept->host->hostname, "first");
+}
+
 TEST_F(HostCmdsTest, DelStopsAtTheFirstSourceThatHadIt) {
     expect("reservation-del", {{"subnet-id", 1}, {"ip-address", "192.0.2.101"}}, 1,
            "Unable to delete a host because there is no hosts-database configured.");

@@ -203,6 +203,15 @@ struct HostCmds {
         }
     }
 
+    /// The optional "subnet-id" of a list command, which must be configured when given.
+    std::optional<SubnetId> configuredSubnetArg(const json& args) const {
+        auto subnet = subnetArg(args);
+        if (subnet) {
+            checkSubnet(*config(), *subnet);
+        }
+        return subnet;
+    }
+
     static json render(SubnetId subnet, const Reservation& r) {
         json j = reservationToJson(r);
         j["subnet-id"] = subnet;
@@ -601,10 +610,7 @@ struct HostCmds {
         if (name.empty()) {
             throw CommandError("Empty hostname");
         }
-        auto subnet = subnetArg(args);
-        if (subnet) {
-            checkSubnet(*config(), *subnet);
-        }
+        auto subnet = configuredSubnetArg(args);
         return hostsAnswer(collect(
             target,
             [&](const MemoryHost& m) {
@@ -634,10 +640,7 @@ struct HostCmds {
             throw CommandError("missing parameter 'ip-address'");
         }
         const Ipv4Address address = addressArg(*it);
-        auto subnet = subnetArg(args);
-        if (subnet) {
-            checkSubnet(*config(), *subnet);
-        }
+        auto subnet = configuredSubnetArg(args);
         return hostsAnswer(collect(
             target,
             [&](const MemoryHost& m) {
@@ -656,11 +659,8 @@ struct HostCmds {
             throw CommandError("'limit' parameter must be a non-negative integer");
         }
         const auto limit = static_cast<size_t>(l->get<uint64_t>());
-        auto subnet = subnetArg(args);
+        auto subnet = configuredSubnetArg(args);
         auto cfg = config();
-        if (subnet) {
-            checkSubnet(*cfg, *subnet);
-        }
         uint64_t from = 0;
         if (auto f = args.find("from"); f != args.end()) {
             if (!f->is_number_integer() || f->get<int64_t>() < 0) {

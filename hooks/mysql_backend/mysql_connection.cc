@@ -366,8 +366,19 @@ uint64_t MySqlConnection::execute(Stmt s, Binds& in) {
     if (in.size() && mysql_stmt_bind_param(st, in.data())) {
         fail("cannot bind parameters", st);
     }
-    if (mysql_stmt_execute(st)) {
-        fail("statement failed", st);
+    // Every statement run here is a single autocommit statement of the lease store, so one that
+    // lost a deadlock or, on a Galera cluster, a certification conflict with a write made on
+    // another node (ER_LOCK_DEADLOCK, after the server's own wsrep_retry_autocommit) was rolled
+    // back whole and may simply run again: against the other write's result, it then matches
+    // no row or finds the key taken, which the caller reads as "someone else has it".
+    constexpr int kTries = 5;
+    for (int attempt = 1;; ++attempt) {
+        if (!mysql_stmt_execute(st)) {
+            break;
+        }
+        if (mysql_stmt_errno(st) != ER_LOCK_DEADLOCK || attempt == kTries) {
+            fail("statement failed", st);
+        }
     }
     return mysql_stmt_affected_rows(st);
 }

@@ -101,7 +101,9 @@ public:
     /// Prepares every statement for a lease4 layout. Throws DbError.
     void prepare(Lease4Layout layout);
 
-    /// Runs a statement that returns no rows; the number of rows it matched.
+    /// Runs a statement that returns no rows (an autocommit statement: one that loses a
+    /// deadlock or a Galera certification conflict runs again, up to 5 times in all); the
+    /// number of rows it matched.
     uint64_t execute(Stmt s, Binds& in);
     /// Runs a lease query.
     std::vector<Lease4> query(Stmt s, Binds& in);

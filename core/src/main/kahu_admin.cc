@@ -3,6 +3,7 @@
 //
 //   kahu-admin db-init|db-version|db-upgrade mysql [-h host] [-P port] [-u user] [-p password]
 //                                                  [-n name] [-x "extra mysql client args"]
+//                                                  [--no-stat-triggers]
 //
 // Like kea-admin it drives the `mysql` command-line client with the schema scripts that the
 // admin component installs (share/kahu/scripts/mysql, found next to this binary, in the
@@ -35,6 +36,7 @@ struct Options {
     std::string command, backend;
     std::string host = "localhost", user = "keatest", password = "keatest", name = "keatest";
     std::string port, extra;
+    bool noStatTriggers = false; ///< drop the lease4 triggers that keep lease4_stat counts
 };
 
 [[noreturn]] void usage(const std::string& error = {}) {
@@ -48,7 +50,10 @@ struct Options {
                  "  -u user       database user (default keatest)\n"
                  "  -p password   database password (default keatest)\n"
                  "  -n name       database name (default keatest)\n"
-                 "  -x extra      extra arguments for the mysql client, e.g. \"--socket=/path\"\n";
+                 "  -x extra      extra arguments for the mysql client, e.g. \"--socket=/path\"\n"
+                 "  --no-stat-triggers  (db-init, db-upgrade) drop the lease4 triggers that keep\n"
+                 "                lease4_stat and lease4_pool_stat; for several servers writing\n"
+                 "                through different nodes of a Galera cluster (see the guide)\n";
     std::exit(error.empty() ? EXIT_SUCCESS : EXIT_FAILURE);
 }
 
@@ -77,6 +82,8 @@ Options parse(int argc, char** argv) {
             o.name = value();
         } else if (a == "-x" || a == "--extra") {
             o.extra += (o.extra.empty() ? "" : " ") + value();
+        } else if (a == "--no-stat-triggers") {
+            o.noStatTriggers = true;
         } else if (!a.empty() && a[0] == '-') {
             usage("unknown option " + a);
         } else {
@@ -93,6 +100,9 @@ Options parse(int argc, char** argv) {
     }
     if (o.backend != "mysql") {
         usage("unsupported backend " + o.backend + " (kahu-admin supports mysql)");
+    }
+    if (o.noStatTriggers && o.command == "db-version") {
+        usage("--no-stat-triggers applies to db-init and db-upgrade");
     }
     return o;
 }
@@ -198,6 +208,32 @@ bool runHostsScript(const Options& o, const fs::path& dir) {
     return true;
 }
 
+// --no-stat-triggers: every new, changed or removed lease updates one lease4_stat row (and one
+// lease4_pool_stat row) per subnet through these triggers. Servers writing through different
+// Galera nodes then all write those few rows, and Galera certifies every pair of such writes
+// as a conflict; without the triggers the only shared rows are the leases themselves. Kahu
+// never reads the counts; Kea's stat-lease4-get does, so the tables are emptied rather than
+// left to go stale.
+bool applyStatTriggerChoice(const Options& o) {
+    if (!o.noStatTriggers) {
+        return true;
+    }
+    std::string out;
+    int rc = query(o,
+                   "DROP TRIGGER IF EXISTS lease4_AINS; DROP TRIGGER IF EXISTS lease4_AUPD; "
+                   "DROP TRIGGER IF EXISTS lease4_ADEL; DELETE FROM lease4_stat; "
+                   "DELETE FROM lease4_pool_stat",
+                   out);
+    if (rc != 0) {
+        std::cerr << "kahu-admin: cannot drop the lease4 statistics triggers: " << out << "\n";
+        return false;
+    }
+    std::cout << "Dropped the lease4 statistics triggers (lease4_stat and lease4_pool_stat are "
+                 "no longer kept)"
+              << std::endl;
+    return true;
+}
+
 int dbInit(const Options& o) {
     fs::path dir = scriptsDir();
     std::string tables;
@@ -218,7 +254,7 @@ int dbInit(const Options& o) {
     if (rc != 0) {
         return EXIT_FAILURE;
     }
-    if (!runHostsScript(o, dir)) {
+    if (!runHostsScript(o, dir) || !applyStatTriggerChoice(o)) {
         return EXIT_FAILURE;
     }
     std::string v;
@@ -237,7 +273,7 @@ int dbUpgrade(const Options& o) {
     std::cout << "Database version reported before upgrade: " << v << std::endl;
     if (v == kCurrentVersion || v == "22.1" || v == "22.2") {
         std::cout << "The lease schema is current." << std::endl;
-        return runHostsScript(o, dir) ? EXIT_SUCCESS : EXIT_FAILURE;
+        return runHostsScript(o, dir) && applyStatTriggerChoice(o) ? EXIT_SUCCESS : EXIT_FAILURE;
     }
     if (v != "14.0") {
         std::cerr << "kahu-admin: cannot upgrade schema version " << v
@@ -250,7 +286,7 @@ int dbUpgrade(const Options& o) {
         std::cerr << "kahu-admin: upgrade script failed (mysql status " << rc << ")\n";
         return EXIT_FAILURE;
     }
-    if (!runHostsScript(o, dir)) {
+    if (!runHostsScript(o, dir) || !applyStatTriggerChoice(o)) {
         return EXIT_FAILURE;
     }
     v.clear();

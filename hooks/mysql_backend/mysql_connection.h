@@ -32,16 +32,14 @@ using ResultHandle = std::unique_ptr<MYSQL_RES, ResultFreer>;
 
 /// A database error. `lost()` is true when the connection is gone (server down, network,
 /// killed): the store then drops the connection and starts recovery.
-class DbError : public StoreError {
+class DbError : public sql::DbError {
 public:
     DbError(const std::string& what, unsigned code, bool lost)
-        : StoreError(what), code_(code), lost_(lost) {}
+        : sql::DbError(what, lost), code_(code) {}
     unsigned code() const noexcept { return code_; }
-    bool lost() const noexcept { return lost_; }
 
 private:
     unsigned code_;
-    bool lost_;
 };
 
 /// True for the client and server error codes that mean the connection is unusable.

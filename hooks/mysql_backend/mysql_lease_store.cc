@@ -8,26 +8,27 @@
 
 namespace kahu::mysql {
 
+namespace {
+
+constexpr sql::RecoveryMessages kMessages{"MYSQL_LEASE_DB_LOST",
+                                          "MYSQL_LEASE_DB_RECONNECT_DISABLED",
+                                          "MYSQL_LEASE_DB_RECONNECT_ATTEMPT_FAILED",
+                                          "MYSQL_LEASE_DB_RECOVERED",
+                                          "MYSQL_LEASE_DB_RECONNECT_FAILED",
+                                          "MYSQL_LEASE_DB_STARTUP_RETRY"};
+
+} // namespace
+
 MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
                                  bool mayWait, ServerAccess* server)
-    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
+    : params_(std::move(params)), logger_(std::move(logger)),
+      recovery_(params_.recovery(), params_.describe(), kMessages, logger_, server),
+      pool_([this] { return connect(); }, recovery_) {
     std::unique_ptr<MySqlConnection> first;
     try {
-        for (uint32_t attempt = 1;; ++attempt) {
-            try {
-                first = std::make_unique<MySqlConnection>(params_);
-                break;
-            } catch (const DbError& e) {
-                if (!mayWait || !params_.retryOnStartup || !e.lost() ||
-                    attempt > params_.maxReconnectTries) {
-                    throw;
-                }
-                KAHU_WARN(logger_, "MYSQL_LEASE_DB_STARTUP_RETRY",
-                          "{}; retry-on-startup: try {} of {} in {} ms", e.what(), attempt,
-                          params_.maxReconnectTries, params_.reconnectWaitTime);
-                std::this_thread::sleep_for(std::chrono::milliseconds(params_.reconnectWaitTime));
-            }
-        }
+        first = sql::DbRecovery::connectAtStart<MySqlConnection>(
+            params_.recovery(), mayWait, kMessages, logger_,
+            [this] { return std::make_unique<MySqlConnection>(params_); });
         version_ = first->schemaVersion();
     } catch (const DbError& e) {
         if (e.code() == ER_NO_SUCH_TABLE) {
@@ -35,7 +36,7 @@ MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::log
                              "' has no lease schema (no schema_version table); create it with "
                              "'kahu-admin db-init mysql'");
         }
-        throw StoreError(e.what()); // a core type: see withConnection
+        throw StoreError(e.what()); // a core type: see sql::ConnectionPool::with
     }
     auto layout = layoutFor(version_);
     if (!layout) {
@@ -50,20 +51,13 @@ MySqlLeaseStore::MySqlLeaseStore(MySqlParams params, std::shared_ptr<spdlog::log
     } catch (const DbError& e) {
         throw StoreError(e.what());
     }
-    idle_.push_back(std::move(first));
+    pool_.put(std::move(first));
     KAHU_INFO(logger_, "MYSQL_LEASE_DB_OPENED", "{}: schema {}, on-fail {}", params_.describe(),
               version_.str(), toString(params_.onFail));
 }
 
 MySqlLeaseStore::~MySqlLeaseStore() {
-    {
-        LockGuard lock(recoveryMutex_);
-        stopping_ = true;
-    }
-    recoveryCv_.notify_all();
-    if (recoveryThread_.joinable()) {
-        recoveryThread_.join();
-    }
+    recovery_.stop(); // before the pool and the parameters the recovery thread uses go
 }
 
 std::string MySqlLeaseStore::description() const {
@@ -76,129 +70,10 @@ std::unique_ptr<MySqlConnection> MySqlLeaseStore::connect() const {
     return c;
 }
 
-template <class F> auto MySqlLeaseStore::withConnection(F&& f) const {
-    std::unique_ptr<MySqlConnection> c;
-    {
-        LockGuard lock(poolMutex_);
-        if (!idle_.empty()) {
-            c = std::move(idle_.back());
-            idle_.pop_back();
-        }
-    }
-    auto giveBack = [&] {
-        LockGuard lock(poolMutex_);
-        idle_.push_back(std::move(c));
-    };
-    try {
-        if (!c) {
-            c = connect();
-        }
-        auto result = f(*c);
-        giveBack();
-        return result;
-    } catch (const DbError& e) {
-        if (e.lost()) {
-            c.reset();
-            connectionLost(e);
-        } else if (c) {
-            giveBack();
-        }
-        // Only core exception types leave the library: their code stays mapped whatever
-        // happens to this library before the exception is caught.
-        throw StoreError(e.what());
-    } catch (...) {
-        if (c) {
-            giveBack(); // not the connection's fault (e.g. an expire past 2038)
-        }
-        throw;
-    }
-}
-
 void MySqlLeaseStore::checkWritable() const {
     if (params_.readonly) {
         throw StoreError("the mysql lease-database is configured readonly");
     }
-}
-
-void MySqlLeaseStore::connectionLost(const DbError& e) const {
-    UniqueLock lock(recoveryMutex_);
-    if (recovering_ || stopping_) {
-        return;
-    }
-    if (recoveryThread_.joinable()) {
-        recoveryThread_.join(); // the previous recovery has finished (recovering_ is false)
-    }
-    {
-        LockGuard pool(poolMutex_);
-        idle_.clear(); // they talked to the same server: treat them as gone too
-    }
-    KAHU_ERROR(logger_, "MYSQL_LEASE_DB_LOST", "lost the connection to {}: {}", params_.describe(),
-               e.what());
-    ServerAccess* server = server_;
-    bool exits = params_.onFail != OnFail::ServeRetryContinue;
-    if (params_.maxReconnectTries == 0) {
-        KAHU_ERROR(logger_, "MYSQL_LEASE_DB_RECONNECT_DISABLED",
-                   "max-reconnect-tries is 0: no recovery (on-fail {})", toString(params_.onFail));
-        lost_.store(true);
-        if (exits && server) {
-            server->disableService(ServerAccess::kOriginDb);
-            server->requestShutdown(EXIT_FAILURE);
-        }
-        return;
-    }
-    if (params_.onFail == OnFail::StopRetryExit && server) {
-        server->disableService(ServerAccess::kOriginDb);
-    }
-    recovering_ = true;
-    lost_.store(true);
-    recoveryThread_ = std::thread([this] { recover(); });
-}
-
-void MySqlLeaseStore::recover() const {
-    ServerAccess* server = server_;
-    for (uint32_t attempt = 1; attempt <= params_.maxReconnectTries; ++attempt) {
-        {
-            UniqueLock lock(recoveryMutex_);
-            recoveryCv_.wait_for(lock.native(),
-                                 std::chrono::milliseconds(params_.reconnectWaitTime),
-                                 [this]() KAHU_REQUIRES(recoveryMutex_) { return stopping_; });
-            if (stopping_) {
-                recovering_ = false;
-                return;
-            }
-        }
-        try {
-            auto c = connect();
-            {
-                LockGuard pool(poolMutex_);
-                idle_.push_back(std::move(c));
-            }
-            KAHU_INFO(logger_, "MYSQL_LEASE_DB_RECOVERED", "reconnected to {} after {} tries",
-                      params_.describe(), attempt);
-            if (params_.onFail == OnFail::StopRetryExit && server) {
-                server->enableService(ServerAccess::kOriginDb);
-            }
-            lost_.store(false);
-            LockGuard lock(recoveryMutex_);
-            recovering_ = false;
-            return;
-        } catch (const std::exception& e) {
-            KAHU_WARN(logger_, "MYSQL_LEASE_DB_RECONNECT_ATTEMPT_FAILED", "try {} of {}: {}",
-                      attempt, params_.maxReconnectTries, e.what());
-        }
-    }
-    KAHU_ERROR(logger_, "MYSQL_LEASE_DB_RECONNECT_FAILED",
-               "could not reconnect to {} after {} tries (on-fail {})", params_.describe(),
-               params_.maxReconnectTries, toString(params_.onFail));
-    if (server) {
-        if (params_.onFail == OnFail::ServeRetryContinue) {
-            server->enableService(ServerAccess::kOriginDb);
-        } else {
-            server->requestShutdown(EXIT_FAILURE);
-        }
-    }
-    LockGuard lock(recoveryMutex_);
-    recovering_ = false;
 }
 
 bool MySqlLeaseStore::add(const Lease4& lease) {

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "db_recovery.h"
 #include "mysql_connection.h"
 #include "mysql_params.h"
 
-#include <atomic>
-#include <condition_variable>
 #include <kahu/lease/lease_store.h>
-#include <kahu/mutex.h>
 #include <kahu/server_access.h>
 #include <memory>
 #include <spdlog/logger.h>
-#include <thread>
 #include <vector>
 
 namespace kahu::mysql {
@@ -19,14 +16,11 @@ namespace kahu::mysql {
 /// The lease store over MySQL/MariaDB with Kea's lease4 schema (14.0 as Kea 2.2 made it, or
 /// 22.x as Kea 2.6 / kahu-admin make it).
 ///
-/// Threading: connections live in a small pool; each operation borrows one for its duration,
-/// so concurrent workers each have their own connection and prepared statements.
+/// Threading: connections live in a sql::ConnectionPool; each operation borrows one for its
+/// duration, so concurrent workers each have their own connection and prepared statements.
 ///
 /// Outages: an operation that finds the connection gone throws kahu::StoreError and starts
-/// recovery once: per on-fail, DHCP service is disabled (stop-retry-exit) while a background
-/// thread tries to reconnect max-reconnect-tries times, reconnect-wait-time ms apart; on
-/// success the service is enabled again, on failure the server is asked to exit (the *-exit
-/// policies) or keeps serving (serve-retry-continue).
+/// Kea's on-fail recovery once (sql::DbRecovery, MYSQL_LEASE_DB_* messages).
 class MySqlLeaseStore : public LeaseStore {
 public:
     /// Connects, checks the schema version, prepares the statements. Throws kahu::Error.
@@ -60,35 +54,23 @@ public:
     void forEach(const std::function<void(const Lease4&)>& visit) const override;
     size_t size() const override;
     bool mayBlock() const noexcept override { return true; }
-    bool available() const noexcept override { return !lost_.load(); }
+    bool available() const noexcept override { return recovery_.available(); }
 
     SchemaVersion schemaVersion() const noexcept { return version_; }
 
 private:
-    class Borrowed;
     std::unique_ptr<MySqlConnection> connect() const;
-    /// Runs f(connection) on a borrowed connection; a lost connection is dropped, recovery
-    /// starts and kahu::StoreError propagates.
-    template <class F> auto withConnection(F&& f) const;
+    template <class F> auto withConnection(F&& f) const { return pool_.with(f); }
     void checkWritable() const;
-    void connectionLost(const DbError& e) const KAHU_EXCLUDES(recoveryMutex_, poolMutex_);
-    void recover() const KAHU_EXCLUDES(recoveryMutex_, poolMutex_);
 
     MySqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
-    ServerAccess* server_;
     SchemaVersion version_;
     Lease4Layout layout_ = Lease4Layout::Kea26;
-
-    mutable Mutex poolMutex_;
-    mutable std::vector<std::unique_ptr<MySqlConnection>> idle_ KAHU_GUARDED_BY(poolMutex_);
-
-    mutable std::atomic<bool> lost_{false}; ///< connection lost and not recovered (available())
-    mutable Mutex recoveryMutex_;
-    mutable std::condition_variable recoveryCv_;
-    mutable bool recovering_ KAHU_GUARDED_BY(recoveryMutex_) = false;
-    bool stopping_ KAHU_GUARDED_BY(recoveryMutex_) = false;
-    mutable std::thread recoveryThread_ KAHU_GUARDED_BY(recoveryMutex_);
+    // The destructor stops the recovery before any of these goes: its thread reconnects with
+    // params_ and fills pool_.
+    sql::DbRecovery recovery_;
+    sql::ConnectionPool<MySqlConnection> pool_;
 };
 
 } // namespace kahu::mysql

@@ -22,9 +22,7 @@ MySqlParams MySqlParams::read(hooks::ParamReader& r, bool hosts) {
     const std::string onFail =
         r.oneOf("on-fail", {"stop-retry-exit", "serve-retry-exit", "serve-retry-continue"},
                 "stop-retry-exit");
-    p.onFail = onFail == "serve-retry-exit"       ? OnFail::ServeRetryExit
-               : onFail == "serve-retry-continue" ? OnFail::ServeRetryContinue
-                                                  : OnFail::StopRetryExit;
+    p.onFail = sql::onFailFromString(onFail);
     p.retryOnStartup = r.boolean("retry-on-startup", false);
     p.readonly = r.boolean("readonly", false);
     p.trustAnchor = r.string("trust-anchor", "");
@@ -67,18 +65,6 @@ std::string MySqlParams::describe() const {
         s += ":" + std::to_string(port);
     }
     return s + "/" + name + (tls() ? " (TLS)" : "");
-}
-
-const char* toString(OnFail f) noexcept {
-    switch (f) {
-    case OnFail::StopRetryExit:
-        return "stop-retry-exit";
-    case OnFail::ServeRetryExit:
-        return "serve-retry-exit";
-    case OnFail::ServeRetryContinue:
-        return "serve-retry-continue";
-    }
-    return "?";
 }
 
 } // namespace kahu::mysql

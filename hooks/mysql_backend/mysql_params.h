@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "db_recovery.h"
+
 #include <cstdint>
 #include <kahu/hooks/param_reader.h>
 #include <nlohmann/json.hpp>
@@ -8,12 +10,8 @@
 
 namespace kahu::mysql {
 
-/// What to do when the database connection is lost (Kea's "on-fail").
-enum class OnFail {
-    StopRetryExit,      ///< disable DHCP while reconnecting; exit when the tries run out
-    ServeRetryExit,     ///< keep serving while reconnecting; exit when the tries run out
-    ServeRetryContinue, ///< keep serving while reconnecting; keep running when they run out
-};
+using sql::OnFail;
+using sql::toString;
 
 /// The "lease-database" map of a mysql store, with Kea's names and defaults.
 struct MySqlParams {
@@ -49,11 +47,12 @@ struct MySqlParams {
     static MySqlParams fromJson(const nlohmann::json& map, bool hosts = false);
     /// "mysql://user@host:port/name" for logs (no password).
     std::string describe() const;
+    sql::RecoveryParams recovery() const noexcept {
+        return {maxReconnectTries, reconnectWaitTime, onFail, retryOnStartup};
+    }
     bool tls() const noexcept {
         return !trustAnchor.empty() || !certFile.empty() || !keyFile.empty() || !cipherList.empty();
     }
 };
-
-const char* toString(OnFail f) noexcept;
 
 } // namespace kahu::mysql

@@ -18,7 +18,7 @@ LAB_SCRIPT_NAME=package-installed
 
 version=$(dpkg-parsechangelog -l "$KAHU_SOURCE/debian/changelog" -S Version)
 pkgs=(kahu-common kahu-dhcp4-server kahu-ctrl-agent kahu-dhcp-ddns kahu-admin kahu-hook-ha kahu-hook-lease-cmds
-      kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-bootp
+      kahu-hook-flex-option kahu-hook-flex-id kahu-hook-mysql kahu-hook-pgsql kahu-hook-bootp
       kahu-hook-class-cmds kahu-hook-host-cmds kahu-hook-stat-cmds kahu-hook-legal-log kahu-hook-run-script libkahu-dev)
 mapfile -t debs < <(ls "$dist"/*_"${version}"_*.deb 2>/dev/null)
 ((${#debs[@]} == ${#pkgs[@]})) ||
@@ -44,6 +44,13 @@ for pkg in "${pkgs[@]}"; do
     [[ $pkg == kahu-hook-mysql ]] && continue
     [[ $(dpkg-deb -f "$dist/${pkg}_${version}_"*.deb Depends) != *mariadb* ]] ||
         fail "$pkg must not pull libmariadb"
+done
+assert_match "libpq" "$(dpkg-deb -f "$dist/kahu-hook-pgsql_${version}_"*.deb Depends)" \
+    "kahu-hook-pgsql pulls libpq"
+for pkg in "${pkgs[@]}"; do
+    [[ $pkg == kahu-hook-pgsql ]] && continue
+    [[ $(dpkg-deb -f "$dist/${pkg}_${version}_"*.deb Depends) != *libpq* ]] ||
+        fail "$pkg must not pull libpq"
 done
 
 # No symlink into the machine that built the packages.
@@ -72,10 +79,12 @@ done
 assert_eq "root:_kahu 750" "$(stat -c '%U:%G %a' /usr/share/kahu/scripts)" \
     "/usr/share/kahu/scripts (kahu-hook-run-script)"
 for lib in libdhcp_ha.so libdhcp_lease_cmds.so libdhcp_flex_option.so libdhcp_flex_id.so \
-    libdhcp_mysql.so libdhcp_bootp.so libdhcp_class_cmds.so libdhcp_host_cmds.so libdhcp_stat_cmds.so \
-    libdhcp_legal_log.so libdhcp_run_script.so; do
+    libdhcp_mysql.so libdhcp_pgsql.so libdhcp_bootp.so libdhcp_class_cmds.so libdhcp_host_cmds.so \
+    libdhcp_stat_cmds.so libdhcp_legal_log.so libdhcp_run_script.so; do
     [[ -f $hooks/$lib ]] || fail "$hooks/$lib not installed"
 done
+[[ -f /usr/share/kahu/scripts/pgsql/dhcpdb_create.pgsql ]] ||
+    fail "kahu-admin: no PostgreSQL schema script (kahu-admin db-init pgsql reads it)"
 for bin in /usr/sbin/kahu-dhcp4 /usr/sbin/kahu-ctrl-agent /usr/sbin/kahu-dhcp-ddns /usr/sbin/kahu-admin /usr/sbin/kahu-shell; do
     [[ -x $bin ]] || fail "$bin not installed"
     [[ $(readelf -d "$bin") != *PATH* ]] || fail "$bin carries a run path"

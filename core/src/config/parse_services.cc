@@ -107,9 +107,6 @@ const KeyTable<LeaseDatabaseConfig>& leaseDatabaseKeys() {
             {"type",
              [](auto& c, auto& n, auto& d) {
                  d.type = getEnum(c, n, {"memfile", "mysql", "postgresql"});
-                 if (d.type == "postgresql") {
-                     c.fail(n, "type 'postgresql' is not supported yet (memfile and mysql are)");
-                 }
              }},
             {"name", [](auto& c, auto& n, auto& d) { d.name = getString(c, n, false); }},
             {"persist", [](auto& c, auto& n, auto& d) { d.persist = getBool(c, n); }},

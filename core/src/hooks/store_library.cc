@@ -9,6 +9,9 @@ std::string libraryForStoreType(std::string_view type) {
     if (type == "mysql") {
         return "libdhcp_mysql.so";
     }
+    if (type == "postgresql") {
+        return "libdhcp_pgsql.so";
+    }
     return {};
 }
 

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "pgsql_params.h"
+
+#include <kahu/error.h>
+
+namespace kahu::pgsql {
+
+PgSqlParams PgSqlParams::read(hooks::ParamReader& r) {
+    constexpr uint32_t kI32 = 0x7fffffff;
+    PgSqlParams p;
+    r.string("type", "postgresql"); // the core chose this store by it
+    p.host = r.string("host", p.host);
+    p.port = r.integer<uint16_t>("port", 0, 65535, 0);
+    p.name = r.string("name", "");
+    p.user = r.string("user", "");
+    p.password = r.string("password", "");
+    p.connectTimeout = r.integer<uint32_t>("connect-timeout", 1, kI32, p.connectTimeout);
+    p.tcpUserTimeout = r.integer<uint32_t>("tcp-user-timeout", 0, kI32, 0);
+    p.maxReconnectTries = r.integer<uint32_t>("max-reconnect-tries", 0, kI32, 0);
+    p.reconnectWaitTime = r.integer<uint32_t>("reconnect-wait-time", 0, kI32, 0);
+    const std::string onFail =
+        r.oneOf("on-fail", {"stop-retry-exit", "serve-retry-exit", "serve-retry-continue"},
+                "stop-retry-exit");
+    p.onFail = sql::onFailFromString(onFail);
+    p.retryOnStartup = r.boolean("retry-on-startup", false);
+    p.readonly = r.boolean("readonly", false);
+    p.trustAnchor = r.string("trust-anchor", "");
+    p.certFile = r.string("cert-file", "");
+    p.keyFile = r.string("key-file", "");
+    // Every other key Kea accepts in a lease-database map (2.2 – 2.6): the memfile-only ones,
+    // MySQL's timeouts and cipher-list (libpq has no client cipher setting) are checked and
+    // ignored, as Kea does for a postgresql store.
+    r.boolean("persist", true);
+    r.integer<uint32_t>("lfc-interval", 0, 0xffffffff, 0);
+    r.integer<uint32_t>("max-row-errors", 0, 0xffffffff, 0);
+    r.integer<uint32_t>("read-timeout", 0, kI32, 0);
+    r.integer<uint32_t>("write-timeout", 0, kI32, 0);
+    r.string("cipher-list", "");
+    r.finish();
+    if (p.name.empty()) {
+        r.fail("must specify a name for the database ('name')");
+    }
+    if (p.certFile.empty() != p.keyFile.empty()) {
+        r.fail(p.certFile.empty() ? "key-file" : "cert-file",
+               "'cert-file' and 'key-file' go together");
+    }
+    return p;
+}
+
+PgSqlParams PgSqlParams::fromJson(const nlohmann::json& map) {
+    hooks::ParamReader r(map, SourceMap{"lease-database", {}, ""});
+    return read(r);
+}
+
+std::string PgSqlParams::describe() const {
+    std::string s = "postgresql://";
+    if (!user.empty()) {
+        s += user + "@";
+    }
+    s += host;
+    if (port) {
+        s += ":" + std::to_string(port);
+    }
+    return s + "/" + name + (tls() ? " (TLS)" : "");
+}
+
+} // namespace kahu::pgsql

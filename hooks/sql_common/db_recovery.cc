@@ -76,6 +76,16 @@ void DbRecovery::lost(const std::string& what, const std::function<void()>& drop
     thread_ = std::thread([this, reconnect = std::move(reconnect)] { run(reconnect); });
 }
 
+void DbRecovery::operationSucceeded() {
+    LockGuard lock(mutex_);
+    if (recovering_ || !lost_.load()) {
+        return; // the recovery thread reports its own success
+    }
+    lost_.store(false);
+    logger_->info("{} reconnected to {} (an operation opened a connection)", ids_.recovered,
+                  describe_);
+}
+
 void DbRecovery::run(const std::function<void()>& reconnect) {
     for (uint32_t attempt = 1; attempt <= params_.maxReconnectTries; ++attempt) {
         {
@@ -103,6 +113,11 @@ void DbRecovery::run(const std::function<void()>& reconnect) {
                           params_.maxReconnectTries, e.what());
         }
     }
+    {
+        // Before the verdict: from here on an operation that gets through ends the loss.
+        LockGuard lock(mutex_);
+        recovering_ = false;
+    }
     logger_->error("{} could not reconnect to {} after {} tries (on-fail {})", ids_.reconnectFailed,
                    describe_, params_.maxReconnectTries, toString(params_.onFail));
     if (server_) {
@@ -112,8 +127,6 @@ void DbRecovery::run(const std::function<void()>& reconnect) {
             server_->requestShutdown(EXIT_FAILURE);
         }
     }
-    LockGuard lock(mutex_);
-    recovering_ = false;
 }
 
 } // namespace kahu::sql

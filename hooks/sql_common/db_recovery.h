@@ -77,6 +77,10 @@ public:
               std::function<void()> reconnect) KAHU_EXCLUDES(mutex_);
     /// False from a loss until the connection is back.
     bool available() const noexcept { return !lost_.load(); }
+    /// An operation succeeded on a connection it opened itself while no recovery runs (the
+    /// tries ran out under serve-retry-continue, or max-reconnect-tries is 0): the database is
+    /// back, so this ends the loss as a successful recovery would (logged with `recovered`).
+    void operationSucceeded() KAHU_EXCLUDES(mutex_);
     /// Stops the recovery thread (also done by the destructor); call before what `reconnect`
     /// uses goes away.
     void stop() KAHU_EXCLUDES(mutex_);
@@ -156,6 +160,9 @@ public:
             }
             auto result = f(*c);
             giveBack();
+            if (!recovery_.available()) {
+                recovery_.operationSucceeded();
+            }
             return result;
         } catch (const DbError& e) {
             if (e.lost()) {

@@ -123,7 +123,7 @@ TEST(DbRecovery, TriesRunOutPerOnFail) {
         DbRecovery r(params(2, f), "db", kIds, log.logger, &server);
         r.lost(
             "x", [] {}, [] { throw std::runtime_error("down"); });
-        ASSERT_TRUE(eventually([&] { return log.text().find("T_FAILED") != std::string::npos; }))
+        ASSERT_TRUE(eventually([&] { return log.text().find("T_FAILED could not reconnect") != std::string::npos; }))
             << toString(f);
         if (f == OnFail::ServeRetryContinue) {
             ASSERT_TRUE(eventually([&] { return server.enabled.load() == 1; }));
@@ -226,4 +226,31 @@ TEST(DbRecovery, ConnectAtStartRetriesOnlyWhenAllowed) {
                                                       }),
                  DbError);
     EXPECT_EQ(1, calls);
+}
+
+TEST(ConnectionPool, AnOperationThatGetsThroughAfterTheTriesEndsTheLoss) {
+    // serve-retry-continue keeps serving when the tries run out; each operation then opens a
+    // connection itself, and the first that works must end the loss (available(), logged).
+    FakeServer server;
+    Recorder log;
+    DbRecovery r(params(2, OnFail::ServeRetryContinue), "db", kIds, log.logger, &server);
+    std::atomic<bool> up{false};
+    ConnectionPool<FakeConn> pool(
+        [&] {
+            if (!up) {
+                throw DbError("refused", true);
+            }
+            return std::make_unique<FakeConn>(FakeConn{1});
+        },
+        r);
+    EXPECT_THROW(pool.with([](FakeConn&) -> int { throw DbError("server gone", true); }),
+                 StoreError);
+    ASSERT_TRUE(eventually([&] { return log.text().find("T_FAILED could not reconnect") != std::string::npos; }));
+    EXPECT_FALSE(r.available());
+    up = true;
+    EXPECT_EQ(1, pool.with([](FakeConn& c) { return c.id; }));
+    EXPECT_TRUE(r.available());
+    EXPECT_NE(std::string::npos,
+              log.text().find("T_RECOVERED reconnected to db (an operation opened a connection)"));
+    EXPECT_EQ(-1, server.shutdown.load());
 }

@@ -19,6 +19,17 @@
 #   postgres_stop [mode]      pg_ctl stop -m fast (default), smart or immediate
 #   postgres_restart          stop (fast), then start on the same data and port
 #   as_postgres command...    runs a command as the postgres user, from $PG_DIR
+#   postgres_tls ca cert key  ssl = on with that server certificate and key (copied into
+#                             $PG_DIR/ssl for the postgres user), ca as ssl_ca_file (client
+#                             certificates are checked against it), log_connections on (the log
+#                             says "SSL enabled" per connection); restarts the server. The
+#                             caller writes pg_hba.conf (postgres_hba) for what it needs.
+#   postgres_hba <<HBA        replaces pg_hba.conf and reloads it
+#
+# PG_NETNS=<namespace> (set before postgres_start): every command of this file, the server
+# included, runs in that network namespace (ip netns exec), so the server's 127.0.0.1 is the
+# namespace's: a DHCP server there reaches it over TCP (TLS needs TCP: libpq never uses TLS on a
+# unix socket). The socket directory works from any namespace.
 #
 # Authentication: the superuser "postgres" is trusted on the socket only; every other role
 # must give its password (scram-sha-256), on the socket as on 127.0.0.1.
@@ -28,6 +39,7 @@ PG_DIR=""
 PG_SOCKET_DIR=""
 PG_PORT=""
 PG_PID=""
+PG_NETNS=${PG_NETNS:-}
 
 postgres_start() {
     [[ -x $PG_BIN/initdb ]] || fail "PostgreSQL 15 is not installed ($PG_BIN/initdb; Debian's postgresql-15)"
@@ -59,7 +71,13 @@ EOF
     fi
 }
 
-as_postgres() { (cd "$PG_DIR" && runuser -u postgres -- "$@"); }
+as_postgres() {
+    if [[ -n "$PG_NETNS" ]]; then
+        (cd "$PG_DIR" && ip netns exec "$PG_NETNS" runuser -u postgres -- "$@")
+    else
+        (cd "$PG_DIR" && runuser -u postgres -- "$@")
+    fi
+}
 
 _postgres_run() {
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
@@ -94,4 +112,27 @@ postgres_stop() { # [fast|smart|immediate]
 postgres_restart() {
     postgres_stop
     _postgres_run
+}
+
+postgres_tls() { # ca-file cert-file key-file
+    mkdir -p "$PG_DIR/ssl"
+    cp "$1" "$PG_DIR/ssl/ca.pem"
+    cp "$2" "$PG_DIR/ssl/server.pem"
+    cp "$3" "$PG_DIR/ssl/server.key"
+    chown -R postgres:postgres "$PG_DIR/ssl"
+    chmod 600 "$PG_DIR/ssl/server.key"
+    postgres_sql <<SQL
+ALTER SYSTEM SET ssl = on;
+ALTER SYSTEM SET ssl_ca_file = '$PG_DIR/ssl/ca.pem';
+ALTER SYSTEM SET ssl_cert_file = '$PG_DIR/ssl/server.pem';
+ALTER SYSTEM SET ssl_key_file = '$PG_DIR/ssl/server.key';
+ALTER SYSTEM SET log_connections = on;
+SQL
+    postgres_restart
+    [[ $(postgres_sql <<<'SHOW ssl') == on ]] || fail "PostgreSQL did not turn ssl on"
+}
+
+postgres_hba() { # < pg_hba.conf
+    cat >"$PG_DIR/data/pg_hba.conf"
+    postgres_sql <<<'SELECT pg_reload_conf()' >/dev/null
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
-// libdhcp_pgsql.so: registers the "postgresql" lease-store type. The core loads this library by
-// itself when "lease-database" says "type": "postgresql" and hooks-libraries does not list it.
+// libdhcp_pgsql.so: registers the "postgresql" lease-store and host-store types. The core loads
+// this library by itself when "lease-database" or a hosts-database entry says "type":
+// "postgresql" and hooks-libraries does not list it.
+#include "pgsql_host_store.h"
 #include "pgsql_lease_store.h"
 #include "pgsql_params.h"
 
@@ -28,6 +30,13 @@ void load(LoadContext& ctx) {
             // config-test as it would fail the real configuration. Nothing is written.
             return std::make_unique<pgsql::PgSqlLeaseStore>(std::move(params), logger, !p.checkOnly,
                                                             p.checkOnly ? nullptr : server);
+        });
+    ctx.registerHostStoreFactory(
+        "postgresql", [logger, server = ctx.server()](const HostStoreParams& p) {
+            ParamReader reader(p);
+            auto params = pgsql::PgSqlParams::read(reader, true);
+            return std::make_unique<pgsql::PgSqlHostStore>(
+                std::move(params), logger, p.checkOnly ? nullptr : server, !p.checkOnly);
         });
 }
 

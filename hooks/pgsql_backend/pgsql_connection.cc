@@ -163,6 +163,13 @@ Params& Params::add(std::string v, bool binary) {
     return *this;
 }
 
+Params& Params::null() {
+    values_.push_back(nullptr);
+    lengths_.push_back(0);
+    formats_.push_back(0);
+    return *this;
+}
+
 PgSqlConnection::PgSqlConnection(const PgSqlParams& p) {
     // Keyword/value pairs: no value is ever parsed as part of a connection string, so a
     // password or a name may hold any character.
@@ -290,25 +297,57 @@ uint64_t PgSqlConnection::count() {
     return PQntuples(r.get()) > 0 ? uint64_t(intAt(r.get(), 0, 0)) : 0;
 }
 
+namespace {
+
+std::vector<PgSqlConnection::Row> rowsOf(const PGresult* r) {
+    const int rows = PQntuples(r), cols = PQnfields(r);
+    std::vector<PgSqlConnection::Row> out;
+    for (int i = 0; i < rows; ++i) {
+        PgSqlConnection::Row row(static_cast<size_t>(cols));
+        for (int c = 0; c < cols; ++c) {
+            if (!PQgetisnull(r, i, c)) {
+                row[size_t(c)] = std::string(PQgetvalue(r, i, c), size_t(PQgetlength(r, i, c)));
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+} // namespace
+
 std::vector<PgSqlConnection::Row> PgSqlConnection::select(const std::string& sql) {
     ResultHandle r(PQexec(conn_.get(), sql.c_str()));
     const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         fail("query failed", r.get());
     }
-    const int rows = PQntuples(r.get()), cols = PQnfields(r.get());
-    std::vector<Row> out;
-    for (int i = 0; i < rows; ++i) {
-        Row row(static_cast<size_t>(cols));
-        for (int c = 0; c < cols; ++c) {
-            if (!PQgetisnull(r.get(), i, c)) {
-                row[size_t(c)] =
-                    std::string(PQgetvalue(r.get(), i, c), size_t(PQgetlength(r.get(), i, c)));
-            }
+    return rowsOf(r.get());
+}
+
+std::vector<PgSqlConnection::Row> PgSqlConnection::select(const std::string& sql, const Params& in,
+                                                          uint64_t* affected) {
+    auto known = prepared_.find(sql);
+    if (known == prepared_.end()) {
+        // Named after the order of preparation: the lease statements use kahu_lease4_<n>.
+        std::string name = "kahu_q_" + std::to_string(prepared_.size());
+        ResultHandle r(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+        if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            fail("cannot prepare '" + sql + "'", r.get());
         }
-        out.push_back(std::move(row));
+        known = prepared_.emplace(sql, std::move(name)).first;
     }
-    return out;
+    ResultHandle r(PQexecPrepared(conn_.get(), known->second.c_str(), in.size(), in.values(),
+                                  in.lengths(), in.formats(), 0));
+    const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fail("statement failed", r.get());
+    }
+    if (affected) {
+        const char* n = PQcmdTuples(r.get());
+        *affected = n && *n ? std::strtoull(n, nullptr, 10) : 0;
+    }
+    return rowsOf(r.get());
 }
 
 void PgSqlConnection::bindLease(Params& p, const Lease4& l) {

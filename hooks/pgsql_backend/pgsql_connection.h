@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace kahu::pgsql {
@@ -67,6 +68,8 @@ public:
     Params& text(std::string s) { return add(std::move(s), false); }
     /// An instant, whatever the session's time zone (timestampText).
     Params& time(int64_t unixSeconds) { return add(timestampText(unixSeconds), false); }
+    /// SQL NULL.
+    Params& null();
 
     int size() const noexcept { return int(values_.size()); }
     const char* const* values() const noexcept { return values_.data(); }
@@ -124,6 +127,11 @@ public:
     /// Runs one plain statement; each row's columns as text (none = NULL). Throws DbError.
     using Row = std::vector<std::optional<std::string>>;
     std::vector<Row> select(const std::string& sql);
+    /// Runs one statement with parameters ($1, $2, ...; types as the server infers them),
+    /// prepared on this connection the first time it runs here; rows as select() gives them.
+    /// `affected`: the rows an INSERT, UPDATE or DELETE matched. Not run again on a transient
+    /// error (it may be part of a transaction). Throws DbError.
+    std::vector<Row> select(const std::string& sql, const Params& in, uint64_t* affected = nullptr);
 
     /// Adds one lease's columns (Insert order, and Update's SET list).
     static void bindLease(Params& p, const Lease4& l);
@@ -134,6 +142,7 @@ private:
     ResultHandle run(Stmt s, const Params& in);
 
     ConnHandle conn_;
+    std::unordered_map<std::string, std::string> prepared_; ///< select(sql, in): SQL -> name
 };
 
 } // namespace kahu::pgsql

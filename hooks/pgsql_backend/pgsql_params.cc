@@ -5,7 +5,7 @@
 
 namespace kahu::pgsql {
 
-PgSqlParams PgSqlParams::read(hooks::ParamReader& r) {
+PgSqlParams PgSqlParams::read(hooks::ParamReader& r, bool hosts) {
     constexpr uint32_t kI32 = 0x7fffffff;
     PgSqlParams p;
     r.string("type", "postgresql"); // the core chose this store by it
@@ -36,6 +36,10 @@ PgSqlParams PgSqlParams::read(hooks::ParamReader& r) {
     r.integer<uint32_t>("read-timeout", 0, kI32, 0);
     r.integer<uint32_t>("write-timeout", 0, kI32, 0);
     r.string("cipher-list", "");
+    if (hosts) {
+        p.digestRefreshTime =
+            r.integer<uint32_t>("digest-refresh-time", 0, 3600000, p.digestRefreshTime);
+    }
     r.finish();
     if (p.name.empty()) {
         r.fail("must specify a name for the database ('name')");
@@ -47,9 +51,9 @@ PgSqlParams PgSqlParams::read(hooks::ParamReader& r) {
     return p;
 }
 
-PgSqlParams PgSqlParams::fromJson(const nlohmann::json& map) {
-    hooks::ParamReader r(map, SourceMap{"lease-database", {}, ""});
-    return read(r);
+PgSqlParams PgSqlParams::fromJson(const nlohmann::json& map, bool hosts) {
+    hooks::ParamReader r(map, SourceMap{hosts ? "hosts-database" : "lease-database", {}, ""});
+    return read(r, hosts);
 }
 
 std::string PgSqlParams::describe() const {

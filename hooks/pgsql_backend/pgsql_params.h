@@ -30,14 +30,20 @@ struct PgSqlParams {
     std::string trustAnchor; ///< CA file: the server's certificate is verified against it
     std::string certFile;
     std::string keyFile;
+    /// hosts-database only (a Kahu key): how often, in milliseconds, the host store checks
+    /// whether the hosts table changed and reloads its digest of the hosts there; 0 = no
+    /// digest, every lookup asks the database (Kea's way).
+    uint32_t digestRefreshTime = 1000;
 
     /// Reads the lease-database map (every key Kea accepts there; others are refused).
     /// Throws kahu::ConfigError in the core parser's form on an unknown key, a wrong type or a
     /// value out of range, and when "name" is missing:
     /// "kahu.conf:7:17: Dhcp4.lease-database.port: value 70000 out of range 0..65535".
-    static PgSqlParams read(hooks::ParamReader& map);
-    /// The same without positions (tests): messages start with "lease-database".
-    static PgSqlParams fromJson(const nlohmann::json& map);
+    /// `hosts`: a hosts-database map, which also takes "digest-refresh-time".
+    static PgSqlParams read(hooks::ParamReader& map, bool hosts = false);
+    /// The same without positions (tests): messages start with "lease-database" (or
+    /// "hosts-database" with `hosts`).
+    static PgSqlParams fromJson(const nlohmann::json& map, bool hosts = false);
     /// "postgresql://user@host:port/name" for logs (no password).
     std::string describe() const;
     bool tls() const noexcept { return !trustAnchor.empty() || !certFile.empty(); }

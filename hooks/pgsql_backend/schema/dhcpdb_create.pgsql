@@ -1,13 +1,15 @@
 -- SPDX-License-Identifier: MPL-2.0
--- Kahu's PostgreSQL lease schema, version 13.0: the lease part of the schema Kea 2.2's
+-- Kahu's PostgreSQL schema, version 13.0: the lease and host parts of the schema Kea 2.2's
 -- kea-admin makes (same tables, columns, types, indexes, statistics tables and triggers), so
 -- Kahu and Kea 2.2 read and write the same rows. Run by `kahu-admin db-init pgsql` on an empty
 -- database, in one transaction.
 --
 -- Kahu uses lease4 only. The lease6 tables are here because Kea 2.2's lease manager prepares
 -- its lease6 statements (and the lease-limit functions) when it connects, whatever its family:
--- without them kea-dhcp4 would not start on this database. The host tables and the
--- configuration backend's tables are not created.
+-- without them kea-dhcp4 would not start on this database. Likewise the host tables are all
+-- here (the DHCPv6 ones too), as Kea 2.2's host data source reads them. The configuration
+-- backend's tables are not created, nor what ties the option tables to them (see the host
+-- part below).
 
 START TRANSACTION;
 
@@ -505,6 +507,132 @@ CREATE FUNCTION lease4DumpData() RETURNS TABLE (
     FROM lease4 l
     ORDER BY l.address;
 $$ LANGUAGE SQL;
+
+-- The host part: reservations (the "hosts-database" of Kahu and of Kea 2.2).
+
+-- The identifier a host is keyed on (hosts.dhcp_identifier_type).
+CREATE TABLE host_identifier_type (
+    type SMALLINT PRIMARY KEY NOT NULL,
+    name VARCHAR(32) DEFAULT NULL
+);
+INSERT INTO host_identifier_type VALUES (0, 'hw-address'), (1, 'duid'), (2, 'circuit-id'),
+    (3, 'client-id'), (4, 'flex-id');
+
+-- What an option row belongs to (dhcp4_options.scope_id): a host's options are scope 3. The
+-- other scopes are the configuration backend's.
+CREATE TABLE dhcp_option_scope (
+    scope_id SMALLINT PRIMARY KEY NOT NULL,
+    scope_name VARCHAR(32) DEFAULT NULL
+);
+INSERT INTO dhcp_option_scope VALUES (0, 'global'), (1, 'subnet'), (2, 'client-class'),
+    (3, 'host'), (4, 'shared-network'), (5, 'pool'), (6, 'pd-pool');
+
+-- One row per reservation, for DHCPv4 (dhcp4_subnet_id set; 0 = global), DHCPv6
+-- (dhcp6_subnet_id) or both. Addresses and next-server are IPv4 addresses as unsigned
+-- integers; the client classes a comma-separated list.
+CREATE TABLE hosts (
+    host_id SERIAL PRIMARY KEY NOT NULL,
+    dhcp_identifier BYTEA NOT NULL,
+    dhcp_identifier_type SMALLINT NOT NULL,
+    dhcp4_subnet_id BIGINT NULL,
+    dhcp6_subnet_id BIGINT NULL,
+    ipv4_address BIGINT NULL,
+    hostname VARCHAR(255) DEFAULT NULL,
+    dhcp4_client_classes VARCHAR(255) DEFAULT NULL,
+    dhcp6_client_classes VARCHAR(255) DEFAULT NULL,
+    dhcp4_next_server BIGINT DEFAULT NULL,
+    dhcp4_server_hostname VARCHAR(64) DEFAULT NULL,
+    dhcp4_boot_file_name VARCHAR(128) DEFAULT NULL,
+    user_context TEXT,
+    auth_key VARCHAR(32) DEFAULT NULL,
+    CONSTRAINT fk_host_identifier_type FOREIGN KEY (dhcp_identifier_type)
+        REFERENCES host_identifier_type (type) ON DELETE CASCADE
+);
+CREATE INDEX fk_host_identifier_type ON hosts (dhcp_identifier_type);
+-- An identifier has one reservation per subnet of each family; an address may have several
+-- (Kea allows that since schema 13.0), the index only makes the lookups fast.
+CREATE UNIQUE INDEX key_dhcp4_identifier_subnet_id ON hosts
+    (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id) WHERE dhcp4_subnet_id IS NOT NULL;
+CREATE UNIQUE INDEX key_dhcp6_identifier_subnet_id ON hosts
+    (dhcp_identifier, dhcp_identifier_type, dhcp6_subnet_id) WHERE dhcp6_subnet_id IS NOT NULL;
+CREATE INDEX key_dhcp4_ipv4_address_subnet_id ON hosts (ipv4_address ASC, dhcp4_subnet_id ASC);
+CREATE INDEX key_dhcp_identifier ON hosts (dhcp_identifier, dhcp_identifier_type);
+CREATE INDEX hosts_by_hostname ON hosts (lower(hostname)) WHERE hostname IS NOT NULL;
+
+-- Options: a host's (scope 3, host_id set), and in Kea's full schema the configuration
+-- backend's. Either value (the payload) or formatted_value (the text as written, csv-format)
+-- is set. The configuration backend's columns are kept so that Kea 2.2 reads these tables as
+-- its own; the foreign keys to its tables (dhcp4_subnet, dhcp4_shared_network, dhcp4_pool and
+-- their DHCPv6 counterparts) and its audit triggers, which do nothing for a host's options,
+-- are left out with those tables.
+CREATE TABLE dhcp4_options (
+    option_id SERIAL PRIMARY KEY NOT NULL,
+    code SMALLINT NOT NULL,
+    value BYTEA,
+    formatted_value TEXT,
+    space VARCHAR(128) DEFAULT NULL,
+    persistent BOOLEAN NOT NULL DEFAULT false,
+    dhcp_client_class VARCHAR(128) DEFAULT NULL,
+    dhcp4_subnet_id BIGINT,
+    host_id INT NULL,
+    scope_id SMALLINT NOT NULL,
+    user_context TEXT,
+    shared_network_name VARCHAR(128) DEFAULT NULL,
+    pool_id BIGINT DEFAULT NULL,
+    modification_ts TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT fk_options_host1 FOREIGN KEY (host_id) REFERENCES hosts (host_id)
+        ON DELETE CASCADE,
+    CONSTRAINT fk_dhcp4_option_scode FOREIGN KEY (scope_id)
+        REFERENCES dhcp_option_scope (scope_id) ON DELETE CASCADE
+);
+CREATE INDEX fk_dhcp4_options_host1_idx ON dhcp4_options (host_id);
+CREATE INDEX fk_dhcp4_options_scope_idx ON dhcp4_options (scope_id);
+CREATE INDEX fk_dhcp4_options_subnet ON dhcp4_options (dhcp4_subnet_id);
+CREATE INDEX fk_dhcp4_options_shared_network ON dhcp4_options (shared_network_name);
+CREATE INDEX fk_dhcp4_options_pool ON dhcp4_options (pool_id);
+
+CREATE TABLE dhcp6_options (
+    option_id SERIAL PRIMARY KEY NOT NULL,
+    code INT NOT NULL,
+    value BYTEA,
+    formatted_value TEXT,
+    space VARCHAR(128) DEFAULT NULL,
+    persistent BOOLEAN NOT NULL DEFAULT false,
+    dhcp_client_class VARCHAR(128) DEFAULT NULL,
+    dhcp6_subnet_id BIGINT,
+    host_id INT NULL,
+    scope_id SMALLINT NOT NULL,
+    user_context TEXT,
+    shared_network_name VARCHAR(128) DEFAULT NULL,
+    pool_id BIGINT DEFAULT NULL,
+    pd_pool_id BIGINT DEFAULT NULL,
+    modification_ts TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT fk_options_host10 FOREIGN KEY (host_id) REFERENCES hosts (host_id)
+        ON DELETE CASCADE,
+    CONSTRAINT fk_dhcp6_option_scode FOREIGN KEY (scope_id)
+        REFERENCES dhcp_option_scope (scope_id) ON DELETE CASCADE
+);
+CREATE INDEX fk_dhcp6_options_host1_idx ON dhcp6_options (host_id);
+CREATE INDEX fk_dhcp6_options_scope_idx ON dhcp6_options (scope_id);
+CREATE INDEX fk_dhcp6_options_subnet ON dhcp6_options (dhcp6_subnet_id);
+CREATE INDEX fk_dhcp6_options_shared_network ON dhcp6_options (shared_network_name);
+CREATE INDEX fk_dhcp6_options_pool ON dhcp6_options (pool_id);
+CREATE INDEX fk_dhcp6_options_pd_pool ON dhcp6_options (pd_pool_id);
+
+-- A DHCPv6 host's addresses and prefixes (type 0 = address, 2 = prefix); address is the text
+-- form.
+CREATE TABLE ipv6_reservations (
+    reservation_id SERIAL PRIMARY KEY NOT NULL,
+    address VARCHAR(39) NOT NULL,
+    prefix_len SMALLINT NOT NULL DEFAULT '128',
+    type SMALLINT NOT NULL DEFAULT '0',
+    dhcp6_iaid INT DEFAULT NULL,
+    host_id INT NOT NULL,
+    CONSTRAINT fk_ipv6_reservations_host FOREIGN KEY (host_id) REFERENCES hosts (host_id)
+        ON DELETE CASCADE
+);
+CREATE INDEX fk_ipv6_reservations_host_idx ON ipv6_reservations (host_id);
+CREATE INDEX key_dhcp6_address_prefix_len ON ipv6_reservations (address ASC, prefix_len ASC);
 
 INSERT INTO schema_version VALUES (13, 0);
 

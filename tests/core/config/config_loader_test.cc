@@ -289,8 +289,24 @@ TEST(ConfigHostsDatabases, EitherFormInOrderWithItsPath) {
     EXPECT_EQ(two->hostsDatabases[1].type, "mysql");
     EXPECT_FALSE(two->hostsDatabases[1].readOnly);
     EXPECT_EQ(two->hostsDatabases[1].path, "Dhcp4.hosts-databases[1]");
-    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "postgresql", "name": "a"}}})")
-                  .find("Dhcp4.hosts-database.type: type 'postgresql' is not supported yet"),
+    auto pg = parseConfigText(R"({"Dhcp4": {"hosts-databases": [{"type": "mysql", "name": "a"},
+        {"type": "postgresql", "name": "b", "host": "db2", "readonly": true}]}})",
+                              "t.json")
+                  .config;
+    ASSERT_EQ(pg->hostsDatabases.size(), 2u);
+    EXPECT_EQ(pg->hostsDatabases[1].type, "postgresql") << "libdhcp_pgsql.so's host store";
+    EXPECT_TRUE(pg->hostsDatabases[1].readOnly);
+    EXPECT_EQ(pg->hostsDatabases[1].path, "Dhcp4.hosts-databases[1]");
+
+    // digest-refresh-time, the stores' Kahu key, passes the core's check within its range.
+    auto digest = parseConfigText(R"({"Dhcp4": {"hosts-database": {"type": "mysql",
+        "name": "a", "digest-refresh-time": 0}}})",
+                                  "t.json")
+                      .config;
+    EXPECT_EQ(digest->hostsDatabases[0].raw["digest-refresh-time"], 0);
+    EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "mysql", "name": "a",
+        "digest-refresh-time": 3600001}}})")
+                  .find("Dhcp4.hosts-database.digest-refresh-time"),
               std::string::npos);
 
     EXPECT_NE(errorOfText(R"({"Dhcp4": {"hosts-database": {"type": "mysql", "name": "a"},

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // The built libdhcp_pgsql.so through the real hook loader: it loads (also under
-// multi-threading), registers the "postgresql" lease-store type, its factory refuses bad
-// parameters and an unreachable server with clear errors, and unloading unmaps it.
+// multi-threading), registers the "postgresql" lease-store and host-store types, their
+// factories refuse bad parameters and an unreachable server with clear errors, and unloading
+// unmaps it.
 #include "hooks/hook_set.h"
 
 #include <cstdlib>
@@ -52,7 +53,8 @@ TEST_F(PgSqlLibrary, RegistersThePostgresqlStoreTypeAndUnloadsCleanly) {
             loadHookSet({{"libdhcp_pgsql.so", nullptr, "test.json:1:1"}}, LoadMode::Load, true);
         EXPECT_NE(nullptr, set->leaseStoreFactory("postgresql"));
         EXPECT_EQ(nullptr, set->leaseStoreFactory("mysql"));
-        EXPECT_EQ(nullptr, set->hostStoreFactory("postgresql")) << "leases only";
+        EXPECT_NE(nullptr, set->hostStoreFactory("postgresql"));
+        EXPECT_EQ(nullptr, set->hostStoreFactory("mysql"));
         EXPECT_TRUE(mapped());
         set->unload();
     }
@@ -65,6 +67,19 @@ TEST_F(PgSqlLibrary, FactoryRefusesBadParametersByName) {
               "Dhcp4.lease-database: unknown key 'hots'");
     EXPECT_EQ(factoryError(*set, {{"type", "postgresql"}}),
               "Dhcp4.lease-database: must specify a name for the database ('name')");
+    // The host store reads the same keys and digest-refresh-time, and names its own entry.
+    HostStoreParams hp;
+    hp.config = {
+        {"type", "postgresql"}, {"name", "kea"}, {"digest-refresh-time", 100}, {"hots", "db"}};
+    hp.path = "Dhcp4.hosts-databases[1]";
+    hp.checkOnly = true;
+    std::string error = "no error";
+    try {
+        (*set->hostStoreFactory("postgresql"))(hp);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    EXPECT_EQ(error, "Dhcp4.hosts-databases[1]: unknown key 'hots'");
     set->unload();
 }
 
@@ -78,6 +93,20 @@ TEST_F(PgSqlLibrary, UnreachableServerIsAClearError) {
                                         {"host", "127.0.0.1"},
                                         {"port", 1},
                                         {"connect-timeout", 2}});
+    EXPECT_NE(std::string::npos, e.find("cannot connect to postgresql://kea@127.0.0.1:1/kea")) << e;
+    EXPECT_EQ(std::string::npos, e.find("secret")) << "the password is in the message";
+    HostStoreParams hp;
+    hp.config = {{"type", "postgresql"}, {"name", "kea"},       {"user", "kea"},
+                 {"password", "secret"}, {"host", "127.0.0.1"}, {"port", 1},
+                 {"connect-timeout", 2}};
+    hp.path = "Dhcp4.hosts-database";
+    hp.checkOnly = true;
+    e = "no error";
+    try {
+        (*set->hostStoreFactory("postgresql"))(hp);
+    } catch (const std::exception& x) {
+        e = x.what();
+    }
     EXPECT_NE(std::string::npos, e.find("cannot connect to postgresql://kea@127.0.0.1:1/kea")) << e;
     EXPECT_EQ(std::string::npos, e.find("secret")) << "the password is in the message";
     set->unload();

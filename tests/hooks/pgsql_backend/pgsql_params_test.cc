@@ -110,3 +110,21 @@ TEST(PgSqlParams, DescriptionNeverShowsThePassword) {
     EXPECT_EQ("postgresql://kea@localhost:5432/kea", p.describe());
     EXPECT_EQ(std::string::npos, p.describe().find("motdepasse"));
 }
+
+TEST(PgSqlParams, DigestRefreshTimeIsAHostsDatabaseKey) {
+    EXPECT_EQ(PgSqlParams::fromJson(json::parse(R"({"name": "kea"})"), true).digestRefreshTime,
+              1000u);
+    EXPECT_EQ(
+        PgSqlParams::fromJson(json::parse(R"({"name": "kea", "digest-refresh-time": 0})"), true)
+            .digestRefreshTime,
+        0u);
+    EXPECT_EQ(errorOf(json::parse(R"({"name": "kea", "digest-refresh-time": 100})")),
+              "lease-database: unknown key 'digest-refresh-time'");
+    try {
+        PgSqlParams::fromJson(json::parse(R"({"name": "kea", "digest-refresh-time": -1})"), true);
+        FAIL() << "a negative refresh time is refused";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(),
+                     "hosts-database.digest-refresh-time: value -1 out of range 0..3600000");
+    }
+}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MPL-2.0
-# Runs kahu_pgsql_store_tests against a throw-away PostgreSQL 15 server (a cluster under a temp
-# dir, run as the postgres user, listening on 127.0.0.1 on a free port and on a socket in that
-# dir), on a schema 13.0 database made by kahu-admin db-init and on one made by Debian's
-# kea-admin 2.2. Also checks kahu-admin's pgsql commands, that the two schemas have the same
-# lease tables, and that Kea 2.2's kea-dhcp4 starts on kahu-admin's database and reads, updates
-# and deletes the leases Kahu wrote there while Kahu reads the ones Kea wrote.
+# Runs kahu_pgsql_store_tests (the lease store and the host store) against a throw-away
+# PostgreSQL 15 server (a cluster under a temp dir, run as the postgres user, listening on
+# 127.0.0.1 on a free port and on a socket in that dir), on a schema 13.0 database made by
+# kahu-admin db-init and on one made by Debian's kea-admin 2.2. Also checks kahu-admin's pgsql
+# commands, that the two schemas have the same lease and host tables, that the host store reads
+# a host inserted into the kea-admin database as Kea 2.2 writes one, and that Kea 2.2's
+# kea-dhcp4 starts on kahu-admin's database (leases and hosts) and reads, updates and deletes
+# the leases Kahu wrote there while Kahu reads the ones Kea wrote.
 # Usage: pgsql_store_test.sh <kahu_pgsql_store_tests> <kahu-admin>
 set -euo pipefail
 LAB_SCRIPT_NAME=pgsql_store_test.sh
@@ -97,6 +99,37 @@ SELECT 'lease6_types ' || lease_type || ' ' || name FROM lease6_types ORDER BY l
 SELECT 'schema_version ' || version || '.' || minor FROM schema_version;
 SQL
 }
+# The host tables: the same, except what ties Kea's option tables to its configuration
+# backend (foreign keys to its tables, audit triggers), which kahu-admin does not create.
+host_tables="'hosts', 'dhcp4_options', 'dhcp6_options', 'ipv6_reservations',
+    'host_identifier_type', 'dhcp_option_scope'"
+host_structure() { # database
+    psql_su "$1" <<SQL
+SELECT table_name || '.' || column_name || ' ' || data_type || ' ' ||
+       coalesce(character_maximum_length::text, '-') || ' ' || coalesce(column_default, '-') ||
+       ' ' || is_nullable
+  FROM information_schema.columns
+ WHERE table_schema = 'public' AND table_name IN ($host_tables)
+ ORDER BY table_name, ordinal_position;
+SELECT indexdef FROM pg_indexes
+ WHERE schemaname = 'public' AND tablename IN ($host_tables) ORDER BY indexname;
+SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+  FROM pg_constraint WHERE conrelid::regclass::text IN ($host_tables)
+   AND confrelid::regclass::text NOT LIKE 'dhcp_\_%' ORDER BY 1;
+SELECT 'host_identifier_type ' || type || ' ' || name FROM host_identifier_type ORDER BY type;
+SELECT 'dhcp_option_scope ' || scope_id || ' ' || scope_name FROM dhcp_option_scope
+ ORDER BY scope_id;
+SQL
+}
+host_extras() { # database: the foreign keys to other tables and the triggers of the host tables
+    psql_su "$1" <<SQL
+SELECT conrelid::regclass || ' ' || conname FROM pg_constraint
+ WHERE conrelid::regclass::text IN ($host_tables) AND confrelid::regclass::text LIKE 'dhcp_\_%'
+ ORDER BY 1;
+SELECT tgrelid::regclass || ' ' || tgname FROM pg_trigger
+ WHERE NOT tgisinternal AND tgrelid::regclass::text IN ($host_tables) ORDER BY 1;
+SQL
+}
 functions() { # database: the functions the schema defines
     psql_su "$1" <<<"SELECT DISTINCT proname FROM pg_proc
         WHERE pronamespace = 'public'::regnamespace ORDER BY 1"
@@ -106,6 +139,15 @@ structure kahu13 >"$LAB_TMP/kahu13.structure"
 diff -u "$LAB_TMP/kea13.structure" "$LAB_TMP/kahu13.structure" >&2 ||
     fail "kahu-admin's lease tables differ from kea-admin 2.2's (diff above)"
 log "ok: same lease tables, indexes, constraints, triggers and rows as kea-admin 2.2 ($(wc -l <"$LAB_TMP/kahu13.structure") lines)"
+host_structure kea13 >"$LAB_TMP/kea13.hosts"
+host_structure kahu13 >"$LAB_TMP/kahu13.hosts"
+diff -u "$LAB_TMP/kea13.hosts" "$LAB_TMP/kahu13.hosts" >&2 ||
+    fail "kahu-admin's host tables differ from kea-admin 2.2's (diff above)"
+log "ok: same host tables, indexes, constraints and rows as kea-admin 2.2 ($(wc -l <"$LAB_TMP/kahu13.hosts") lines)"
+assert_eq "" "$(host_extras kahu13)" "kahu-admin's host tables: no configuration-backend keys or triggers"
+assert_eq "dhcp4_options dhcp4_options_adel dhcp4_options dhcp4_options_ains dhcp4_options dhcp4_options_aupd dhcp4_options dhcp4_options_modification_ts_update dhcp4_options fk_dhcp4_options_pool dhcp4_options fk_dhcp4_options_shared_network dhcp4_options fk_dhcp4_options_subnet" \
+    "$(host_extras kea13 | grep '^dhcp4_options' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "what kea-admin 2.2 adds to dhcp4_options for its configuration backend (left out)"
 functions kea13 | LC_ALL=C sort >"$LAB_TMP/kea13.functions"
 functions kahu13 | LC_ALL=C sort >"$LAB_TMP/kahu13.functions"
 extra=$(LC_ALL=C comm -13 "$LAB_TMP/kea13.functions" "$LAB_TMP/kahu13.functions" |
@@ -116,10 +158,33 @@ for f in checklease4limits checklease6limits isjsonsupported json_cast lease4dum
 done
 log "ok: Kea's functions the lease manager and kea-admin lease-dump call are there"
 
+# A host as Kea 2.2's host data source writes one (its INSERT statements' columns; no host
+# name or classes as '', next-server 0.0.0.0 as 0), dual-stack: a DHCPv6 subnet, an IPv6
+# reservation and a DHCPv6 option besides its DHCPv4 options (one as text, one as bytes).
+psql_su kea13 <<'SQL'
+INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, dhcp6_subnet_id,
+                   ipv4_address, hostname, dhcp4_client_classes, dhcp6_client_classes,
+                   user_context, dhcp4_next_server, dhcp4_server_hostname, dhcp4_boot_file_name,
+                   auth_key)
+    VALUES (decode('000300010200000a0001', 'hex'), 1, 1, 1, 167772161, '', '', '',
+            '{ "comment": "from Kea" }', 0, 'srv.example.org', '', '');
+INSERT INTO ipv6_reservations (address, prefix_len, type, dhcp6_iaid, host_id)
+    VALUES ('2001:db8::1', 128, 0, NULL, currval('hosts_host_id_seq'));
+INSERT INTO dhcp4_options (code, value, formatted_value, space, persistent, user_context,
+                           host_id, scope_id)
+    VALUES (6, '', '10.0.0.53', 'dhcp4', false, NULL, currval('hosts_host_id_seq'), 3),
+           (15, 'lab'::bytea, NULL, 'dhcp4', true, NULL, currval('hosts_host_id_seq'), 3);
+INSERT INTO dhcp6_options (code, value, formatted_value, space, persistent, user_context,
+                           host_id, scope_id)
+    VALUES (23, NULL, '2001:db8::53', 'dhcp6', false, NULL, currval('hosts_host_id_seq'), 3);
+SQL
+KAHU_TEST_PGSQL_KEA_HOST=1 KAHU_TEST_PGSQL_PORT=$PG_PORT KAHU_TEST_PGSQL_NAME=kea13 \
+    "$tests" --gtest_brief=1 --gtest_filter='PgSqlKeaHost.*'
+
 for db in kahu13 kea13; do
     log "store tests on $db (schema $(admin_pg db-version "$db"))"
     KAHU_TEST_PGSQL_PORT=$PG_PORT KAHU_TEST_PGSQL_NAME=$db KAHU_TEST_PGSQL_EMPTY=empty \
-        "$tests" --gtest_brief=1 --gtest_filter='-PgSqlInterop.*'
+        "$tests" --gtest_brief=1 --gtest_filter='-PgSqlInterop.*:PgSqlKeaHost.*'
 done
 
 # Kea 2.2 on kahu-admin's database, beside Kahu.
@@ -135,6 +200,8 @@ cat >"$LAB_TMP/kea.json" <<EOF
 {"Dhcp4": {
   "interfaces-config": {"interfaces": []},
   "lease-database": {"type": "postgresql", "name": "kahu13", "host": "127.0.0.1",
+                     "port": $PG_PORT, "user": "kea", "password": "motdepasse"},
+  "hosts-database": {"type": "postgresql", "name": "kahu13", "host": "127.0.0.1",
                      "port": $PG_PORT, "user": "kea", "password": "motdepasse"},
   "control-socket": {"socket-type": "unix", "socket-name": "$KEA_SOCK"},
   "hooks-libraries": [{"library": "$KEA_HOOKS/libdhcp_lease_cmds.so"}],
@@ -153,6 +220,9 @@ until [[ -S $KEA_SOCK ]]; do
     sleep 0.2
 done
 log "Kea 2.2 running on kahu-admin's database (pid $KEA_PID)"
+# Kea 2.2 opens its host data source (and prepares its statements on the host tables) at start.
+grep -q "DHCPSRV_PGSQL_HOST_DB.*name=kahu13" "$LAB_TMP/kea.log" ||
+    { cat "$LAB_TMP/kea.log" >&2; fail "Kea 2.2 did not open kahu-admin's host tables"; }
 kea() { # command arguments-json: the answer's result, then the whole answer
     printf '{"command": "%s", "arguments": %s}' "$1" "$2" | socat -t 10 - "UNIX-CONNECT:$KEA_SOCK"
 }

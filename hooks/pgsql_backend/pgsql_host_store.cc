@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "pgsql_host_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <kahu/error.h>
+#include <kahu/host/host_json.h>
+#include <kahu/log.h>
+
+namespace kahu::pgsql {
+
+namespace {
+
+uint64_t number(const std::optional<std::string>& v) {
+    return v ? std::strtoull(v->c_str(), nullptr, 10) : 0;
+}
+
+int hexDigit(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return 0;
+}
+
+/// The bytes of encode(..., 'hex').
+std::vector<uint8_t> fromHex(std::string_view hex) {
+    std::vector<uint8_t> out;
+    out.reserve(hex.size() / 2);
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+        out.push_back(uint8_t(hexDigit(hex[i]) << 4 | hexDigit(hex[i + 1])));
+    }
+    return out;
+}
+
+// The columns select() reads, in order. Byte columns come as hex text: the same whatever the
+// server's bytea_output.
+constexpr const char* kColumns =
+    "SELECT h.host_id, encode(h.dhcp_identifier, 'hex'), h.dhcp_identifier_type, "
+    "h.dhcp4_subnet_id, h.ipv4_address, h.hostname, h.dhcp4_client_classes, "
+    "h.dhcp4_next_server, h.dhcp4_server_hostname, h.dhcp4_boot_file_name, h.user_context, "
+    "o.code, encode(o.value, 'hex'), o.formatted_value, o.space, o.persistent "
+    "FROM hosts AS h LEFT JOIN dhcp4_options AS o ON o.host_id = h.host_id AND o.scope_id = 3 ";
+
+// A host and its options in one transaction. The host goes in only when its subnet has no
+// reservation of the same identifier or address (Kea's schema makes only the identifier
+// unique per subnet; the address check is the one Kea 2.2 makes in the same statement).
+constexpr const char* kInsertHost =
+    "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, ipv4_address, "
+    "hostname, dhcp4_client_classes, dhcp4_next_server, dhcp4_server_hostname, "
+    "dhcp4_boot_file_name, user_context) "
+    "SELECT $1::bytea, $2::smallint, $3::bigint, $4::bigint, $5::varchar, $6::varchar, "
+    "$7::bigint, $8::varchar, $9::varchar, $10::text "
+    "WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE dhcp4_subnet_id = $3::bigint AND "
+    "((dhcp_identifier_type = $2::smallint AND dhcp_identifier = $1::bytea) OR "
+    "ipv4_address = $4::bigint)) RETURNING host_id";
+
+constexpr const char* kInsertOption =
+    "INSERT INTO dhcp4_options (code, value, formatted_value, space, persistent, host_id, "
+    "scope_id) VALUES ($1, $2, $3, $4, $5, $6, 3)";
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ",") + n;
+    }
+    return out;
+}
+
+Params& optionalText(Params& p, const std::optional<std::string>& s) {
+    return s ? p.text(*s) : p.null();
+}
+
+// A limit as the bigint LIMIT takes.
+int64_t limitOf(size_t n) {
+    return int64_t(std::min<size_t>(n, 0x7fffffffffffffffu));
+}
+
+} // namespace
+
+int PgSqlHostStore::identifierCode(IdentifierType t) noexcept {
+    switch (t) {
+    case IdentifierType::HwAddress:
+        return 0;
+    case IdentifierType::Duid:
+        return 1;
+    case IdentifierType::CircuitId:
+        return 2;
+    case IdentifierType::ClientIdentifier:
+        return 3;
+    case IdentifierType::FlexId:
+        return 4;
+    }
+    return 0;
+}
+
+PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logger> logger,
+                               ServerAccess* server, bool digest)
+    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
+    std::unique_ptr<PgSqlConnection> c;
+    try {
+        c = std::make_unique<PgSqlConnection>(params_);
+    } catch (const DbError& e) {
+        throw StoreError(e.what()); // a core type: the library may be gone when it is caught
+    }
+    try {
+        c->select(std::string(kColumns) + "WHERE false");
+    } catch (const DbError& e) {
+        throw StoreError("hosts-database " + params_.describe() +
+                         ": the host tables cannot be read (kahu-admin db-init pgsql and Kea's "
+                         "kea-admin db-init pgsql make them): " +
+                         e.what());
+    }
+    if (digest && params_.digestRefreshTime > 0) {
+        try {
+            digest_ = loadDigest(*c);
+        } catch (const DbError& e) {
+            throw StoreError(e.what());
+        }
+        KAHU_INFO(logger_, "PGSQL_HOST_DIGEST_LOADED",
+                  "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
+                  digest_->identifiers.size(), params_.digestRefreshTime);
+    }
+    pool_.push_back(std::move(c));
+    if (digest_) {
+        refresher_ = std::jthread([this](const std::stop_token& stop) { refreshLoop(stop); });
+    }
+}
+
+std::string PgSqlHostStore::description() const {
+    return params_.describe();
+}
+
+template <class F> auto PgSqlHostStore::withConnection(F&& fn) const {
+    std::unique_ptr<PgSqlConnection> c;
+    {
+        std::lock_guard lock(poolMutex_);
+        if (!pool_.empty()) {
+            c = std::move(pool_.back());
+            pool_.pop_back();
+        }
+    }
+    auto giveBack = [&] {
+        std::lock_guard lock(poolMutex_);
+        pool_.push_back(std::move(c));
+    };
+    try {
+        if (!c) {
+            c = std::make_unique<PgSqlConnection>(params_);
+        }
+        auto result = fn(*c);
+        giveBack();
+        return result;
+    } catch (const DbError& e) {
+        if (c && !e.lost()) {
+            giveBack();
+        }
+        // A core type: its code stays mapped whatever happens to this library before the
+        // exception is caught.
+        throw StoreError(e.what());
+    } catch (...) {
+        if (c) {
+            giveBack();
+        }
+        throw;
+    }
+}
+
+std::string PgSqlHostStore::digestKey(SubnetId subnet, int typeCode, std::string_view hex) {
+    std::string key = std::to_string(subnet);
+    key += ':';
+    key += std::to_string(typeCode);
+    key += ':';
+    key += hex;
+    return key;
+}
+
+std::string PgSqlHostStore::digestVersion(PgSqlConnection& c) {
+    // xmin is a 32-bit transaction id; as text it reads as an unsigned number.
+    auto rows = c.select("SELECT count(*), COALESCE(max(host_id), 0), "
+                         "COALESCE(sum(xmin::text::bigint), 0) FROM hosts",
+                         Params{});
+    if (rows.empty() || rows[0].size() < 3) {
+        return "?";
+    }
+    const auto& r = rows[0];
+    return r[0].value_or("") + "/" + r[1].value_or("") + "/" + r[2].value_or("");
+}
+
+std::unique_ptr<PgSqlHostStore::Digest> PgSqlHostStore::loadDigest(PgSqlConnection& c) const {
+    auto d = std::make_unique<Digest>();
+    d->version = digestVersion(c); // first: a change while reading shows at the next check
+    auto rows = c.select("SELECT dhcp4_subnet_id, dhcp_identifier_type, "
+                         "upper(encode(dhcp_identifier, 'hex')), ipv4_address FROM hosts "
+                         "WHERE dhcp4_subnet_id IS NOT NULL",
+                         Params{});
+    d->identifiers.reserve(rows.size());
+    for (const auto& row : rows) {
+        const auto subnet = static_cast<SubnetId>(number(row[0]));
+        d->identifiers.insert(
+            digestKey(subnet, static_cast<int>(number(row[1])), row[2].value_or("")));
+        if (row[3]) {
+            d->addresses.insert(uint64_t{subnet} << 32 | (number(row[3]) & 0xffffffffu));
+        }
+    }
+    return d;
+}
+
+bool PgSqlHostStore::mayHave(SubnetId subnet, IdentifierType type,
+                             const std::vector<uint8_t>& id) const {
+    std::shared_lock lock(digestMutex_);
+    // identifierToText gives flex-id's form for any bytes: upper hex without separators, as
+    // the digest's upper(encode(..., 'hex')).
+    return !digest_ ||
+           digest_->identifiers.count(digestKey(subnet, identifierCode(type),
+                                                identifierToText(IdentifierType::FlexId, id))) != 0;
+}
+
+bool PgSqlHostStore::mayHave(SubnetId subnet, Ipv4Address address) const {
+    std::shared_lock lock(digestMutex_);
+    return !digest_ || digest_->addresses.count(uint64_t{subnet} << 32 | address.value()) != 0;
+}
+
+void PgSqlHostStore::remember(SubnetId subnet, const Reservation& host) {
+    std::unique_lock lock(digestMutex_);
+    if (!digest_) {
+        return;
+    }
+    if (auto type = identifierTypeOf(host)) {
+        digest_->identifiers.insert(
+            digestKey(subnet, identifierCode(*type),
+                      identifierToText(IdentifierType::FlexId, *identifierOf(host, *type))));
+    }
+    if (host.ipAddress) {
+        digest_->addresses.insert(uint64_t{subnet} << 32 | host.ipAddress->value());
+    }
+}
+
+void PgSqlHostStore::refreshLoop(const std::stop_token& stop) {
+    const std::chrono::milliseconds every(params_.digestRefreshTime);
+    bool failing = false;
+    for (;;) {
+        {
+            std::unique_lock lock(wakeMutex_);
+            wake_.wait_for(lock, stop, every, [] { return false; });
+        }
+        if (stop.stop_requested()) {
+            return;
+        }
+        try {
+            withConnection([&](PgSqlConnection& c) {
+                const std::string version = digestVersion(c);
+                {
+                    std::shared_lock lock(digestMutex_);
+                    if (digest_->version == version) {
+                        return 0;
+                    }
+                }
+                auto fresh = loadDigest(c);
+                const size_t n = fresh->identifiers.size();
+                {
+                    std::unique_lock lock(digestMutex_);
+                    digest_ = std::move(fresh);
+                }
+                KAHU_DEBUG(logger_, 40, "PGSQL_HOST_DIGEST_RELOADED",
+                           "{}: the hosts table changed, {} host(s) known", params_.describe(), n);
+                return 0;
+            });
+            if (failing) {
+                KAHU_INFO(logger_, "PGSQL_HOST_DIGEST_RECOVERED", "{}: changes are checked again",
+                          params_.describe());
+            }
+            failing = false;
+        } catch (const std::exception& e) {
+            // The database is away: keep what is known; lookups of known hosts fail as before.
+            if (!failing) {
+                KAHU_WARN(logger_, "PGSQL_HOST_DIGEST_CHECK_FAILED",
+                          "{}: cannot check the hosts table for changes: {}", params_.describe(),
+                          e.what());
+            }
+            failing = true;
+        }
+    }
+}
+
+std::vector<StoredHost> PgSqlHostStore::select(const std::string& where, const Params& in) const {
+    const std::string sql =
+        std::string(kColumns) + "WHERE " + where + " ORDER BY h.host_id, o.option_id";
+    auto rows = withConnection([&](PgSqlConnection& c) { return c.select(sql, in); });
+    std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
+    const OptionDefinitions& defs =
+        cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
+    std::vector<StoredHost> out;
+    std::shared_ptr<Reservation> r;
+    for (const auto& row : rows) {
+        const uint64_t id = number(row[0]);
+        if (!r || out.back().id != id) {
+            r = std::make_shared<Reservation>();
+            StoredHost h;
+            h.id = id;
+            h.subnet = static_cast<SubnetId>(number(row[3]));
+            std::vector<uint8_t> bytes = fromHex(row[1].value_or(std::string()));
+            switch (number(row[2])) {
+            case 0:
+                r->hwAddress = HwAddr{1, bytes};
+                break;
+            case 1:
+                r->duid = bytes;
+                break;
+            case 2:
+                r->circuitId = bytes;
+                break;
+            case 3:
+                r->clientId = bytes;
+                break;
+            case 4:
+                r->flexId = bytes;
+                break;
+            default:
+                break;
+            }
+            if (row[4] && number(row[4]) != 0) {
+                r->ipAddress = Ipv4Address(static_cast<uint32_t>(number(row[4])));
+            }
+            r->hostname = row[5].value_or(std::string());
+            if (row[6] && !row[6]->empty()) {
+                std::string list = *row[6];
+                size_t start = 0;
+                while (start <= list.size()) {
+                    size_t comma = list.find(',', start);
+                    std::string name = list.substr(start, comma - start);
+                    name.erase(0, name.find_first_not_of(' '));
+                    name.erase(name.find_last_not_of(' ') + 1);
+                    if (!name.empty()) {
+                        r->clientClasses.push_back(name);
+                    }
+                    if (comma == std::string::npos) {
+                        break;
+                    }
+                    start = comma + 1;
+                }
+            }
+            if (row[7] && number(row[7]) != 0) {
+                r->nextServer = Ipv4Address(static_cast<uint32_t>(number(row[7])));
+            }
+            if (row[8] && !row[8]->empty()) {
+                r->serverHostname = *row[8];
+            }
+            if (row[9] && !row[9]->empty()) {
+                r->bootFileName = *row[9];
+            }
+            if (row[10] && !row[10]->empty()) {
+                r->userContext = nlohmann::json::parse(*row[10], nullptr, false);
+                if (r->userContext.is_discarded()) {
+                    r->userContext = nullptr;
+                }
+            }
+            h.host = r;
+            out.push_back(std::move(h));
+        }
+        if (!row[11]) {
+            continue; // no option (the LEFT JOIN's NULL row)
+        }
+        OptionData o;
+        o.code = static_cast<uint8_t>(number(row[11]));
+        o.space = row[14] && !row[14]->empty() ? *row[14] : "dhcp4";
+        o.alwaysSend = row[15].value_or("f") == "t";
+        const OptionDefinition* def = defs.byCode(o.code, o.space);
+        o.name = def ? def->name : "";
+        try {
+            if (row[13] && !row[13]->empty()) {
+                o.text = *row[13];
+                o.csvFormat = true;
+                o.data = encodeOptionData(def, o.text, true);
+            } else {
+                o.data = fromHex(row[12].value_or(std::string()));
+                o.csvFormat = false;
+            }
+        } catch (const std::exception& e) {
+            KAHU_ERROR(logger_, "PGSQL_HOST_OPTION_INVALID",
+                       "host {} in {}: option {} left out: {}", id, params_.describe(), o.code,
+                       e.what());
+            continue;
+        }
+        r->options.push_back(std::move(o));
+    }
+    return out;
+}
+
+std::optional<StoredHost> PgSqlHostStore::get(SubnetId subnet, IdentifierType type,
+                                              const std::vector<uint8_t>& identifier) const {
+    if (!mayHave(subnet, type, identifier)) {
+        return std::nullopt;
+    }
+    Params p;
+    p.i64(subnet).i64(identifierCode(type)).bytes(identifier.data(), identifier.size());
+    auto hosts = select("h.dhcp4_subnet_id = $1 AND h.dhcp_identifier_type = $2 AND "
+                        "h.dhcp_identifier = $3",
+                        p);
+    return hosts.empty() ? std::nullopt : std::optional<StoredHost>(std::move(hosts.front()));
+}
+
+std::optional<StoredHost> PgSqlHostStore::getByAddress(SubnetId subnet, Ipv4Address a) const {
+    if (!mayHave(subnet, a)) {
+        return std::nullopt;
+    }
+    Params p;
+    p.i64(subnet).i64(a.value());
+    auto hosts = select("h.dhcp4_subnet_id = $1 AND h.ipv4_address = $2", p);
+    return hosts.empty() ? std::nullopt : std::optional<StoredHost>(std::move(hosts.front()));
+}
+
+std::vector<StoredHost> PgSqlHostStore::getAll(SubnetId subnet) const {
+    Params p;
+    p.i64(subnet);
+    return select("h.dhcp4_subnet_id = $1", p);
+}
+
+std::vector<StoredHost> PgSqlHostStore::getPage(std::optional<SubnetId> subnet, uint64_t after,
+                                                size_t limit) const {
+    // The limit counts hosts, not option rows: pick the page's host ids first.
+    Params p;
+    p.i64(int64_t(std::min<uint64_t>(after, 0x7fffffffffffffffu))).i64(limitOf(limit));
+    if (subnet) {
+        p.i64(*subnet);
+        return select("h.host_id IN (SELECT host_id FROM hosts WHERE host_id > $1::bigint AND "
+                      "dhcp4_subnet_id = $3 ORDER BY host_id LIMIT $2)",
+                      p);
+    }
+    return select("h.host_id IN (SELECT host_id FROM hosts WHERE host_id > $1::bigint AND "
+                  "dhcp4_subnet_id IS NOT NULL ORDER BY host_id LIMIT $2)",
+                  p);
+}
+
+std::vector<StoredHost> PgSqlHostStore::getByHostname(std::string_view hostname,
+                                                      std::optional<SubnetId> subnet) const {
+    // lower(hostname): what Kea's hosts_by_hostname index holds.
+    Params p;
+    p.text(std::string(hostname));
+    if (subnet) {
+        p.i64(*subnet);
+        return select("lower(h.hostname) = lower($1::text) AND h.dhcp4_subnet_id = $2", p);
+    }
+    return select("lower(h.hostname) = lower($1::text) AND h.dhcp4_subnet_id IS NOT NULL", p);
+}
+
+std::vector<StoredHost> PgSqlHostStore::getById(IdentifierType type,
+                                                const std::vector<uint8_t>& identifier) const {
+    Params p;
+    p.i64(identifierCode(type)).bytes(identifier.data(), identifier.size());
+    return select("h.dhcp_identifier_type = $1 AND h.dhcp_identifier = $2 AND "
+                  "h.dhcp4_subnet_id IS NOT NULL",
+                  p);
+}
+
+std::vector<StoredHost> PgSqlHostStore::getAllByAddress(Ipv4Address a,
+                                                        std::optional<SubnetId> subnet) const {
+    Params p;
+    p.i64(a.value());
+    if (subnet) {
+        p.i64(*subnet);
+        return select("h.ipv4_address = $1 AND h.dhcp4_subnet_id = $2", p);
+    }
+    return select("h.ipv4_address = $1", p);
+}
+
+void PgSqlHostStore::writable() const {
+    if (params_.readonly) {
+        throw Error("the hosts database " + params_.describe() + " is read-only");
+    }
+}
+
+void PgSqlHostStore::add(SubnetId subnet, const Reservation& host) {
+    writable();
+    auto identType = identifierTypeOf(host);
+    if (!identType) {
+        throw Error("a reservation needs an identifier");
+    }
+    const IdentifierType type = *identType;
+    const std::vector<uint8_t>* ident = identifierOf(host, type);
+    const std::string duplicate = "Database duplicate entry error: subnet " +
+                                  std::to_string(subnet) +
+                                  " already has a reservation for this identifier or address";
+    Params h;
+    h.bytes(ident->data(), ident->size()).i64(identifierCode(type)).i64(subnet);
+    if (host.ipAddress) {
+        h.i64(host.ipAddress->value());
+    } else {
+        h.null();
+    }
+    if (host.hostname.empty()) {
+        h.null();
+    } else {
+        h.text(host.hostname);
+    }
+    if (host.clientClasses.empty()) {
+        h.null();
+    } else {
+        h.text(joined(host.clientClasses));
+    }
+    if (host.nextServer) {
+        h.i64(host.nextServer->value());
+    } else {
+        h.null();
+    }
+    optionalText(h, host.serverHostname);
+    optionalText(h, host.bootFileName);
+    if (host.userContext.is_null()) {
+        h.null();
+    } else {
+        h.text(host.userContext.dump());
+    }
+    const bool added = withConnection([&](PgSqlConnection& c) {
+        c.select("BEGIN");
+        try {
+            auto ids = c.select(kInsertHost, h);
+            if (ids.empty() || !ids[0].at(0)) {
+                c.select("ROLLBACK");
+                return false;
+            }
+            const int64_t id = int64_t(number(ids[0][0]));
+            for (const auto& o : host.options) {
+                const bool formatted = o.csvFormat && !o.text.empty();
+                Params op;
+                op.i64(o.code);
+                if (formatted) {
+                    op.null().text(o.text);
+                } else {
+                    op.bytes(o.data.data(), o.data.size()).null();
+                }
+                op.text(o.space).boolean(o.alwaysSend).i64(id);
+                c.select(kInsertOption, op);
+            }
+            c.select("COMMIT");
+            return true;
+        } catch (const DbError& e) {
+            try {
+                c.select("ROLLBACK");
+            } catch (...) {
+            }
+            // The same identifier, added by another writer meanwhile (a clash on host_id, from
+            // rows written with explicit ids, is not a duplicate reservation: it stays an error).
+            if (e.sqlstate() == kUniqueViolation &&
+                std::string_view(e.what()).find("key_dhcp4_identifier_subnet_id") !=
+                    std::string_view::npos) {
+                return false;
+            }
+            throw;
+        } catch (...) {
+            try {
+                c.select("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+    });
+    if (!added) {
+        throw Error(duplicate);
+    }
+    remember(subnet, host);
+}
+
+bool PgSqlHostStore::removeWhere(const std::string& where, const Params& in) {
+    writable();
+    // The host's options (and any IPv6 reservation or DHCPv6 option of a host Kea wrote) go
+    // with it: both schemas delete them on cascade, as Kea's own DELETE relies on.
+    uint64_t removed = 0;
+    withConnection([&](PgSqlConnection& c) {
+        c.select("DELETE FROM hosts AS h WHERE " + where, in, &removed);
+        return 0;
+    });
+    return removed > 0;
+}
+
+bool PgSqlHostStore::remove(SubnetId subnet, Ipv4Address address) {
+    Params p;
+    p.i64(subnet).i64(address.value());
+    return removeWhere("h.dhcp4_subnet_id = $1 AND h.ipv4_address = $2", p);
+}
+
+bool PgSqlHostStore::remove(SubnetId subnet, IdentifierType type,
+                            const std::vector<uint8_t>& identifier) {
+    Params p;
+    p.i64(subnet).i64(identifierCode(type)).bytes(identifier.data(), identifier.size());
+    return removeWhere("h.dhcp4_subnet_id = $1 AND h.dhcp_identifier_type = $2 AND "
+                       "h.dhcp_identifier = $3",
+                       p);
+}
+
+} // namespace kahu::pgsql

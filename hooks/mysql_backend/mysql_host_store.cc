@@ -57,22 +57,6 @@ std::string joined(const std::vector<std::string>& names) {
 
 } // namespace
 
-int MySqlHostStore::identifierCode(IdentifierType t) noexcept {
-    switch (t) {
-    case IdentifierType::HwAddress:
-        return 0;
-    case IdentifierType::Duid:
-        return 1;
-    case IdentifierType::CircuitId:
-        return 2;
-    case IdentifierType::ClientIdentifier:
-        return 3;
-    case IdentifierType::FlexId:
-        return 4;
-    }
-    return 0;
-}
-
 MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
                                ServerAccess* server, bool digest)
     : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
@@ -85,15 +69,21 @@ MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logge
                     "host tables to a database made by an earlier kahu-admin): " +
                     e.what());
     }
+    std::unique_ptr<sql::HostDigest::Keys> keys;
     if (digest && params_.digestRefreshTime > 0) {
-        digest_ = loadDigest(*c);
+        keys = loadDigest(*c);
         KAHU_INFO(logger_, "MYSQL_HOST_DIGEST_LOADED",
                   "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
-                  digest_->identifiers.size(), params_.digestRefreshTime);
+                  keys->identifiers.size(), params_.digestRefreshTime);
     }
     pool_.push_back(std::move(c));
-    if (digest_) {
-        refresher_ = std::jthread([this](const std::stop_token& stop) { refreshLoop(stop); });
+    if (keys) {
+        digest_ = std::make_unique<sql::HostDigest>(
+            std::move(keys), std::chrono::milliseconds(params_.digestRefreshTime),
+            [this](const std::string& known) { return changedKeys(known); },
+            sql::HostDigest::Messages{"MYSQL_HOST_DIGEST_RELOADED", "MYSQL_HOST_DIGEST_RECOVERED",
+                                      "MYSQL_HOST_DIGEST_CHECK_FAILED"},
+            logger_, params_.describe());
     }
 }
 
@@ -127,15 +117,6 @@ template <class F> auto MySqlHostStore::withConnection(F&& fn) const {
     }
 }
 
-std::string MySqlHostStore::digestKey(SubnetId subnet, int typeCode, std::string_view hex) {
-    std::string key = std::to_string(subnet);
-    key += ':';
-    key += std::to_string(typeCode);
-    key += ':';
-    key += hex;
-    return key;
-}
-
 std::string MySqlHostStore::digestVersion(MySqlConnection& c) const {
     auto rows = c.select(
         "SELECT (SELECT COUNT(*) FROM hosts), (SELECT COALESCE(MAX(host_id), 0) FROM hosts), "
@@ -155,95 +136,40 @@ std::string MySqlHostStore::digestVersion(MySqlConnection& c) const {
     return v;
 }
 
-std::unique_ptr<MySqlHostStore::Digest> MySqlHostStore::loadDigest(MySqlConnection& c) const {
-    auto d = std::make_unique<Digest>();
+std::unique_ptr<sql::HostDigest::Keys> MySqlHostStore::loadDigest(MySqlConnection& c) const {
+    auto d = std::make_unique<sql::HostDigest::Keys>();
     d->version = digestVersion(c); // first: a change while reading shows at the next check
     auto rows = c.select("SELECT dhcp4_subnet_id, dhcp_identifier_type, HEX(dhcp_identifier), "
                          "ipv4_address FROM hosts WHERE dhcp4_subnet_id IS NOT NULL");
     d->identifiers.reserve(rows.size());
     for (const auto& row : rows) {
         const auto subnet = static_cast<SubnetId>(number(row[0]));
-        d->identifiers.insert(
-            digestKey(subnet, static_cast<int>(number(row[1])), row[2].value_or("")));
+        d->addIdentifier(subnet, static_cast<int>(number(row[1])), row[2].value_or(""));
         if (row[3]) {
-            d->addresses.insert(uint64_t{subnet} << 32 | number(row[3]));
+            d->addAddress(subnet, static_cast<uint32_t>(number(row[3])));
         }
     }
     return d;
 }
 
+std::unique_ptr<sql::HostDigest::Keys> MySqlHostStore::changedKeys(const std::string& known) const {
+    return withConnection([&](MySqlConnection& c) -> std::unique_ptr<sql::HostDigest::Keys> {
+        return digestVersion(c) == known ? nullptr : loadDigest(c);
+    });
+}
+
 bool MySqlHostStore::mayHave(SubnetId subnet, IdentifierType type,
                              const std::vector<uint8_t>& id) const {
-    std::shared_lock lock(digestMutex_);
-    return !digest_ ||
-           digest_->identifiers.count(digestKey(subnet, identifierCode(type),
-                                                identifierToText(IdentifierType::FlexId, id))) != 0;
+    return !digest_ || digest_->mayHave(subnet, type, id);
 }
 
 bool MySqlHostStore::mayHave(SubnetId subnet, Ipv4Address address) const {
-    std::shared_lock lock(digestMutex_);
-    return !digest_ || digest_->addresses.count(uint64_t{subnet} << 32 | address.value()) != 0;
+    return !digest_ || digest_->mayHave(subnet, address);
 }
 
 void MySqlHostStore::remember(SubnetId subnet, const Reservation& host) {
-    std::unique_lock lock(digestMutex_);
-    if (!digest_) {
-        return;
-    }
-    if (auto type = identifierTypeOf(host)) {
-        digest_->identifiers.insert(
-            digestKey(subnet, identifierCode(*type),
-                      identifierToText(IdentifierType::FlexId, *identifierOf(host, *type))));
-    }
-    if (host.ipAddress) {
-        digest_->addresses.insert(uint64_t{subnet} << 32 | host.ipAddress->value());
-    }
-}
-
-void MySqlHostStore::refreshLoop(const std::stop_token& stop) {
-    const std::chrono::milliseconds every(params_.digestRefreshTime);
-    bool failing = false;
-    for (;;) {
-        {
-            std::unique_lock lock(wakeMutex_);
-            wake_.wait_for(lock, stop, every, [] { return false; });
-        }
-        if (stop.stop_requested()) {
-            return;
-        }
-        try {
-            withConnection([&](MySqlConnection& c) {
-                const std::string version = digestVersion(c);
-                {
-                    std::shared_lock lock(digestMutex_);
-                    if (digest_->version == version) {
-                        return 0;
-                    }
-                }
-                auto fresh = loadDigest(c);
-                const size_t n = fresh->identifiers.size();
-                {
-                    std::unique_lock lock(digestMutex_);
-                    digest_ = std::move(fresh);
-                }
-                KAHU_DEBUG(logger_, 40, "MYSQL_HOST_DIGEST_RELOADED",
-                           "{}: the hosts table changed, {} host(s) known", params_.describe(), n);
-                return 0;
-            });
-            if (failing) {
-                KAHU_INFO(logger_, "MYSQL_HOST_DIGEST_RECOVERED", "{}: changes are checked again",
-                          params_.describe());
-            }
-            failing = false;
-        } catch (const std::exception& e) {
-            // The database is away: keep what is known; lookups of known hosts fail as before.
-            if (!failing) {
-                KAHU_WARN(logger_, "MYSQL_HOST_DIGEST_CHECK_FAILED",
-                          "{}: cannot check the hosts table for changes: {}", params_.describe(),
-                          e.what());
-            }
-            failing = true;
-        }
+    if (digest_) {
+        digest_->remember(subnet, host);
     }
 }
 

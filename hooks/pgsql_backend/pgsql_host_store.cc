@@ -84,22 +84,6 @@ int64_t limitOf(size_t n) {
 
 } // namespace
 
-int PgSqlHostStore::identifierCode(IdentifierType t) noexcept {
-    switch (t) {
-    case IdentifierType::HwAddress:
-        return 0;
-    case IdentifierType::Duid:
-        return 1;
-    case IdentifierType::CircuitId:
-        return 2;
-    case IdentifierType::ClientIdentifier:
-        return 3;
-    case IdentifierType::FlexId:
-        return 4;
-    }
-    return 0;
-}
-
 PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logger> logger,
                                ServerAccess* server, bool digest)
     : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
@@ -117,19 +101,25 @@ PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logge
                          "kea-admin db-init pgsql make them): " +
                          e.what());
     }
+    std::unique_ptr<sql::HostDigest::Keys> keys;
     if (digest && params_.digestRefreshTime > 0) {
         try {
-            digest_ = loadDigest(*c);
+            keys = loadDigest(*c);
         } catch (const DbError& e) {
             throw StoreError(e.what());
         }
         KAHU_INFO(logger_, "PGSQL_HOST_DIGEST_LOADED",
                   "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
-                  digest_->identifiers.size(), params_.digestRefreshTime);
+                  keys->identifiers.size(), params_.digestRefreshTime);
     }
     pool_.push_back(std::move(c));
-    if (digest_) {
-        refresher_ = std::jthread([this](const std::stop_token& stop) { refreshLoop(stop); });
+    if (keys) {
+        digest_ = std::make_unique<sql::HostDigest>(
+            std::move(keys), std::chrono::milliseconds(params_.digestRefreshTime),
+            [this](const std::string& known) { return changedKeys(known); },
+            sql::HostDigest::Messages{"PGSQL_HOST_DIGEST_RELOADED", "PGSQL_HOST_DIGEST_RECOVERED",
+                                      "PGSQL_HOST_DIGEST_CHECK_FAILED"},
+            logger_, params_.describe());
     }
 }
 
@@ -172,15 +162,6 @@ template <class F> auto PgSqlHostStore::withConnection(F&& fn) const {
     }
 }
 
-std::string PgSqlHostStore::digestKey(SubnetId subnet, int typeCode, std::string_view hex) {
-    std::string key = std::to_string(subnet);
-    key += ':';
-    key += std::to_string(typeCode);
-    key += ':';
-    key += hex;
-    return key;
-}
-
 std::string PgSqlHostStore::digestVersion(PgSqlConnection& c) {
     // xmin is a 32-bit transaction id; as text it reads as an unsigned number.
     auto rows = c.select("SELECT count(*), COALESCE(max(host_id), 0), "
@@ -193,8 +174,8 @@ std::string PgSqlHostStore::digestVersion(PgSqlConnection& c) {
     return r[0].value_or("") + "/" + r[1].value_or("") + "/" + r[2].value_or("");
 }
 
-std::unique_ptr<PgSqlHostStore::Digest> PgSqlHostStore::loadDigest(PgSqlConnection& c) const {
-    auto d = std::make_unique<Digest>();
+std::unique_ptr<sql::HostDigest::Keys> PgSqlHostStore::loadDigest(PgSqlConnection& c) const {
+    auto d = std::make_unique<sql::HostDigest::Keys>();
     d->version = digestVersion(c); // first: a change while reading shows at the next check
     auto rows = c.select("SELECT dhcp4_subnet_id, dhcp_identifier_type, "
                          "upper(encode(dhcp_identifier, 'hex')), ipv4_address FROM hosts "
@@ -203,89 +184,32 @@ std::unique_ptr<PgSqlHostStore::Digest> PgSqlHostStore::loadDigest(PgSqlConnecti
     d->identifiers.reserve(rows.size());
     for (const auto& row : rows) {
         const auto subnet = static_cast<SubnetId>(number(row[0]));
-        d->identifiers.insert(
-            digestKey(subnet, static_cast<int>(number(row[1])), row[2].value_or("")));
+        d->addIdentifier(subnet, static_cast<int>(number(row[1])), row[2].value_or(""));
         if (row[3]) {
-            d->addresses.insert(uint64_t{subnet} << 32 | (number(row[3]) & 0xffffffffu));
+            d->addAddress(subnet, static_cast<uint32_t>((number(row[3]) & 0xffffffffu)));
         }
     }
     return d;
 }
 
+std::unique_ptr<sql::HostDigest::Keys> PgSqlHostStore::changedKeys(const std::string& known) const {
+    return withConnection([&](PgSqlConnection& c) -> std::unique_ptr<sql::HostDigest::Keys> {
+        return digestVersion(c) == known ? nullptr : loadDigest(c);
+    });
+}
+
 bool PgSqlHostStore::mayHave(SubnetId subnet, IdentifierType type,
                              const std::vector<uint8_t>& id) const {
-    std::shared_lock lock(digestMutex_);
-    // identifierToText gives flex-id's form for any bytes: upper hex without separators, as
-    // the digest's upper(encode(..., 'hex')).
-    return !digest_ ||
-           digest_->identifiers.count(digestKey(subnet, identifierCode(type),
-                                                identifierToText(IdentifierType::FlexId, id))) != 0;
+    return !digest_ || digest_->mayHave(subnet, type, id);
 }
 
 bool PgSqlHostStore::mayHave(SubnetId subnet, Ipv4Address address) const {
-    std::shared_lock lock(digestMutex_);
-    return !digest_ || digest_->addresses.count(uint64_t{subnet} << 32 | address.value()) != 0;
+    return !digest_ || digest_->mayHave(subnet, address);
 }
 
 void PgSqlHostStore::remember(SubnetId subnet, const Reservation& host) {
-    std::unique_lock lock(digestMutex_);
-    if (!digest_) {
-        return;
-    }
-    if (auto type = identifierTypeOf(host)) {
-        digest_->identifiers.insert(
-            digestKey(subnet, identifierCode(*type),
-                      identifierToText(IdentifierType::FlexId, *identifierOf(host, *type))));
-    }
-    if (host.ipAddress) {
-        digest_->addresses.insert(uint64_t{subnet} << 32 | host.ipAddress->value());
-    }
-}
-
-void PgSqlHostStore::refreshLoop(const std::stop_token& stop) {
-    const std::chrono::milliseconds every(params_.digestRefreshTime);
-    bool failing = false;
-    for (;;) {
-        {
-            std::unique_lock lock(wakeMutex_);
-            wake_.wait_for(lock, stop, every, [] { return false; });
-        }
-        if (stop.stop_requested()) {
-            return;
-        }
-        try {
-            withConnection([&](PgSqlConnection& c) {
-                const std::string version = digestVersion(c);
-                {
-                    std::shared_lock lock(digestMutex_);
-                    if (digest_->version == version) {
-                        return 0;
-                    }
-                }
-                auto fresh = loadDigest(c);
-                const size_t n = fresh->identifiers.size();
-                {
-                    std::unique_lock lock(digestMutex_);
-                    digest_ = std::move(fresh);
-                }
-                KAHU_DEBUG(logger_, 40, "PGSQL_HOST_DIGEST_RELOADED",
-                           "{}: the hosts table changed, {} host(s) known", params_.describe(), n);
-                return 0;
-            });
-            if (failing) {
-                KAHU_INFO(logger_, "PGSQL_HOST_DIGEST_RECOVERED", "{}: changes are checked again",
-                          params_.describe());
-            }
-            failing = false;
-        } catch (const std::exception& e) {
-            // The database is away: keep what is known; lookups of known hosts fail as before.
-            if (!failing) {
-                KAHU_WARN(logger_, "PGSQL_HOST_DIGEST_CHECK_FAILED",
-                          "{}: cannot check the hosts table for changes: {}", params_.describe(),
-                          e.what());
-            }
-            failing = true;
-        }
+    if (digest_) {
+        digest_->remember(subnet, host);
     }
 }
 

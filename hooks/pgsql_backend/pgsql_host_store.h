@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "host_digest.h"
 #include "pgsql_connection.h"
 #include "pgsql_params.h"
 
-#include <condition_variable>
 #include <kahu/host/host_store.h>
 #include <kahu/server_access.h>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <spdlog/logger.h>
-#include <stop_token>
 #include <string>
-#include <thread>
-#include <unordered_set>
 #include <vector>
 
 namespace kahu::pgsql {
@@ -81,7 +77,7 @@ public:
                 const std::vector<uint8_t>& identifier) override;
 
     /// Kea's host_identifier_type codes.
-    static int identifierCode(IdentifierType t) noexcept;
+    static int identifierCode(IdentifierType t) noexcept { return sql::identifierCode(t); }
     /// The change check's answer: "count/highest host_id/sum of xmin".
     static std::string digestVersion(PgSqlConnection& c);
 
@@ -95,19 +91,13 @@ private:
     void writable() const;
     bool removeWhere(const std::string& where, const Params& in);
 
-    /// What the digest knows. The version is the change check's answer when it was read.
-    struct Digest {
-        std::unordered_set<std::string> identifiers; ///< digestKey()
-        std::unordered_set<uint64_t> addresses;      ///< subnet << 32 | address
-        std::string version;
-    };
-    static std::string digestKey(SubnetId subnet, int typeCode, std::string_view hex);
-    std::unique_ptr<Digest> loadDigest(PgSqlConnection& c) const;
+    std::unique_ptr<sql::HostDigest::Keys> loadDigest(PgSqlConnection& c) const;
+    /// The digest's change check: fresh keys when the table changed since `known`, else null.
+    std::unique_ptr<sql::HostDigest::Keys> changedKeys(const std::string& known) const;
     /// False when the digest rules the key out; true when it may be there (or no digest).
     bool mayHave(SubnetId subnet, IdentifierType type, const std::vector<uint8_t>& id) const;
     bool mayHave(SubnetId subnet, Ipv4Address address) const;
     void remember(SubnetId subnet, const Reservation& host);
-    void refreshLoop(const std::stop_token& stop);
 
     PgSqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
@@ -115,11 +105,9 @@ private:
     mutable std::mutex poolMutex_;
     mutable std::vector<std::unique_ptr<PgSqlConnection>> pool_;
 
-    mutable std::shared_mutex digestMutex_;
-    std::unique_ptr<Digest> digest_; ///< null: no digest (off, or a configuration check)
-    std::mutex wakeMutex_;
-    std::condition_variable_any wake_;
-    std::jthread refresher_; ///< last: stopped and joined before the rest goes
+    /// Null: no digest (off, or a configuration check). Last: its refresh thread, which
+    /// queries through the pool, is stopped before anything else goes.
+    std::unique_ptr<sql::HostDigest> digest_;
 };
 
 } // namespace kahu::pgsql

@@ -123,8 +123,9 @@ TEST(DbRecovery, TriesRunOutPerOnFail) {
         DbRecovery r(params(2, f), "db", kIds, log.logger, &server);
         r.lost(
             "x", [] {}, [] { throw std::runtime_error("down"); });
-        ASSERT_TRUE(eventually([&] { return log.text().find("T_FAILED could not reconnect") != std::string::npos; }))
-            << toString(f);
+        ASSERT_TRUE(eventually([&] {
+            return log.text().find("T_FAILED could not reconnect") != std::string::npos;
+        })) << toString(f);
         if (f == OnFail::ServeRetryContinue) {
             ASSERT_TRUE(eventually([&] { return server.enabled.load() == 1; }));
             EXPECT_EQ(-1, server.shutdown.load());
@@ -245,7 +246,8 @@ TEST(ConnectionPool, AnOperationThatGetsThroughAfterTheTriesEndsTheLoss) {
         r);
     EXPECT_THROW(pool.with([](FakeConn&) -> int { throw DbError("server gone", true); }),
                  StoreError);
-    ASSERT_TRUE(eventually([&] { return log.text().find("T_FAILED could not reconnect") != std::string::npos; }));
+    ASSERT_TRUE(eventually(
+        [&] { return log.text().find("T_FAILED could not reconnect") != std::string::npos; }));
     EXPECT_FALSE(r.available());
     up = true;
     EXPECT_EQ(1, pool.with([](FakeConn& c) { return c.id; }));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "mysql_host_store.h"
 
+#include "host_rows.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -54,6 +56,15 @@ std::string joined(const std::vector<std::string>& names) {
     }
     return out;
 }
+
+// MySQL returns binary columns as their bytes and booleans as 0/1.
+const sql::HostRowFormat kRowFormat{
+    [](const std::optional<std::string>& v) {
+        const std::string& s = v.value_or(std::string());
+        return std::vector<uint8_t>(s.begin(), s.end());
+    },
+    [](const std::optional<std::string>& v) { return number(v) != 0; },
+    "MYSQL_HOST_OPTION_INVALID"};
 
 } // namespace
 
@@ -181,103 +192,7 @@ std::vector<StoredHost> MySqlHostStore::select(const std::string& where,
     std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
     const OptionDefinitions& defs =
         cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
-    std::vector<StoredHost> out;
-    std::shared_ptr<Reservation> r;
-    for (const auto& row : rows) {
-        const uint64_t id = number(row[0]);
-        if (!r || out.back().id != id) {
-            r = std::make_shared<Reservation>();
-            StoredHost h;
-            h.id = id;
-            h.subnet = static_cast<SubnetId>(number(row[3]));
-            const std::string& ident = row[1].value_or(std::string());
-            std::vector<uint8_t> bytes(ident.begin(), ident.end());
-            switch (number(row[2])) {
-            case 0:
-                r->hwAddress = HwAddr{1, bytes};
-                break;
-            case 1:
-                r->duid = bytes;
-                break;
-            case 2:
-                r->circuitId = bytes;
-                break;
-            case 3:
-                r->clientId = bytes;
-                break;
-            case 4:
-                r->flexId = bytes;
-                break;
-            default:
-                break;
-            }
-            if (row[4] && number(row[4]) != 0) {
-                r->ipAddress = Ipv4Address(static_cast<uint32_t>(number(row[4])));
-            }
-            r->hostname = row[5].value_or(std::string());
-            if (row[6] && !row[6]->empty()) {
-                std::string list = *row[6];
-                size_t start = 0;
-                while (start <= list.size()) {
-                    size_t comma = list.find(',', start);
-                    std::string name = list.substr(start, comma - start);
-                    name.erase(0, name.find_first_not_of(' '));
-                    name.erase(name.find_last_not_of(' ') + 1);
-                    if (!name.empty()) {
-                        r->clientClasses.push_back(name);
-                    }
-                    if (comma == std::string::npos) {
-                        break;
-                    }
-                    start = comma + 1;
-                }
-            }
-            if (row[7] && number(row[7]) != 0) {
-                r->nextServer = Ipv4Address(static_cast<uint32_t>(number(row[7])));
-            }
-            if (row[8] && !row[8]->empty()) {
-                r->serverHostname = *row[8];
-            }
-            if (row[9] && !row[9]->empty()) {
-                r->bootFileName = *row[9];
-            }
-            if (row[10] && !row[10]->empty()) {
-                r->userContext = nlohmann::json::parse(*row[10], nullptr, false);
-                if (r->userContext.is_discarded()) {
-                    r->userContext = nullptr;
-                }
-            }
-            h.host = r;
-            out.push_back(std::move(h));
-        }
-        if (!row[11]) {
-            continue; // no option (the LEFT JOIN's NULL row)
-        }
-        OptionData o;
-        o.code = static_cast<uint8_t>(number(row[11]));
-        o.space = row[14] && !row[14]->empty() ? *row[14] : "dhcp4";
-        o.alwaysSend = number(row[15]) != 0;
-        const OptionDefinition* def = defs.byCode(o.code, o.space);
-        o.name = def ? def->name : "";
-        try {
-            if (row[13] && !row[13]->empty()) {
-                o.text = *row[13];
-                o.csvFormat = true;
-                o.data = encodeOptionData(def, o.text, true);
-            } else {
-                const std::string& v = row[12].value_or(std::string());
-                o.data.assign(v.begin(), v.end());
-                o.csvFormat = false;
-            }
-        } catch (const std::exception& e) {
-            KAHU_ERROR(logger_, "MYSQL_HOST_OPTION_INVALID",
-                       "host {} in {}: option {} left out: {}", id, params_.describe(), o.code,
-                       e.what());
-            continue;
-        }
-        r->options.push_back(std::move(o));
-    }
-    return out;
+    return sql::hostsFromRows(rows, kRowFormat, defs, *logger_, params_.describe());
 }
 
 std::optional<StoredHost> MySqlHostStore::get(SubnetId subnet, IdentifierType type,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "pgsql_host_store.h"
 
+#include "host_rows.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -81,6 +83,12 @@ Params& optionalText(Params& p, const std::optional<std::string>& s) {
 int64_t limitOf(size_t n) {
     return int64_t(std::min<size_t>(n, 0x7fffffffffffffffu));
 }
+
+// The host columns as select() reads them: bytea as hex (encode(..., 'hex')), booleans as t/f.
+const sql::HostRowFormat kRowFormat{
+    [](const std::optional<std::string>& v) { return fromHex(v.value_or(std::string())); },
+    [](const std::optional<std::string>& v) { return v.value_or("f") == "t"; },
+    "PGSQL_HOST_OPTION_INVALID"};
 
 } // namespace
 
@@ -220,101 +228,7 @@ std::vector<StoredHost> PgSqlHostStore::select(const std::string& where, const P
     std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
     const OptionDefinitions& defs =
         cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
-    std::vector<StoredHost> out;
-    std::shared_ptr<Reservation> r;
-    for (const auto& row : rows) {
-        const uint64_t id = number(row[0]);
-        if (!r || out.back().id != id) {
-            r = std::make_shared<Reservation>();
-            StoredHost h;
-            h.id = id;
-            h.subnet = static_cast<SubnetId>(number(row[3]));
-            std::vector<uint8_t> bytes = fromHex(row[1].value_or(std::string()));
-            switch (number(row[2])) {
-            case 0:
-                r->hwAddress = HwAddr{1, bytes};
-                break;
-            case 1:
-                r->duid = bytes;
-                break;
-            case 2:
-                r->circuitId = bytes;
-                break;
-            case 3:
-                r->clientId = bytes;
-                break;
-            case 4:
-                r->flexId = bytes;
-                break;
-            default:
-                break;
-            }
-            if (row[4] && number(row[4]) != 0) {
-                r->ipAddress = Ipv4Address(static_cast<uint32_t>(number(row[4])));
-            }
-            r->hostname = row[5].value_or(std::string());
-            if (row[6] && !row[6]->empty()) {
-                std::string list = *row[6];
-                size_t start = 0;
-                while (start <= list.size()) {
-                    size_t comma = list.find(',', start);
-                    std::string name = list.substr(start, comma - start);
-                    name.erase(0, name.find_first_not_of(' '));
-                    name.erase(name.find_last_not_of(' ') + 1);
-                    if (!name.empty()) {
-                        r->clientClasses.push_back(name);
-                    }
-                    if (comma == std::string::npos) {
-                        break;
-                    }
-                    start = comma + 1;
-                }
-            }
-            if (row[7] && number(row[7]) != 0) {
-                r->nextServer = Ipv4Address(static_cast<uint32_t>(number(row[7])));
-            }
-            if (row[8] && !row[8]->empty()) {
-                r->serverHostname = *row[8];
-            }
-            if (row[9] && !row[9]->empty()) {
-                r->bootFileName = *row[9];
-            }
-            if (row[10] && !row[10]->empty()) {
-                r->userContext = nlohmann::json::parse(*row[10], nullptr, false);
-                if (r->userContext.is_discarded()) {
-                    r->userContext = nullptr;
-                }
-            }
-            h.host = r;
-            out.push_back(std::move(h));
-        }
-        if (!row[11]) {
-            continue; // no option (the LEFT JOIN's NULL row)
-        }
-        OptionData o;
-        o.code = static_cast<uint8_t>(number(row[11]));
-        o.space = row[14] && !row[14]->empty() ? *row[14] : "dhcp4";
-        o.alwaysSend = row[15].value_or("f") == "t";
-        const OptionDefinition* def = defs.byCode(o.code, o.space);
-        o.name = def ? def->name : "";
-        try {
-            if (row[13] && !row[13]->empty()) {
-                o.text = *row[13];
-                o.csvFormat = true;
-                o.data = encodeOptionData(def, o.text, true);
-            } else {
-                o.data = fromHex(row[12].value_or(std::string()));
-                o.csvFormat = false;
-            }
-        } catch (const std::exception& e) {
-            KAHU_ERROR(logger_, "PGSQL_HOST_OPTION_INVALID",
-                       "host {} in {}: option {} left out: {}", id, params_.describe(), o.code,
-                       e.what());
-            continue;
-        }
-        r->options.push_back(std::move(o));
-    }
-    return out;
+    return sql::hostsFromRows(rows, kRowFormat, defs, *logger_, params_.describe());
 }
 
 std::optional<StoredHost> PgSqlHostStore::get(SubnetId subnet, IdentifierType type,

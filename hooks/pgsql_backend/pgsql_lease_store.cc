@@ -22,7 +22,8 @@ PgSqlLeaseStore::PgSqlLeaseStore(PgSqlParams params, std::shared_ptr<spdlog::log
                                  bool mayWait, ServerAccess* server)
     : params_(std::move(params)), logger_(std::move(logger)),
       recovery_(params_.recovery(), params_.describe(), kMessages, logger_, server),
-      pool_([this] { return connect(); }, recovery_) {
+      pool_([this] { return connect(); }, recovery_,
+            [server] { return sql::keaConnectionLimit(server); }) {
     std::unique_ptr<PgSqlConnection> first;
     try {
         first = sql::DbRecovery::connectAtStart<PgSqlConnection>(

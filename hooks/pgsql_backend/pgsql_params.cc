@@ -65,7 +65,11 @@ std::string PgSqlParams::describe() const {
     if (port) {
         s += ":" + std::to_string(port);
     }
-    return s + "/" + name + (tls() ? " (TLS)" : "");
+    // Without a trust anchor libpq runs sslmode=require: encrypted, the server not verified.
+    const char* security = !tls()                ? ""
+                           : trustAnchor.empty() ? " (TLS, server certificate not verified)"
+                                                 : " (TLS)";
+    return s + "/" + name + security;
 }
 
 } // namespace kahu::pgsql

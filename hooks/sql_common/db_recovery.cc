@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "db_recovery.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <kahu/config/server_config.h>
 
 namespace kahu::sql {
 
@@ -127,6 +129,19 @@ void DbRecovery::run(const std::function<void()>& reconnect) {
             server_->requestShutdown(EXIT_FAILURE);
         }
     }
+}
+
+unsigned keaConnectionLimit(const ServerAccess* server) {
+    auto config = server ? server->config() : nullptr;
+    if (!config) {
+        return 0;
+    }
+    const auto& mt = config->multiThreading;
+    if (!mt.enabled) {
+        return 1;
+    }
+    unsigned threads = mt.threadPoolSize ? mt.threadPoolSize : std::thread::hardware_concurrency();
+    return std::max(threads, 1U);
 }
 
 } // namespace kahu::sql

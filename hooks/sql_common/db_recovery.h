@@ -123,14 +123,25 @@ private:
     std::thread thread_ KAHU_GUARDED_BY(mutex_);
 };
 
+/// The concurrency Kea's database backends have by construction, one connection per DHCP
+/// thread: the active configuration's thread-pool-size (0 = one per core), 1 with
+/// multi-threading off. 0 (no limit) before a configuration is active (start-up reads) and
+/// without a server (configuration checks).
+unsigned keaConnectionLimit(const ServerAccess* server);
+
 /// Connections to one database, borrowed one per operation (each worker gets its own
 /// connection and prepared statements), with DbRecovery behind them.
+///
+/// A pool may be given a limit: at most limit() connections are borrowed at once, and an
+/// operation beyond it waits for one to come back (0 = no limit). The limit is asked on every
+/// borrow, so it may follow the active configuration.
 template <class Conn> class ConnectionPool {
 public:
     using Connect = std::function<std::unique_ptr<Conn>()>;
+    using Limit = std::function<unsigned()>;
 
-    ConnectionPool(Connect connect, DbRecovery& recovery)
-        : connect_(std::move(connect)), recovery_(recovery) {}
+    ConnectionPool(Connect connect, DbRecovery& recovery, Limit limit = {})
+        : connect_(std::move(connect)), recovery_(recovery), limit_(std::move(limit)) {}
 
     void put(std::unique_ptr<Conn> c) const KAHU_EXCLUDES(mutex_) {
         LockGuard lock(mutex_);
@@ -142,14 +153,28 @@ public:
     /// (a core type: its code stays mapped whatever happens to the store library before the
     /// exception is caught); other DbErrors as StoreError too, the connection going back.
     template <class F> auto with(F&& f) const KAHU_EXCLUDES(mutex_) {
+        const unsigned limit = limit_ ? limit_() : 0; // asked outside the lock: it may take others
         std::unique_ptr<Conn> c;
         {
-            LockGuard lock(mutex_);
+            UniqueLock lock(mutex_);
+            free_.wait(lock.native(),
+                       [&]() KAHU_REQUIRES(mutex_) { return limit == 0 || borrowed_ < limit; });
+            ++borrowed_;
             if (!idle_.empty()) {
                 c = std::move(idle_.back());
                 idle_.pop_back();
             }
         }
+        struct Borrow { // however the operation ends, its place goes back
+            const ConnectionPool& pool;
+            ~Borrow() {
+                {
+                    LockGuard lock(pool.mutex_);
+                    --pool.borrowed_;
+                }
+                pool.free_.notify_one();
+            }
+        } borrow{*this};
         auto giveBack = [&] {
             LockGuard lock(mutex_);
             idle_.push_back(std::move(c));
@@ -186,11 +211,20 @@ public:
         }
     }
 
+    /// Connections borrowed right now (for tests and diagnostics).
+    unsigned borrowed() const KAHU_EXCLUDES(mutex_) {
+        LockGuard lock(mutex_);
+        return borrowed_;
+    }
+
 private:
     Connect connect_;
     DbRecovery& recovery_;
+    Limit limit_;
     mutable Mutex mutex_;
+    mutable std::condition_variable free_;
     mutable std::vector<std::unique_ptr<Conn>> idle_ KAHU_GUARDED_BY(mutex_);
+    mutable unsigned borrowed_ KAHU_GUARDED_BY(mutex_) = 0;
 };
 
 } // namespace kahu::sql

@@ -186,8 +186,8 @@ assert_match "connection authorized: user=kea database=kea application_name=kahu
 config tls tlspass '. + {"cert-file": $cert, "key-file": $key}' >/dev/null
 pg_log_mark
 out=$(check) || fail "cert-file and key-file without trust-anchor: $out"
-assert_match "PGSQL_LEASE_DB_OPENED postgresql://tls@127.0.0.1:$PG_PORT/kea \(TLS\)" "$out" \
-    "client certificate without trust-anchor (sslmode require): opened"
+assert_match "PGSQL_LEASE_DB_OPENED postgresql://tls@127.0.0.1:$PG_PORT/kea \(TLS, server certificate not verified\)" "$out" \
+    "client certificate without trust-anchor (sslmode require): opened, and said unverified"
 assert_match "connection authorized: user=tls database=kea application_name=kahu SSL enabled" \
     "$(pg_log_new)" "client certificate without trust-anchor: PostgreSQL logged the connection with SSL"
 pass

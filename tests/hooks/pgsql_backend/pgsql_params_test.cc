@@ -59,6 +59,8 @@ TEST(PgSqlParams, EveryKeaKeyIsRead) {
     EXPECT_EQ("/k", p.keyFile);
     EXPECT_TRUE(p.tls());
     EXPECT_EQ("postgresql://u@db:5433/n (TLS)", p.describe());
+    p.trustAnchor.clear(); // sslmode=require: encrypted, the server not verified
+    EXPECT_EQ("postgresql://u@db:5433/n (TLS, server certificate not verified)", p.describe());
 }
 
 TEST(PgSqlParams, OnFailPolicies) {

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "db_recovery.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <gtest/gtest.h>
+#include <kahu/config/server_config.h>
 #include <mutex>
 #include <spdlog/sinks/ostream_sink.h>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 using namespace kahu;
 using namespace kahu::sql;
@@ -22,7 +25,7 @@ constexpr RecoveryMessages kIds{"T_LOST",      "T_DISABLED", "T_ATTEMPT_FAILED",
 class FakeServer : public ServerAccess {
 public:
     Leases& leases() override { throw std::logic_error("not used"); }
-    std::shared_ptr<const ServerConfig> config() const override { return nullptr; }
+    std::shared_ptr<const ServerConfig> config() const override { return active; }
     void disableService(uint32_t origin) override {
         EXPECT_EQ(ServerAccess::kOriginDb, origin);
         ++disabled;
@@ -37,6 +40,7 @@ public:
     std::atomic<int> disabled{0};
     std::atomic<int> enabled{0};
     std::atomic<int> shutdown{-1};
+    std::shared_ptr<const ServerConfig> active; ///< null: no configuration applied yet
 };
 
 struct Recorder {
@@ -255,4 +259,76 @@ TEST(ConnectionPool, AnOperationThatGetsThroughAfterTheTriesEndsTheLoss) {
     EXPECT_NE(std::string::npos,
               log.text().find("T_RECOVERED reconnected to db (an operation opened a connection)"));
     EXPECT_EQ(-1, server.shutdown.load());
+}
+
+TEST(ConnectionPool, ALimitMakesTheOperationsBeyondItWait) {
+    Recorder log;
+    DbRecovery r(params(1, OnFail::StopRetryExit), "db", kIds, log.logger, nullptr);
+    std::atomic<int> made{0};
+    std::atomic<unsigned> limit{2};
+    ConnectionPool<FakeConn> pool([&] { return std::make_unique<FakeConn>(FakeConn{++made}); }, r,
+                                  [&] { return limit.load(); });
+    std::mutex gate;
+    std::atomic<int> inside{0};
+    std::atomic<int> most{0};
+    std::atomic<int> done{0};
+    auto op = [&] {
+        pool.with([&](FakeConn& c) {
+            int now = ++inside;
+            int seen = most.load();
+            while (now > seen && !most.compare_exchange_weak(seen, now)) {
+            }
+            std::lock_guard hold(gate); // every operation waits here until the gate opens
+            --inside;
+            return c.id;
+        });
+        ++done;
+    };
+    std::vector<std::thread> threads;
+    {
+        std::unique_lock closed(gate);
+        for (int i = 0; i < 4; ++i) {
+            threads.emplace_back(op);
+        }
+        ASSERT_TRUE(eventually([&] { return inside.load() == 2; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // room for a third to enter
+        EXPECT_EQ(2, inside.load());
+        EXPECT_EQ(2U, pool.borrowed());
+        EXPECT_EQ(0, done.load());
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    EXPECT_EQ(4, done.load());
+    EXPECT_EQ(2, most.load());
+    EXPECT_EQ(2, made.load()); // never more connections than the limit
+    EXPECT_EQ(0U, pool.borrowed());
+
+    // The limit is asked on every borrow; an operation that throws gives its place back.
+    limit = 1;
+    EXPECT_THROW(pool.with([](FakeConn&) -> int { throw DbError("bad value", false); }),
+                 StoreError);
+    EXPECT_THROW(pool.with([](FakeConn&) -> int { throw std::runtime_error("not the db"); }),
+                 std::runtime_error);
+    EXPECT_EQ(0U, pool.borrowed());
+    EXPECT_EQ(1, pool.with([](FakeConn& c) { return c.id > 0 ? 1 : 0; }));
+}
+
+TEST(ConnectionPool, KeaConnectionLimitFollowsTheActiveThreads) {
+    FakeServer server;
+    EXPECT_EQ(0U, keaConnectionLimit(nullptr)); // a configuration check
+    EXPECT_EQ(0U, keaConnectionLimit(&server)); // start-up, nothing applied yet
+    auto config = std::make_shared<ServerConfig>();
+    config->multiThreading.enabled = true;
+    config->multiThreading.threadPoolSize = 4;
+    server.active = config;
+    EXPECT_EQ(4U, keaConnectionLimit(&server)); // one per DHCP thread
+    auto single = std::make_shared<ServerConfig>();
+    single->multiThreading.enabled = false;
+    server.active = single;
+    EXPECT_EQ(1U, keaConnectionLimit(&server));
+    auto cores = std::make_shared<ServerConfig>();
+    cores->multiThreading.threadPoolSize = 0;
+    server.active = cores;
+    EXPECT_EQ(std::max(std::thread::hardware_concurrency(), 1U), keaConnectionLimit(&server));
 }

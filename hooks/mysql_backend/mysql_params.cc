@@ -64,7 +64,11 @@ std::string MySqlParams::describe() const {
     if (port) {
         s += ":" + std::to_string(port);
     }
-    return s + "/" + name + (tls() ? " (TLS)" : "");
+    // Without a trust anchor the connector does not verify the server's certificate.
+    const char* security = !tls()                ? ""
+                           : trustAnchor.empty() ? " (TLS, server certificate not verified)"
+                                                 : " (TLS)";
+    return s + "/" + name + security;
 }
 
 } // namespace kahu::mysql

@@ -3,6 +3,8 @@
 # TLS to the database: MariaDB with a test CA, a user that must present a client certificate
 # (REQUIRE X509) over TCP 127.0.0.1. With trust-anchor, cert-file and key-file the store opens
 # (-T connects and reads the schema); without the client certificate the server refuses it.
+# A trust-anchor that did not sign the server's certificate is refused (the connector verifies
+# the chain); without a trust-anchor the store connects and says the server is not verified.
 set -euo pipefail
 LAB_SCRIPT_NAME=$(basename "$0")
 KAHU_SOURCE=${KAHU_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -28,6 +30,8 @@ openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -subj "/CN=
     -days 2 -out "$pki/ca.pem" 2>/dev/null
 cert server 127.0.0.1
 cert client kahu-client
+openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/other-ca.key" -subj "/CN=another CA" \
+    -days 2 -out "$pki/other-ca.pem" 2>/dev/null
 
 MARIADB_EXTRA_ARGS=(--ssl-ca="$pki/ca.pem" --ssl-cert="$pki/server.pem" --ssl-key="$pki/server.key")
 mariadb_start
@@ -59,4 +63,13 @@ out=$("$server" -T "$(config '. + {"trust-anchor": $ca}')" 2>&1) &&
 assert_match "Access denied for user 'tls'" "$out" "no client certificate: refused"
 out=$("$server" -T "$(config '.')" 2>&1) && fail "a REQUIRE X509 user got in without TLS"
 assert_match "Access denied for user 'tls'" "$out" "no TLS: refused"
+out=$("$server" -T "$(config '. + {"trust-anchor": ($ca | sub("ca.pem$"; "other-ca.pem")),
+                                   "cert-file": $cert, "key-file": $key}')" 2>&1) &&
+    fail "connected to a server whose certificate the trust-anchor did not sign"
+assert_match "cannot connect to mysql://tls@127.0.0.1:$MARIADB_PORT/kea \(TLS\): TLS/SSL error: .*certificate" \
+    "$out" "a trust-anchor that did not sign the server's certificate: refused"
+out=$("$server" -T "$(config '. + {"cert-file": $cert, "key-file": $key}')" 2>&1) ||
+    fail "client certificate without trust-anchor: $out"
+assert_match "MYSQL_LEASE_DB_OPENED.*mysql://tls@127.0.0.1:$MARIADB_PORT/kea \(TLS, server certificate not verified\)" \
+    "$out" "client certificate without trust-anchor: opened, and said unverified"
 pass

@@ -56,6 +56,8 @@ TEST(MySqlParams, EveryKeaKeyIsRead) {
     EXPECT_TRUE(p.readonly);
     EXPECT_TRUE(p.tls());
     EXPECT_EQ("mysql://u@db:3307/n (TLS)", p.describe());
+    p.trustAnchor.clear(); // encrypted, the server's certificate not verified
+    EXPECT_EQ("mysql://u@db:3307/n (TLS, server certificate not verified)", p.describe());
 }
 
 TEST(MySqlParams, UnknownKeyIsRefusedByName) {

@@ -2,6 +2,7 @@
 // libdhcp_mysql.so: registers the "mysql" lease-store and host-store types. The core loads this
 // library by itself when "lease-database" or a hosts-database entry says "type": "mysql" and
 // hooks-libraries does not list it.
+#include "db_recovery.h"
 #include "mysql_host_store.h"
 #include "mysql_lease_store.h"
 #include "mysql_params.h"
@@ -34,6 +35,8 @@ void load(LoadContext& ctx) {
         "mysql", [logger, server = ctx.server()](const HostStoreParams& p) {
             ParamReader reader(p);
             auto params = mysql::MySqlParams::read(reader, true);
+            sql::warnHostRecoveryKeys(p.config, reader.path(), logger,
+                                      "MYSQL_HOST_DB_RECOVERY_NOT_APPLIED");
             return std::make_unique<mysql::MySqlHostStore>(
                 std::move(params), logger, p.checkOnly ? nullptr : server, !p.checkOnly);
         });

@@ -70,7 +70,8 @@ const sql::HostRowFormat kRowFormat{
 
 MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logger> logger,
                                ServerAccess* server, bool digest)
-    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
+    : params_(std::move(params)), logger_(std::move(logger)), server_(server),
+      pool_([this] { return std::make_unique<MySqlConnection>(params_); }) {
     auto c = std::make_unique<MySqlConnection>(params_);
     try {
         c->select("SELECT host_id FROM hosts LIMIT 0");
@@ -87,7 +88,7 @@ MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logge
                   "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
                   keys->identifiers.size(), params_.digestRefreshTime);
     }
-    pool_.push_back(std::move(c));
+    pool_.put(std::move(c));
     if (keys) {
         digest_ = std::make_unique<sql::HostDigest>(
             std::move(keys), std::chrono::milliseconds(params_.digestRefreshTime),
@@ -100,32 +101,6 @@ MySqlHostStore::MySqlHostStore(MySqlParams params, std::shared_ptr<spdlog::logge
 
 std::string MySqlHostStore::description() const {
     return params_.describe();
-}
-
-template <class F> auto MySqlHostStore::withConnection(F&& fn) const {
-    std::unique_ptr<MySqlConnection> c;
-    {
-        std::lock_guard lock(poolMutex_);
-        if (!pool_.empty()) {
-            c = std::move(pool_.back());
-            pool_.pop_back();
-        }
-    }
-    if (!c) {
-        c = std::make_unique<MySqlConnection>(params_);
-    }
-    try {
-        auto result = fn(*c);
-        std::lock_guard lock(poolMutex_);
-        pool_.push_back(std::move(c));
-        return result;
-    } catch (const DbError& e) {
-        if (!e.lost()) {
-            std::lock_guard lock(poolMutex_);
-            pool_.push_back(std::move(c));
-        }
-        throw;
-    }
 }
 
 std::string MySqlHostStore::digestVersion(MySqlConnection& c) const {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "db_recovery.h"
 #include "host_digest.h"
 #include "mysql_connection.h"
 #include "mysql_params.h"
@@ -70,8 +71,9 @@ public:
 private:
     /// The hosts matching `where` (an SQL condition on h.*), with their options, by host_id.
     std::vector<StoredHost> select(const std::string& where, const std::string& tail = "") const;
-    /// Runs fn with a pooled connection; a lost connection is not returned to the pool.
-    template <class F> auto withConnection(F&& fn) const;
+    /// Runs fn with a pooled connection (sql::ConnectionPool): a lost connection is not
+    /// returned to the pool, a DbError comes out as kahu::StoreError.
+    template <class F> auto withConnection(F&& fn) const { return pool_.with(fn); }
     void writable() const;
 
     /// The change check: "count/max host_id/update time"; a table changed in the last second
@@ -89,8 +91,7 @@ private:
     MySqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
     ServerAccess* server_;
-    mutable std::mutex poolMutex_;
-    mutable std::vector<std::unique_ptr<MySqlConnection>> pool_;
+    sql::ConnectionPool<MySqlConnection> pool_;
 
     /// Null: no digest (off, or a configuration check). Last: its refresh thread, which
     /// queries through the pool, is stopped before anything else goes.

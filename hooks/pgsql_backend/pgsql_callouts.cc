@@ -2,6 +2,7 @@
 // libdhcp_pgsql.so: registers the "postgresql" lease-store and host-store types. The core loads
 // this library by itself when "lease-database" or a hosts-database entry says "type":
 // "postgresql" and hooks-libraries does not list it.
+#include "db_recovery.h"
 #include "pgsql_host_store.h"
 #include "pgsql_lease_store.h"
 #include "pgsql_params.h"
@@ -35,6 +36,8 @@ void load(LoadContext& ctx) {
         "postgresql", [logger, server = ctx.server()](const HostStoreParams& p) {
             ParamReader reader(p);
             auto params = pgsql::PgSqlParams::read(reader, true);
+            sql::warnHostRecoveryKeys(p.config, reader.path(), logger,
+                                      "PGSQL_HOST_DB_RECOVERY_NOT_APPLIED");
             return std::make_unique<pgsql::PgSqlHostStore>(
                 std::move(params), logger, p.checkOnly ? nullptr : server, !p.checkOnly);
         });

@@ -94,7 +94,8 @@ const sql::HostRowFormat kRowFormat{
 
 PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logger> logger,
                                ServerAccess* server, bool digest)
-    : params_(std::move(params)), logger_(std::move(logger)), server_(server) {
+    : params_(std::move(params)), logger_(std::move(logger)), server_(server),
+      pool_([this] { return std::make_unique<PgSqlConnection>(params_); }) {
     std::unique_ptr<PgSqlConnection> c;
     try {
         c = std::make_unique<PgSqlConnection>(params_);
@@ -120,7 +121,7 @@ PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logge
                   "{}: {} host(s) known, checked for changes every {} ms", params_.describe(),
                   keys->identifiers.size(), params_.digestRefreshTime);
     }
-    pool_.push_back(std::move(c));
+    pool_.put(std::move(c));
     if (keys) {
         digest_ = std::make_unique<sql::HostDigest>(
             std::move(keys), std::chrono::milliseconds(params_.digestRefreshTime),
@@ -133,41 +134,6 @@ PgSqlHostStore::PgSqlHostStore(PgSqlParams params, std::shared_ptr<spdlog::logge
 
 std::string PgSqlHostStore::description() const {
     return params_.describe();
-}
-
-template <class F> auto PgSqlHostStore::withConnection(F&& fn) const {
-    std::unique_ptr<PgSqlConnection> c;
-    {
-        std::lock_guard lock(poolMutex_);
-        if (!pool_.empty()) {
-            c = std::move(pool_.back());
-            pool_.pop_back();
-        }
-    }
-    auto giveBack = [&] {
-        std::lock_guard lock(poolMutex_);
-        pool_.push_back(std::move(c));
-    };
-    try {
-        if (!c) {
-            c = std::make_unique<PgSqlConnection>(params_);
-        }
-        auto result = fn(*c);
-        giveBack();
-        return result;
-    } catch (const DbError& e) {
-        if (c && !e.lost()) {
-            giveBack();
-        }
-        // A core type: its code stays mapped whatever happens to this library before the
-        // exception is caught.
-        throw StoreError(e.what());
-    } catch (...) {
-        if (c) {
-            giveBack();
-        }
-        throw;
-    }
 }
 
 std::string PgSqlHostStore::digestVersion(PgSqlConnection& c) {

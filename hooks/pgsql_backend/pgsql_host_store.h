@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #pragma once
 
+#include "db_recovery.h"
 #include "host_digest.h"
 #include "pgsql_connection.h"
 #include "pgsql_params.h"
@@ -87,7 +88,7 @@ private:
     std::vector<StoredHost> select(const std::string& where, const Params& in) const;
     /// Runs fn with a pooled connection; a lost connection is not returned to the pool. A
     /// DbError comes out as kahu::StoreError.
-    template <class F> auto withConnection(F&& fn) const;
+    template <class F> auto withConnection(F&& fn) const { return pool_.with(fn); }
     void writable() const;
     bool removeWhere(const std::string& where, const Params& in);
 
@@ -102,8 +103,7 @@ private:
     PgSqlParams params_;
     std::shared_ptr<spdlog::logger> logger_;
     ServerAccess* server_;
-    mutable std::mutex poolMutex_;
-    mutable std::vector<std::unique_ptr<PgSqlConnection>> pool_;
+    sql::ConnectionPool<PgSqlConnection> pool_;
 
     /// Null: no digest (off, or a configuration check). Last: its refresh thread, which
     /// queries through the pool, is stopped before anything else goes.

@@ -144,4 +144,20 @@ unsigned keaConnectionLimit(const ServerAccess* server) {
     return std::max(threads, 1U);
 }
 
+void warnHostRecoveryKeys(const nlohmann::json& map, const std::string& path,
+                          const std::shared_ptr<spdlog::logger>& logger, const char* id) {
+    std::string keys;
+    for (const char* key :
+         {"on-fail", "max-reconnect-tries", "reconnect-wait-time", "retry-on-startup"}) {
+        if (map.is_object() && map.contains(key)) {
+            keys += (keys.empty() ? "" : ", ") + std::string(key);
+        }
+    }
+    if (!keys.empty()) {
+        logger->warn("{} {}: {} not applied to a hosts database: a lookup that finds the "
+                     "database gone drops the query and the next lookup reconnects",
+                     id, path, keys);
+    }
+}
+
 } // namespace kahu::sql

@@ -9,6 +9,7 @@
 #include <kahu/mutex.h>
 #include <kahu/server_access.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 #include <string>
 #include <thread>
@@ -123,6 +124,14 @@ private:
     std::thread thread_ KAHU_GUARDED_BY(mutex_);
 };
 
+/// A hosts-database map (`map`, at `path`) that sets Kea's outage keys (on-fail,
+/// max-reconnect-tries, reconnect-wait-time, retry-on-startup): the host stores check them but
+/// have no on-fail recovery (a lookup that finds the database gone drops the query, the next
+/// reconnects), so this logs, as warning `id`, which keys are not applied. Nothing when none is
+/// set.
+void warnHostRecoveryKeys(const nlohmann::json& map, const std::string& path,
+                          const std::shared_ptr<spdlog::logger>& logger, const char* id);
+
 /// The concurrency Kea's database backends have by construction, one connection per DHCP
 /// thread: the active configuration's thread-pool-size (0 = one per core), 1 with
 /// multi-threading off. 0 (no limit) before a configuration is active (start-up reads) and
@@ -130,7 +139,9 @@ private:
 unsigned keaConnectionLimit(const ServerAccess* server);
 
 /// Connections to one database, borrowed one per operation (each worker gets its own
-/// connection and prepared statements), with DbRecovery behind them.
+/// connection and prepared statements), with DbRecovery behind them (the lease stores) or
+/// without (the host stores: a lost connection is dropped with the idle ones, and the next
+/// operation opens a new one).
 ///
 /// A pool may be given a limit: at most limit() connections are borrowed at once, and an
 /// operation beyond it waits for one to come back (0 = no limit). The limit is asked on every
@@ -141,7 +152,8 @@ public:
     using Limit = std::function<unsigned()>;
 
     ConnectionPool(Connect connect, DbRecovery& recovery, Limit limit = {})
-        : connect_(std::move(connect)), recovery_(recovery), limit_(std::move(limit)) {}
+        : connect_(std::move(connect)), recovery_(&recovery), limit_(std::move(limit)) {}
+    explicit ConnectionPool(Connect connect) : connect_(std::move(connect)) {}
 
     void put(std::unique_ptr<Conn> c) const KAHU_EXCLUDES(mutex_) {
         LockGuard lock(mutex_);
@@ -185,20 +197,22 @@ public:
             }
             auto result = f(*c);
             giveBack();
-            if (!recovery_.available()) {
-                recovery_.operationSucceeded();
+            if (recovery_ && !recovery_->available()) {
+                recovery_->operationSucceeded();
             }
             return result;
         } catch (const DbError& e) {
             if (e.lost()) {
                 c.reset();
-                recovery_.lost(
-                    e.what(),
-                    [this] {
-                        LockGuard lock(mutex_);
-                        idle_.clear(); // they talked to the same server: treat them as gone too
-                    },
-                    [this] { put(connect_()); });
+                auto dropIdle = [this] {
+                    LockGuard lock(mutex_);
+                    idle_.clear(); // they talked to the same server: treat them as gone too
+                };
+                if (recovery_) {
+                    recovery_->lost(e.what(), dropIdle, [this] { put(connect_()); });
+                } else {
+                    dropIdle();
+                }
             } else if (c) {
                 giveBack();
             }
@@ -219,7 +233,7 @@ public:
 
 private:
     Connect connect_;
-    DbRecovery& recovery_;
+    DbRecovery* recovery_ = nullptr; ///< null: no recovery (see the class comment)
     Limit limit_;
     mutable Mutex mutex_;
     mutable std::condition_variable free_;

@@ -7,6 +7,7 @@
 # by itself) serving real dhclients through the relay. Checked: the client the database names
 # gets its reserved address, host name and option; another client gets a pool address, never
 # the reserved one; a host inserted while the server runs is served within a digest refresh;
+# after PostgreSQL restarts under the server, the reserved client is served again;
 # Kea 2.2 (its PostgreSQL host data source) on the same file and database gives the same
 # reserved address, host name and option.
 set -euo pipefail
@@ -55,6 +56,14 @@ assert_file_has "$SERVER_LOG_srv1" \
 assert_file_has "$SERVER_LOG_srv1" "PGSQL_HOST_DIGEST_LOADED .*: 1 host\(s\) known" \
     "the digest holds the host"
 if grep -q motdepasse "$SERVER_LOG_srv1"; then fail "the password is in the server's log"; fi
+# Kea's outage keys in a hosts database are checked but not applied: the server says so.
+jq '.Dhcp4["hosts-database"] += {"on-fail": "serve-retry-continue", "max-reconnect-tries": 3}' \
+    "$LAB_TMP/srv1.conf" >"$LAB_TMP/dhcp4-hosts-onfail.json" # the running server's file
+out=$(KAHU_CONTROL_SOCKET_DIR=$LAB_TMP KAHU_DHCP_DATA_DIR=$LAB_TMP KAHU_LOG_FILE_DIR=$LAB_TMP \
+    "$KAHU_BUILD/core/kahu-dhcp4" -T "$LAB_TMP/dhcp4-hosts-onfail.json" 2>&1) ||
+    fail "-T with on-fail in the hosts database: $out"
+assert_match "PGSQL_HOST_DB_RECOVERY_NOT_APPLIED Dhcp4.hosts-database: on-fail, max-reconnect-tries not applied to a hosts database" \
+    "$out" "on-fail in a hosts database: said not applied"
 
 client_prepare cli-a pc-a
 run_dhclient cli-a || fail "cli-a got no lease"
@@ -84,6 +93,16 @@ run_dhclient cli-c || fail "cli-c got no lease"
 assert_eq 172.18.10.160 "$(client_var cli-c new_ip_address)" "a host inserted at run time"
 assert_eq late-host "$(client_var cli-c new_host_name)" "its host name"
 log "ok: Kahu: cli-a -> 172.18.10.150 (db-host, DNS 172.18.20.53), cli-b -> $b, cli-c -> 172.18.10.160"
+
+# PostgreSQL restarted under the running server: its pooled connections are dead. The first
+# operation that meets one (the digest's change check, once a second, or a lookup, whose query
+# is then dropped as Kea drops it) fails and takes the other idle ones with it; the client is
+# looked up on a new connection.
+postgres_restart
+dhclient_renew cli-a || fail "cli-a was not served after PostgreSQL restarted"
+assert_eq 172.18.10.150 "$(client_var cli-a new_ip_address)" "cli-a's reservation after the restart"
+assert_eq db-host "$(client_var cli-a new_host_name)" "cli-a's host name after the restart"
+kill -0 "$SERVER_PID_srv1" || fail "the server exited when PostgreSQL restarted"
 dhclient_stop cli-a
 dhclient_stop cli-b
 dhclient_stop cli-c

@@ -332,3 +332,18 @@ TEST(ConnectionPool, KeaConnectionLimitFollowsTheActiveThreads) {
     server.active = cores;
     EXPECT_EQ(std::max(std::thread::hardware_concurrency(), 1U), keaConnectionLimit(&server));
 }
+
+TEST(ConnectionPool, WithoutRecoveryALostConnectionIsDroppedWithTheIdleOnes) {
+    std::atomic<int> made{0};
+    ConnectionPool<FakeConn> pool([&] { return std::make_unique<FakeConn>(FakeConn{++made}); });
+    // Two connections made and kept idle.
+    pool.with([&](FakeConn& a) { return pool.with([](FakeConn& b) { return b.id; }) + a.id; });
+    EXPECT_EQ(2, made.load());
+    EXPECT_EQ(1, pool.with([](FakeConn& c) { return c.id; })); // the last one back, reused
+    EXPECT_THROW(pool.with([](FakeConn&) -> int { throw DbError("server gone", true); }),
+                 StoreError);
+    // Both are gone: the next operation opens a new connection itself.
+    EXPECT_EQ(3, pool.with([](FakeConn& c) { return c.id; }));
+    EXPECT_EQ(3, made.load());
+    EXPECT_EQ(0U, pool.borrowed());
+}

@@ -164,10 +164,7 @@ std::vector<StoredHost> MySqlHostStore::select(const std::string& where,
     const std::string sql =
         std::string(kColumns) + "WHERE " + where + " ORDER BY h.host_id, o.option_id" + tail;
     auto rows = withConnection([&](MySqlConnection& c) { return c.select(sql); });
-    std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
-    const OptionDefinitions& defs =
-        cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
-    return sql::hostsFromRows(rows, kRowFormat, defs, *logger_, params_.describe());
+    return sql::hostsFromRows(rows, kRowFormat, server_, *logger_, params_.describe());
 }
 
 std::optional<StoredHost> MySqlHostStore::get(SubnetId subnet, IdentifierType type,

@@ -9,7 +9,6 @@
 #include <kahu/host/host_store.h>
 #include <kahu/server_access.h>
 #include <memory>
-#include <mutex>
 #include <spdlog/logger.h>
 #include <string>
 #include <vector>

@@ -191,10 +191,7 @@ std::vector<StoredHost> PgSqlHostStore::select(const std::string& where, const P
     const std::string sql =
         std::string(kColumns) + "WHERE " + where + " ORDER BY h.host_id, o.option_id";
     auto rows = withConnection([&](PgSqlConnection& c) { return c.select(sql, in); });
-    std::shared_ptr<const ServerConfig> cfg = server_ ? server_->config() : nullptr;
-    const OptionDefinitions& defs =
-        cfg && cfg->optionDefs ? *cfg->optionDefs : OptionDefinitions::standard();
-    return sql::hostsFromRows(rows, kRowFormat, defs, *logger_, params_.describe());
+    return sql::hostsFromRows(rows, kRowFormat, server_, *logger_, params_.describe());
 }
 
 std::optional<StoredHost> PgSqlHostStore::get(SubnetId subnet, IdentifierType type,

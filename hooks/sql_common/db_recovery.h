@@ -166,44 +166,48 @@ public:
     /// exception is caught); other DbErrors as StoreError too, the connection going back.
     template <class F> auto with(F&& f) const KAHU_EXCLUDES(mutex_) {
         const unsigned limit = limit_ ? limit_() : 0; // asked outside the lock: it may take others
-        std::unique_ptr<Conn> c;
+        // However the operation ends, its place is given back, with the connection unless the
+        // connection was lost.
+        struct Borrow {
+            const ConnectionPool& pool;
+            std::unique_ptr<Conn> conn;
+            ~Borrow() {
+                {
+                    LockGuard lock(pool.mutex_);
+                    if (conn) {
+                        pool.idle_.push_back(std::move(conn));
+                    }
+                    --pool.borrowed_;
+                }
+                pool.free_.notify_one();
+            }
+        };
+        std::unique_ptr<Conn> idle;
         {
             UniqueLock lock(mutex_);
             free_.wait(lock.native(),
                        [&]() KAHU_REQUIRES(mutex_) { return limit == 0 || borrowed_ < limit; });
             ++borrowed_;
             if (!idle_.empty()) {
-                c = std::move(idle_.back());
+                idle = std::move(idle_.back());
                 idle_.pop_back();
             }
         }
-        struct Borrow { // however the operation ends, its place goes back
-            const ConnectionPool& pool;
-            ~Borrow() {
-                {
-                    LockGuard lock(pool.mutex_);
-                    --pool.borrowed_;
-                }
-                pool.free_.notify_one();
-            }
-        } borrow{*this};
-        auto giveBack = [&] {
-            LockGuard lock(mutex_);
-            idle_.push_back(std::move(c));
-        };
+        Borrow borrow{*this, std::move(idle)};
+        // An exception other than a DbError is not the connection's fault (e.g. an expire past
+        // 2038): the connection goes back.
         try {
-            if (!c) {
-                c = connect_();
+            if (!borrow.conn) {
+                borrow.conn = connect_();
             }
-            auto result = f(*c);
-            giveBack();
+            auto result = f(*borrow.conn);
             if (recovery_ && !recovery_->available()) {
                 recovery_->operationSucceeded();
             }
             return result;
         } catch (const DbError& e) {
             if (e.lost()) {
-                c.reset();
+                borrow.conn.reset();
                 auto dropIdle = [this] {
                     LockGuard lock(mutex_);
                     idle_.clear(); // they talked to the same server: treat them as gone too
@@ -213,15 +217,8 @@ public:
                 } else {
                     dropIdle();
                 }
-            } else if (c) {
-                giveBack();
             }
             throw StoreError(e.what());
-        } catch (...) {
-            if (c) {
-                giveBack(); // not the connection's fault (e.g. an expire past 2038)
-            }
-            throw;
         }
     }
 

@@ -2,6 +2,7 @@
 #include "host_rows.h"
 
 #include <cstdlib>
+#include <kahu/config/server_config.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -85,8 +86,11 @@ std::shared_ptr<Reservation> hostOf(const Row& row, const HostRowFormat& format)
 } // namespace
 
 std::vector<StoredHost> hostsFromRows(const std::vector<Row>& rows, const HostRowFormat& format,
-                                      const OptionDefinitions& defs, spdlog::logger& logger,
+                                      const ServerAccess* server, spdlog::logger& logger,
                                       const std::string& where) {
+    const std::shared_ptr<const ServerConfig> config = server ? server->config() : nullptr;
+    const OptionDefinitions& defs =
+        config && config->optionDefs ? *config->optionDefs : OptionDefinitions::standard();
     std::vector<StoredHost> out;
     std::shared_ptr<Reservation> r;
     for (const auto& row : rows) {

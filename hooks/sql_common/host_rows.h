@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <kahu/dhcp/option_definition.h>
 #include <kahu/host/host_store.h>
+#include <kahu/server_access.h>
 #include <optional>
 #include <spdlog/logger.h>
 #include <string>
@@ -29,9 +30,11 @@ struct HostRowFormat {
 /// h.dhcp4_subnet_id, h.ipv4_address, h.hostname, h.dhcp4_client_classes,
 /// h.dhcp4_next_server, h.dhcp4_server_hostname, h.dhcp4_boot_file_name, h.user_context,
 /// o.code, o.value, o.formatted_value, o.space, o.persistent. Options stored as text are
-/// encoded with `defs`; one that cannot be is left out and logged, naming the host and `where`.
+/// encoded with the option definitions of `server`'s active configuration (the standard ones
+/// without a server or a configuration); one that cannot be is left out and logged, naming the
+/// host and `where`.
 std::vector<StoredHost> hostsFromRows(const std::vector<Row>& rows, const HostRowFormat& format,
-                                      const OptionDefinitions& defs, spdlog::logger& logger,
+                                      const ServerAccess* server, spdlog::logger& logger,
                                       const std::string& where);
 
 } // namespace kahu::sql

@@ -7,6 +7,7 @@
 // script inserted as Kea 2.2 writes one.
 #include "pgsql_connection.h"
 #include "pgsql_host_store.h"
+#include "pgsql_test_db.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -17,37 +18,9 @@
 
 using namespace kahu;
 using namespace kahu::pgsql;
+using namespace kahu::pgsql::testdb;
 
 namespace {
-
-const char* env(const char* name, const char* def = "") {
-    const char* v = std::getenv(name);
-    return v && *v ? v : def;
-}
-
-PgSqlParams hostParams(const char* nameVar = "KAHU_TEST_PGSQL_NAME") {
-    PgSqlParams p;
-    p.host = env("KAHU_TEST_PGSQL_HOST", "127.0.0.1");
-    p.port = uint16_t(std::atoi(env("KAHU_TEST_PGSQL_PORT", "0")));
-    p.name = env(nameVar);
-    p.user = env("KAHU_TEST_PGSQL_USER", "kea");
-    p.password = env("KAHU_TEST_PGSQL_PASSWORD", "motdepasse");
-    return p;
-}
-
-std::shared_ptr<spdlog::logger> logger() {
-    return log::get("kahu-dhcp4.pgsql-test");
-}
-
-// One plain SQL statement on a connection of its own: the first column of the first row.
-std::string sqlValue(const std::string& q) {
-    PgSqlConnection c(hostParams());
-    auto rows = c.select(q);
-    if (rows.empty() || rows[0].empty()) {
-        return "no row";
-    }
-    return rows[0][0] ? *rows[0][0] : "NULL";
-}
 
 class PgSqlHostStoreTest : public ::testing::Test {
 protected:
@@ -57,8 +30,8 @@ protected:
         }
         // Both databases the script makes have the host tables: kahu-admin's as well as
         // kea-admin's.
-        store_ = std::make_unique<PgSqlHostStore>(hostParams(), logger(), nullptr);
-        PgSqlConnection c(hostParams());
+        store_ = std::make_unique<PgSqlHostStore>(params(), logger(), nullptr);
+        PgSqlConnection c(params());
         c.select("DELETE FROM dhcp4_options WHERE scope_id = 3");
         c.select("DELETE FROM hosts");
     }
@@ -170,7 +143,7 @@ TEST_F(PgSqlHostStoreTest, DuplicatesAreRefusedAndRemovalsTakeTheOptions) {
 }
 
 TEST_F(PgSqlHostStoreTest, AReadOnlyStoreRefusesWrites) {
-    auto p = hostParams();
+    auto p = params();
     p.readonly = true;
     PgSqlHostStore ro(p, logger(), nullptr);
     EXPECT_TRUE(ro.readOnly());
@@ -192,7 +165,7 @@ TEST(PgSqlHostStoreOpen, MissingHostTablesIsAClearError) {
         GTEST_SKIP() << "run through pgsql_store_test.sh (needs a PostgreSQL server)";
     }
     try {
-        PgSqlHostStore store(hostParams("KAHU_TEST_PGSQL_EMPTY"), logger(), nullptr);
+        PgSqlHostStore store(params("KAHU_TEST_PGSQL_EMPTY"), logger(), nullptr);
         FAIL() << "opened a database without host tables";
     } catch (const StoreError& e) {
         EXPECT_NE(std::string::npos, std::string(e.what()).find("kahu-admin db-init pgsql"))
@@ -228,7 +201,7 @@ public:
 
 TEST_F(PgSqlHostStoreTest, TheDigestAnswersMissesWithoutAQuery) {
     store_->add(10, host(150, "known"));
-    auto p = hostParams();
+    auto p = params();
     p.digestRefreshTime = 100;
     PgSqlHostStore digest(p, logger(), nullptr, true);
     ASSERT_TRUE(digest.get(10, IdentifierType::HwAddress, {0x02, 0, 0, 0x0a, 0, 150}))
@@ -247,7 +220,7 @@ TEST_F(PgSqlHostStoreTest, TheDigestAnswersMissesWithoutAQuery) {
 TEST_F(PgSqlHostStoreTest, TheChangeMarkerMovesOnlyWithCommittedRows) {
     store_->add(10, host(150, "a"));
     store_->add(10, host(151, "b"));
-    PgSqlConnection c(hostParams());
+    PgSqlConnection c(params());
     const std::string v = PgSqlHostStore::digestVersion(c);
     EXPECT_EQ(PgSqlHostStore::digestVersion(c), v) << "nothing changed";
     c.select("VACUUM (FREEZE) hosts");
@@ -263,13 +236,13 @@ TEST_F(PgSqlHostStoreTest, TheChangeMarkerMovesOnlyWithCommittedRows) {
 }
 
 TEST_F(PgSqlHostStoreTest, TheDigestSeesOtherWritersWithinARefresh) {
-    auto p = hostParams();
+    auto p = params();
     p.digestRefreshTime = 100;
     PgSqlHostStore digest(p, logger(), nullptr, true);
     const std::vector<uint8_t> mac = {0x02, 0, 0, 0x0a, 0, 151};
     EXPECT_FALSE(digest.get(10, IdentifierType::HwAddress, mac));
 
-    PgSqlConnection c(hostParams());
+    PgSqlConnection c(params());
     c.select("INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
              "ipv4_address) VALUES (decode('02000000000a97', 'hex'), 0, 10, 2886863511)");
     c.select("UPDATE hosts SET dhcp_identifier = decode('0200000a0097', 'hex') "
@@ -317,7 +290,7 @@ TEST(PgSqlKeaHost, IsReadAsKeaWroteIt) {
     if (!*env("KAHU_TEST_PGSQL_KEA_HOST")) {
         GTEST_SKIP() << "run by pgsql_store_test.sh after it inserted Kea's host";
     }
-    PgSqlHostStore store(hostParams(), logger(), nullptr, true);
+    PgSqlHostStore store(params(), logger(), nullptr, true);
     const std::vector<uint8_t> duid = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x0a, 0x00, 0x01};
     auto h = store.get(1, IdentifierType::Duid, duid);
     ASSERT_TRUE(h) << "the digest knows Kea's host";

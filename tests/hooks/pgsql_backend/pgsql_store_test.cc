@@ -6,6 +6,7 @@
 // with KAHU_TEST_PGSQL_INTEROP set, between the script's Kea 2.2 commands.
 #include "pgsql_connection.h"
 #include "pgsql_lease_store.h"
+#include "pgsql_test_db.h"
 #include "random_lease.h"
 
 #include <atomic>
@@ -18,27 +19,9 @@
 
 using namespace kahu;
 using namespace kahu::pgsql;
+using namespace kahu::pgsql::testdb;
 
 namespace {
-
-const char* env(const char* name, const char* def = "") {
-    const char* v = std::getenv(name);
-    return v && *v ? v : def;
-}
-
-PgSqlParams params(const char* nameVar = "KAHU_TEST_PGSQL_NAME") {
-    PgSqlParams p;
-    p.host = env("KAHU_TEST_PGSQL_HOST", "127.0.0.1");
-    p.port = uint16_t(std::atoi(env("KAHU_TEST_PGSQL_PORT", "0")));
-    p.name = env(nameVar);
-    p.user = env("KAHU_TEST_PGSQL_USER", "kea");
-    p.password = env("KAHU_TEST_PGSQL_PASSWORD", "motdepasse");
-    return p;
-}
-
-std::shared_ptr<spdlog::logger> logger() {
-    return log::get("kahu-dhcp4.pgsql-test");
-}
 
 Lease4 lease(uint32_t last, int64_t cltt = 1700000000, uint32_t valid = 3600) {
     Lease4 l;
@@ -50,20 +33,6 @@ Lease4 lease(uint32_t last, int64_t cltt = 1700000000, uint32_t valid = 3600) {
     l.subnetId = 10;
     l.hostname = "host-" + std::to_string(last);
     return l;
-}
-
-// One plain SQL query on a connection of its own: the first column of the first row as text.
-std::string sqlValue(const std::string& q) {
-    try {
-        PgSqlConnection c(params());
-        auto rows = c.select(q);
-        if (rows.empty() || rows[0].empty()) {
-            return "no row";
-        }
-        return rows[0][0] ? *rows[0][0] : "NULL";
-    } catch (const std::exception& e) {
-        return std::string("error: ") + e.what();
-    }
 }
 
 std::string where(const Lease4& l) {
